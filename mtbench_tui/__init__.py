@@ -1,0 +1,3 @@
+"""mtbench-review: check whether an LLM judge can be trusted."""
+
+__version__ = "0.1.0"

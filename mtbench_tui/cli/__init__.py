@@ -1,0 +1,55 @@
+"""The `mtbench-review` command: opens the review app, or runs a headless subcommand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mtbench_tui import __version__
+from mtbench_tui.cli.app_cmd import launch_app
+from mtbench_tui.cli.common import db_option
+from mtbench_tui.cli.data_cmds import import_cmd, ratings_cmd, scores_cmd
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@db_option
+@click.option("--reviewer", help="Your reviewer name. Default: $MTBENCH_REVIEWER, else your OS user name.")
+@click.option("--blind", is_flag=True, help="Hide the judge's verdict on a turn until you have scored it.")
+@click.option("--category", help="Only this category (e.g. math).")
+@click.option("--model", help="Only this model's answers.")
+@click.option("--judge", help="Only items this judge has judged; show its verdicts.")
+@click.option("--turn", type=click.IntRange(1, 2), help="Only rate this turn.")
+@click.option("--unrated", is_flag=True, help="Only items you haven't fully scored.")
+@click.version_option(__version__, prog_name="mtbench-review")
+@click.pass_context
+def main(
+    ctx: click.Context,
+    db_path: Path | None,
+    reviewer: str | None,
+    blind: bool,
+    category: str | None,
+    model: str | None,
+    judge: str | None,
+    turn: int | None,
+    unrated: bool,
+) -> None:
+    """Review MT-Bench judge verdicts, measure human-judge agreement, and audit the judge.
+
+    With no subcommand, opens the review app. The first launch on a new
+    database imports the bundled demo data.
+
+    \b
+    Examples:
+      mtbench-review                          # review the demo data
+      mtbench-review --blind --category math  # blind review of math answers
+      mtbench-review import path/to/mt_bench --db run.db
+      mtbench-review scores --json
+    """
+    if ctx.invoked_subcommand is None:
+        launch_app(db_path, reviewer, blind, category, model, judge, turn, unrated)
+
+
+main.add_command(import_cmd)
+main.add_command(scores_cmd)
+main.add_command(ratings_cmd)

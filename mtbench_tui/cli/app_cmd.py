@@ -1,0 +1,40 @@
+"""Launch the review app: resolve paths, open the store, import the demo on first run, build the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mtbench_tui.cli.common import handle_errors, resolve_db, stderr
+from mtbench_tui.core import loading
+from mtbench_tui.core.importer import import_sources
+from mtbench_tui.core.paths import default_reviewer, demo_data_dir
+from mtbench_tui.core.store import QueueFilter, Store
+
+
+@handle_errors
+def launch_app(
+    db_path: Path | None,
+    reviewer: str | None,
+    blind: bool,
+    category: str | None,
+    model: str | None,
+    judge: str | None,
+    turn: int | None,
+    unrated: bool,
+) -> None:
+    """Open the database (importing the demo into a new one) and run the Textual app."""
+    store = Store.open(resolve_db(db_path))
+    if store.content.is_empty():
+        summary = import_sources(store, loading.discover(demo_data_dir()))
+        stderr().print(f"First run: imported the demo data ({summary.kind('answers').new} answers).")
+    # Textual is imported only here, so headless commands never load the UI.
+    from mtbench_tui.ui.app import make_app
+
+    app = make_app(
+        store,
+        reviewer=reviewer or default_reviewer(),
+        queue_filter=QueueFilter(category=category, model=model, judge=judge, turn=turn, unrated=unrated),
+        blind=blind,
+    )
+    app.run()
+    store.close()

@@ -1,0 +1,1 @@
+"""Judging: prompts, verdict parsing and the async runner."""

@@ -1,0 +1,135 @@
+"""Judge prompts and the messages built from them, exactly as FastChat's gen_judgment.py builds them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mtbench_tui.core import fields
+from mtbench_tui.core.jsonl import InputError, iter_rows
+from mtbench_tui.core.models import NEEDS_REFERENCE, Answer, Question, ReferenceAnswer, prompt_family
+
+
+@dataclass(frozen=True)
+class JudgePrompt:
+    """One single-answer grading prompt (FastChat's ``judge_prompts.jsonl`` row)."""
+
+    name: str
+    system_prompt: str
+    prompt_template: str
+    category: str
+    multi_turn: bool
+
+    @property
+    def needs_reference(self) -> bool:
+        """True for the math prompts, which are filled with a reference answer."""
+        return "-math" in self.name
+
+    @property
+    def family(self) -> str:
+        """The family this prompt belongs to, e.g. ``single-v1``."""
+        return prompt_family(self.name)
+
+
+@dataclass(frozen=True)
+class JudgeRequest:
+    """The messages for one verdict, and which prompt made them."""
+
+    prompt: JudgePrompt
+    system: str
+    user: str
+
+    def messages(self) -> list[dict[str, str]]:
+        """OpenAI chat messages: the system prompt (when not empty), then the filled template."""
+        out = [{"role": "system", "content": self.system}] if self.system else []
+        return [*out, {"role": "user", "content": self.user}]
+
+
+class PromptSet:
+    """The four single-answer prompts of one family: general or math, turn 1 or turn 2."""
+
+    def __init__(self, prompts: Iterable[JudgePrompt]) -> None:
+        self.by_kind: dict[tuple[bool, bool], JudgePrompt] = {}
+        for prompt in prompts:
+            self.by_kind[(prompt.needs_reference, prompt.multi_turn)] = prompt
+        missing = [k for k in ((False, False), (True, False), (False, True), (True, True)) if k not in self.by_kind]
+        if missing:
+            raise ValueError(f"prompt set lacks {', '.join(_kind_name(k) for k in missing)} prompt(s)")
+
+    @property
+    def family(self) -> str:
+        """The family name, e.g. ``single-v1`` or ``mtr-v1``."""
+        return self.by_kind[(False, False)].family
+
+    def select(self, category: str, turn: int) -> JudgePrompt:
+        """The prompt FastChat would use for a question category and turn."""
+        return self.by_kind[(category in NEEDS_REFERENCE, turn == 2)]
+
+    def build(
+        self, question: Question, answer: Answer, turn: int, reference: ReferenceAnswer | None
+    ) -> JudgeRequest:
+        """Fill the right template for one turn of one answer.
+
+        Raises:
+            ValueError: a math/reasoning/coding question has no reference answer.
+        """
+        prompt = self.select(question.category, turn)
+        values: dict[str, Any] = {}
+        if prompt.needs_reference:
+            if reference is None:
+                raise ValueError(f"question {question.question_id} ({question.category}) needs a reference answer")
+            values["ref_answer_1"] = reference.turns[0]
+            if turn == 2:
+                values["ref_answer_2"] = reference.turns[1]
+        if turn == 2:
+            values.update(question_1=question.turns[0], question_2=question.turns[1],
+                          answer_1=answer.turns[0], answer_2=answer.turns[1])
+        else:
+            values.update(question=question.turns[0], answer=answer.turns[0])
+        return JudgeRequest(prompt, prompt.system_prompt, prompt.prompt_template.format(**values))
+
+
+def _kind_name(kind: tuple[bool, bool]) -> str:
+    """'math multi-turn' and the like, for error messages."""
+    return f"{'math' if kind[0] else 'general'} {'multi-turn' if kind[1] else 'single-turn'}"
+
+
+def load_prompt_file(path: Path, family: str | None = None) -> PromptSet:
+    """Read FastChat's ``judge_prompts.jsonl`` and pick one family of single-answer prompts.
+
+    Args:
+        path: the prompts file.
+        family: which family to use; default ``single-v1`` when present, else the only one.
+
+    Raises:
+        InputError: a malformed row, or no usable family.
+    """
+    prompts: list[JudgePrompt] = []
+    for row in iter_rows(path):
+        if fields.get_str(row, "type") != "single":
+            continue
+        name = fields.get_str(row, "name", non_empty=True) or ""
+        prompts.append(JudgePrompt(
+            name=name,
+            system_prompt=fields.get_str(row, "system_prompt") or "",
+            prompt_template=fields.get_str(row, "prompt_template") or "",
+            category=fields.get_str(row, "category", optional=True) or "general",
+            multi_turn=name.endswith("-multi-turn"),
+        ))
+    families = sorted({p.family for p in prompts})
+    chosen = family or ("single-v1" if "single-v1" in families else (families[0] if len(families) == 1 else None))
+    if chosen is None or chosen not in families:
+        raise InputError(path, 0, "name", f"choose a prompt family among {families or 'none found'}")
+    try:
+        return PromptSet(p for p in prompts if p.family == chosen)
+    except ValueError as exc:
+        raise InputError(path, 0, "name", str(exc)) from None
+
+
+def builtin_prompts() -> PromptSet:
+    """mtbench-review's own prompt set (family ``mtr-v1``)."""
+    from mtbench_tui.core.judge.builtin_prompts import BUILTIN_PROMPTS
+
+    return PromptSet(BUILTIN_PROMPTS)

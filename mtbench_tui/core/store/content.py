@@ -1,0 +1,138 @@
+"""Reads of questions, answers, references and judgments, one item or one page at a time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from mtbench_tui.core.models import Answer, ItemKey, Judgment, Question, ReferenceAnswer
+
+_JUDGMENT_COLUMNS = "question_id, model, turn, judge_model, prompt, score, judgment, user_prompt, tstamp"
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    """One model's MT-Bench score under one judge."""
+
+    model: str
+    judge: str
+    turn1: float | None
+    turn2: float | None
+    overall: float | None
+    n: int
+    n_no_verdict: int
+    n_turn1: int
+    n_turn2: int
+
+
+class ContentRepo:
+    """Read access to the imported benchmark content."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def question(self, question_id: int) -> Question | None:
+        """One question."""
+        row = self.db.execute(
+            "SELECT question_id, category, turn_1, turn_2, reference FROM questions WHERE question_id = ?",
+            [question_id],
+        ).fetchone()
+        if row is None:
+            return None
+        reference = tuple(json.loads(row[4])) if row[4] else None
+        return Question(row[0], row[1], (row[2], row[3]), reference)
+
+    def answer(self, item: ItemKey) -> Answer | None:
+        """A model's answer to a question."""
+        row = self.db.execute(
+            "SELECT question_id, model, turn_1, turn_2, answer_id, model_id, tstamp FROM answers"
+            " WHERE question_id = ? AND model = ?",
+            [item.question_id, item.model],
+        ).fetchone()
+        return Answer(row[0], row[1], (row[2], row[3]), row[4], row[5], row[6]) if row else None
+
+    def references(self, question_id: int) -> list[ReferenceAnswer]:
+        """Reference answers for a question, by source name."""
+        rows = self.db.execute(
+            "SELECT question_id, source, turn_1, turn_2 FROM reference_answers WHERE question_id = ? ORDER BY source",
+            [question_id],
+        )
+        return [ReferenceAnswer(r[0], r[1], (r[2], r[3])) for r in rows]
+
+    def judgments(self, item: ItemKey, judge: str | None = None) -> list[Judgment]:
+        """The verdicts on a conversation (optionally from one judge), by judge then turn."""
+        sql = f"SELECT {_JUDGMENT_COLUMNS} FROM judgments WHERE question_id = ? AND model = ?"
+        params: list[Any] = [item.question_id, item.model]
+        if judge is not None:
+            sql += " AND judge = ?"
+            params.append(judge)
+        return [_judgment(r) for r in self.db.execute(sql + " ORDER BY judge, turn", params)]
+
+    def judges(self) -> list[tuple[str, int]]:
+        """Every judge label with its number of verdicts, most verdicts first."""
+        rows = self.db.execute("SELECT judge, COUNT(*) FROM judgments GROUP BY judge")
+        return sorted(((r[0], r[1]) for r in rows), key=lambda r: (-r[1], r[0]))
+
+    def models(self) -> list[str]:
+        """Every model with answers."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT model FROM answers ORDER BY model")]
+
+    def categories(self) -> list[str]:
+        """Every category with questions."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT category FROM questions ORDER BY category")]
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the content tables."""
+        tables = ("questions", "reference_answers", "answers", "judgments")
+        out = {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+        out["no_verdict"] = self.db.execute("SELECT COUNT(*) FROM judgments WHERE score IS NULL").fetchone()[0]
+        return out
+
+    def is_empty(self) -> bool:
+        """True before anything has been imported."""
+        return self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM answers)").fetchone()[0] == 1
+
+    def leaderboard(self, judge: str | None = None) -> list[LeaderboardRow]:
+        """MT-Bench scores per model and judge, as FastChat's ``show_result.py --mode single`` computes them.
+
+        Each turn's score is the mean of the valid verdicts for that turn; the overall score
+        pools both turns. Verdicts without a rating (FastChat's -1) are excluded but counted.
+        """
+        where = "WHERE judge = ?" if judge else ""
+        rows = self.db.execute(
+            "SELECT model, judge,"
+            " AVG(CASE WHEN turn = 1 THEN score END), AVG(CASE WHEN turn = 2 THEN score END), AVG(score),"
+            " COUNT(score), SUM(score IS NULL), COUNT(CASE WHEN turn = 1 THEN score END),"
+            " COUNT(CASE WHEN turn = 2 THEN score END)"
+            f" FROM judgments {where} GROUP BY judge, model",
+            [judge] if judge else [],
+        )
+        board = [LeaderboardRow(*r) for r in rows]
+        return sorted(board, key=lambda r: (r.judge, -(r.overall if r.overall is not None else -1e9), r.model))
+
+    def iter_judgments(self, judge: str | None = None, page_size: int = 2000) -> Iterator[Judgment]:
+        """Every verdict, a page at a time, in key order."""
+        last = 0
+        while True:
+            where = "id > ?" + (" AND judge = ?" if judge else "")
+            params: list[Any] = [last, *([judge] if judge else [])]
+            rows = self.db.execute(
+                f"SELECT id, {_JUDGMENT_COLUMNS} FROM judgments WHERE {where} ORDER BY id LIMIT {page_size}",
+                params,
+            ).fetchall()
+            yield from (_judgment(r[1:]) for r in rows)
+            if len(rows) < page_size:
+                return
+            last = rows[-1][0]
+
+
+def _judgment(row: tuple[Any, ...]) -> Judgment:
+    """A Judgment from a judgments row."""
+    qid, model, turn, judge_model, prompt, score, text, user_prompt, tstamp = row
+    if score is not None and float(score).is_integer():
+        score = int(score)
+    return Judgment(qid, model, turn, judge_model, prompt, score, text, user_prompt, tstamp)

@@ -1,0 +1,111 @@
+"""Regenerate data/demo (FastChat layout) and data/demo-ratings from tools/demo_content.py.
+
+Run from the project root:  python tools/make_demo.py
+The output is deterministic, so the committed files only change when the content does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+import demo_content as content  # noqa: E402
+
+from mtbench_tui.core.judge.prompts import builtin_prompts  # noqa: E402
+from mtbench_tui.core.models import Answer, Question, ReferenceAnswer  # noqa: E402
+
+BASE_TSTAMP = 1767225600.0  # 2026-01-01T00:00:00Z
+
+
+def _id(*parts: object) -> str:
+    """A stable answer id."""
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:22]
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    """Write JSON Lines."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _verdict_text(explanation: str, score: float | None) -> str:
+    """The judge's text: explanation, then the rating line (none when the judge gave no rating)."""
+    if score is None:
+        return explanation
+    shown = f"{score:g}"
+    return f"{explanation}\n\nRating: [[{shown}]]"
+
+
+def main() -> None:
+    """Write every demo file."""
+    out = ROOT / "data" / "demo"
+    questions = {qid: Question(qid, cat, turns) for qid, cat, turns in content.QUESTIONS}
+    _write(out / "question.jsonl",
+           [{"question_id": q.question_id, "category": q.category, "turns": list(q.turns)} for q in questions.values()])
+    refs = {qid: ReferenceAnswer(qid, content.JUDGE_MODEL, turns) for qid, turns in content.REFERENCES.items()}
+    _write(out / "reference_answer" / f"{content.JUDGE_MODEL}.jsonl", [
+        {"question_id": qid, "answer_id": _id("ref", qid), "model_id": content.JUDGE_MODEL,
+         "choices": [{"index": 0, "turns": list(r.turns)}], "tstamp": BASE_TSTAMP} for qid, r in refs.items()])
+    prompts = builtin_prompts()
+    judgments = []
+    for m_index, model in enumerate(content.MODELS):
+        rows = []
+        for qid, turns in content.ANSWERS[model].items():
+            rows.append({"question_id": qid, "answer_id": _id(model, qid), "model_id": model,
+                         "choices": [{"index": 0, "turns": list(turns)}], "tstamp": BASE_TSTAMP + m_index * 1000 + qid})
+            answer = Answer(qid, model, turns)
+            for turn in (1, 2):
+                explanation, score = content.VERDICTS[model][qid][turn - 1]
+                request = prompts.build(questions[qid], answer, turn, refs.get(qid))
+                judgments.append({
+                    "question_id": qid, "model": model, "judge": [content.JUDGE_MODEL, request.prompt.name],
+                    "user_prompt": request.user, "judgment": _verdict_text(explanation, score),
+                    "score": -1 if score is None else score, "turn": turn,
+                    "tstamp": BASE_TSTAMP + 50_000 + len(judgments)})
+        _write(out / "model_answer" / f"{model}.jsonl", rows)
+    _write(out / "model_judgment" / f"{content.JUDGE_MODEL}_single.jsonl", judgments)
+    _write(ROOT / "data" / "demo-ratings" / "human_ratings.jsonl", _sample_ratings(judgments))
+
+
+def _sample_ratings(judgments: list[dict]) -> list[dict]:
+    """Two fictional reviewers' ratings of every demo turn, for trying the statistics and reports.
+
+    alice rates blind and sometimes revises after seeing the judge; bob is a little harsher.
+    """
+    rng = random.Random(20261128)
+    rows = []
+    for j in judgments:
+        judge = j["score"] if j["score"] != -1 else 1
+        for reviewer, offset in (("alice", -0.6), ("bob", -1.1)):
+            score = int(min(10, max(1, round(judge + offset + rng.gauss(0, 1.1)))))
+            at = f"2026-02-{1 + j['question_id'] % 27:02d}T10:{j['turn'] * 10 + (reviewer == 'bob'):02d}:00.000Z"
+            history = [{"event": "score", "score": score, "note": "", "flags": [], "blind": True, "at": at}]
+            final = score
+            if reviewer == "alice" and abs(judge - score) >= 2 and rng.random() < 0.4:
+                final = score + (1 if judge > score else -1)
+                history.append({"event": "score", "score": final, "note": "", "flags": [], "blind": False,
+                                "at": at.replace(":00.000Z", ":30.000Z")})
+            flags = ["judge-wrong"] if abs(judge - final) >= 4 else []
+            note = "judge missed the error" if flags else ""
+            if flags or note:
+                history.append({"event": "flags", "score": final, "note": note, "flags": flags,
+                                "blind": len(history) == 1, "at": at.replace(":00.000Z", ":45.000Z")})
+            rows.append({
+                "question_id": j["question_id"], "model": j["model"], "judge": [f"human:{reviewer}", "review"],
+                "user_prompt": "", "judgment": note, "score": final, "turn": j["turn"], "tstamp": None,
+                "flags": flags, "blind": len(history) == 1, "created": at, "updated": history[-1]["at"],
+                "history": history})
+    return rows
+
+
+if __name__ == "__main__":
+    main()
