@@ -154,6 +154,10 @@ class KeysetQueue:
         found = self._select("a.question_id >= :q", "ASC", 1, {"q": question_id})
         return self.locate(found[0]) if found else None
 
+    def contains(self, item: ItemKey) -> bool:
+        """True when the item matches this queue's filter."""
+        return self._count("a.question_id = :q AND a.model = :m", _key(item)) > 0
+
     def locate(self, item: ItemKey) -> QueueEntry:
         """An item's position: counts the items before it, so use it for jumps only."""
         return QueueEntry(item, 1 + self._count("(a.question_id, a.model) < (:q, :m)", _key(item)))
@@ -256,6 +260,10 @@ class SnapshotQueue(KeysetQueue):
     def find(self, question_id: int) -> QueueEntry | None:
         """The first snapshot item for a question id."""
         return self._at("question_id = :q", "ASC", {"q": question_id})
+
+    def contains(self, item: ItemKey) -> bool:
+        """True when the item is in the snapshot."""
+        return self._at("question_id = :q AND model = :m", "ASC", _key(item)) is not None
 
     def locate(self, item: ItemKey) -> QueueEntry:
         """An item's position in the snapshot."""

@@ -1,0 +1,93 @@
+"""The filter dialog: choose category, model, judge, turn, unrated only and a minimum gap."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.validation import Number
+from textual.widgets import Button, Input, Label, Select, Switch
+
+from mtbench_tui.core.store import QueueFilter
+
+
+class FilterDialog(ModalScreen[QueueFilter | None]):
+    """Edit the queue filter. Ctrl+S or Apply applies, Escape cancels."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "cancel"),
+        Binding("ctrl+s", "apply", "apply", priority=True),
+    ]
+
+    def __init__(self, current: QueueFilter, categories: list[str], models: list[str], judges: list[str]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.current = current
+        self.categories = categories
+        self.models = models
+        self.judges = judges
+
+    def compose(self) -> ComposeResult:
+        c = self.current
+        with VerticalScroll(classes="dialog filter-dialog"):
+            yield Label("Filter the review queue", classes="dialog-title")
+            with Grid(classes="filter-grid"):
+                yield Label("Category")
+                yield Select([(x, x) for x in self.categories], value=c.category or Select.NULL, id="category",
+                             prompt="any category", compact=True)
+                yield Label("Model")
+                yield Select([(x, x) for x in self.models], value=c.model or Select.NULL, id="model",
+                             prompt="any model", compact=True)
+                yield Label("Judge")
+                yield Select([(x, x) for x in self.judges], value=c.judge or Select.NULL, id="judge",
+                             prompt="any judge", compact=True)
+                yield Label("Turn")
+                yield Select([("turn 1", 1), ("turn 2", 2)], value=c.turn or Select.NULL, id="turn",
+                             prompt="both turns", compact=True)
+                yield Label("Min gap")
+                yield Input("" if c.min_gap is None else f"{c.min_gap:g}", id="min-gap", compact=True,
+                            validators=[Number(minimum=0, maximum=9)], placeholder="|you - judge| at least…")
+            with Horizontal(classes="switch-row"):
+                yield Switch(value=c.unrated, id="unrated")
+                yield Label("only items I haven't fully scored")
+            with Horizontal(classes="buttons"):
+                yield Button("Apply", variant="primary", id="apply", compact=True)
+                yield Button("Clear", id="clear", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+            yield Label("Tab moves · Ctrl+S applies · Esc cancels", classes="dialog-help")
+
+    def _value(self, widget_id: str) -> object:
+        """A Select's value, or None when unset."""
+        value = self.query_one(f"#{widget_id}", Select).value
+        return None if value is Select.NULL else value
+
+    def action_apply(self) -> None:
+        """Return the filter as edited."""
+        gap_text = self.query_one("#min-gap", Input).value.strip()
+        try:
+            min_gap = float(gap_text) if gap_text else None
+        except ValueError:
+            self.notify("The minimum gap must be a number", severity="error")
+            return
+        self.dismiss(QueueFilter(
+            category=self._value("category"), model=self._value("model"), judge=self._value("judge"),
+            turn=self._value("turn"), unrated=self.query_one("#unrated", Switch).value, min_gap=min_gap,
+            by_gap=self.current.by_gap,
+        ))
+
+    def action_cancel(self) -> None:
+        """Close without changing the filter."""
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#apply")
+    def _apply_pressed(self) -> None:
+        self.action_apply()
+
+    @on(Button.Pressed, "#clear")
+    def _clear_pressed(self) -> None:
+        self.dismiss(QueueFilter())
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,39 @@
+"""Turning untrusted text into Textual renderables that can't restyle the app or reach the terminal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from mtbench_tui.core.textsafe import visible_controls
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+
+def literal(text: str, style: str = "") -> Text:
+    """Text shown exactly as written: no markup parsing, control characters made visible."""
+    return Text(visible_controls(text), style=style)
+
+
+def markdown_source(text: str) -> str:
+    """Markdown source safe for the Markdown widget: control characters made visible."""
+    return visible_controls(text)
+
+
+def answer_parser() -> MarkdownIt:
+    """A Markdown parser that keeps single line breaks, as chat answers (poems, addresses, lists) expect."""
+    from markdown_it import MarkdownIt
+
+    # html off: tags in a model's answer are shown as text, not dropped or interpreted.
+    parser = MarkdownIt("gfm-like", {"html": False})
+
+    def keep_line_breaks(state: object) -> None:
+        for token in state.tokens:  # type: ignore[attr-defined]
+            for child in token.children or ():
+                if child.type == "softbreak":
+                    child.type = "hardbreak"
+
+    parser.core.ruler.push("keep_line_breaks", keep_line_breaks)
+    return parser
