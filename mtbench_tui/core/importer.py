@@ -158,9 +158,11 @@ class _Importer:
         """Claim keys, then insert new rows and update changed ones."""
         counts = self.summary.kind(kind)
         counts.read += len(rows)
-        for _row, record in rows:
+        keys = [spec.key_of(record) for _row, record in rows]
+        claims = []
+        for (row, record), key in zip(rows, keys):
             record["content_hash"] = content_hash(record, spec)
-        claims = [Claim(spec.key_of(r), r["content_hash"], (str(row.path), row.line)) for row, r in rows]
+            claims.append(Claim(key, record["content_hash"], (str(row.path), row.line)))
         try:
             firsts = self.session.claim(spec, claims)
         except DuplicateKeyError as exc:
@@ -168,10 +170,10 @@ class _Importer:
                              f"same key {_show_key(spec, exc.key)} as {exc.first[0]}:{exc.first[1]}"
                              " but different content") from None
         counts.repeated += len(rows) - len(firsts)
-        unique = [rows[i][1] for i in firsts]
-        stored = self.session.existing(spec, [spec.key_of(r) for r in unique])
-        new = [r for r in unique if spec.key_of(r) not in stored]
-        changed = [r for r in unique if stored.get(spec.key_of(r), r["content_hash"]) != r["content_hash"]]
+        unique = [(keys[i], rows[i][1]) for i in firsts]
+        stored = self.session.existing(spec, [k for k, _r in unique])
+        new = [r for k, r in unique if k not in stored]
+        changed = [r for k, r in unique if k in stored and stored[k] != r["content_hash"]]
         self.session.insert(spec, new)
         self.session.update(spec, changed)
         counts.new += len(new)

@@ -272,11 +272,10 @@ class ReviewScreen(Screen[None]):
         self.notify("Blind mode on: verdicts appear after you score" if self.blind else "Blind mode off")
         self._render_panels()
 
-    def action_toggle_reference(self) -> None:
+    async def action_toggle_reference(self) -> None:
         """Show or hide the reference answer under each turn."""
         self.show_reference = not self.show_reference
-        conversation = self.query_one(ConversationView)
-        conversation.set_class(self.show_reference, "-show-reference")
+        await self.query_one(ConversationView).set_reference_visible(self.show_reference)
         if self.show_reference and self.view is not None and self.view.reference_turns() is None:
             self.notify("This question has no reference answer")
 

@@ -34,13 +34,16 @@ class TurnBlock(Vertical):
         yield Label(f"Reference answer · turn {self.turn}", classes="role reference-role reference")
         yield Markdown(id=f"reference-{self.turn}", classes="reference", open_links=False, parser_factory=answer_parser)
 
-    async def show(self, question: str, model: str, answer: str, reference: str | None) -> None:
-        """Display one turn's texts."""
+    async def show(self, question: str, model: str, answer: str) -> None:
+        """Display one turn's user message and answer."""
         self.query_one(f"#assistant-label-{self.turn}", Label).update(literal(f"Assistant · {model}"))
         await self.query_one(f"#question-{self.turn}", Markdown).update(markdown_source(question))
         await self.query_one(f"#answer-{self.turn}", Markdown).update(markdown_source(answer or "(empty answer)"))
-        await self.query_one(f"#reference-{self.turn}", Markdown).update(
-            markdown_source(reference if reference is not None else "(no reference answer)"))
+
+    async def show_reference(self, reference: str | None) -> None:
+        """Display this turn's reference answer."""
+        text = reference if reference is not None else "(no reference answer for this question)"
+        await self.query_one(f"#reference-{self.turn}", Markdown).update(markdown_source(text))
 
     def on_click(self, event: events.Click) -> None:
         """Clicking a turn focuses it."""
@@ -55,14 +58,23 @@ class ConversationView(VerticalScroll):
         yield TurnBlock(2)
 
     async def show(self, view: ItemView, show_reference: bool) -> None:
-        """Display a conversation."""
-        reference = view.reference_turns()
+        """Display a conversation; reference answers are rendered only while shown."""
+        self._view = view
         for turn in (1, 2):
             block = self.query_one(f"#turn-{turn}", TurnBlock)
-            await block.show(view.question.turns[turn - 1], view.answer.model, view.answer.turns[turn - 1],
-                             reference[turn - 1] if reference else None)
-        self.set_class(show_reference, "-show-reference")
+            await block.show(view.question.turns[turn - 1], view.answer.model, view.answer.turns[turn - 1])
+        await self.set_reference_visible(show_reference)
         self.scroll_home(animate=False)
+
+    async def set_reference_visible(self, visible: bool) -> None:
+        """Show or hide the reference answers, rendering them when they appear."""
+        self.set_class(visible, "-show-reference")
+        view = getattr(self, "_view", None)
+        if visible and view is not None:
+            reference = view.reference_turns()
+            for turn in (1, 2):
+                await self.query_one(f"#turn-{turn}", TurnBlock).show_reference(
+                    reference[turn - 1] if reference else None)
 
     def focus_turn(self, turn: int) -> None:
         """Highlight a turn and bring it into view."""
