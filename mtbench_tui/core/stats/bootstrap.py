@@ -1,0 +1,101 @@
+"""Bootstrap confidence intervals, resampling whole clusters (e.g. question ids) when given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+import numpy as np
+
+DEFAULT_RESAMPLES = 2000
+
+
+class BootstrapResult(NamedTuple):
+    """A point estimate with a percentile bootstrap interval."""
+
+    estimate: float
+    low: float
+    high: float
+    confidence: float
+    n_resamples: int
+    n_clusters: int
+    n_degenerate: int
+    """Resamples where the statistic was undefined (NaN); they are left out of the interval."""
+
+
+def cluster_draws(
+    clusters: np.ndarray, n_resamples: int, rng: np.random.Generator
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """For each resample, how many times each cluster is drawn (a multinomial over clusters).
+
+    Returns:
+        (resamples x clusters counts, member indexes of each cluster)
+    """
+    ids, inverse = np.unique(clusters, return_inverse=True)
+    members = [np.flatnonzero(inverse == i) for i in range(ids.size)]
+    counts = rng.multinomial(ids.size, np.full(ids.size, 1 / ids.size), size=n_resamples)
+    return counts, members
+
+
+def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, float, int]:
+    """The central ``confidence`` interval of finite values, and how many were NaN."""
+    finite = values[np.isfinite(values)]
+    bad = int(values.size - finite.size)
+    if finite.size == 0:
+        return float("nan"), float("nan"), bad
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.percentile(finite, [tail, 100 - tail])
+    return float(low), float(high), bad
+
+
+def bootstrap_ci(
+    statistic: Callable[..., float],
+    *samples: Sequence[float] | np.ndarray,
+    clusters: Sequence[object] | np.ndarray | None = None,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    confidence: float = 0.95,
+    seed: int | None = 0,
+) -> BootstrapResult:
+    """Percentile bootstrap interval for ``statistic(*samples)``.
+
+    The samples are paired: one index draws the same position from each. With
+    ``clusters`` (e.g. the question id of every rating), whole clusters are drawn
+    with replacement, so ratings that share a question stay together and the
+    interval reflects that they are not independent.
+
+    Args:
+        statistic: called with resampled arrays, one per sample, in order.
+        *samples: equal-length sequences.
+        clusters: optional cluster label of each position.
+        n_resamples: number of bootstrap resamples.
+        confidence: interval coverage, e.g. 0.95.
+        seed: random seed, for reproducible intervals.
+
+    Returns:
+        The estimate on the full data, the interval, and bookkeeping.
+    """
+    arrays = [np.asarray(s) for s in samples]
+    if not arrays:
+        raise ValueError("give at least one sample")
+    size = arrays[0].shape[0]
+    if any(a.shape[0] != size for a in arrays):
+        raise ValueError("samples must have equal length")
+    rng = np.random.default_rng(seed)
+    estimate = float(statistic(*arrays))
+    values = np.empty(n_resamples)
+    if clusters is None:
+        for r in range(n_resamples):
+            index = rng.integers(0, size, size)
+            values[r] = statistic(*(a[index] for a in arrays))
+        n_clusters = size
+    else:
+        labels = np.asarray(clusters)
+        if labels.shape[0] != size:
+            raise ValueError("clusters must have one label per observation")
+        counts, members = cluster_draws(labels, n_resamples, rng)
+        for r in range(n_resamples):
+            index = np.concatenate([np.repeat(m, c) for m, c in zip(members, counts[r]) if c])
+            values[r] = statistic(*(a[index] for a in arrays))
+        n_clusters = len(members)
+    low, high, bad = percentile_interval(values, confidence)
+    return BootstrapResult(estimate, low, high, confidence, n_resamples, n_clusters, bad)

@@ -1,0 +1,266 @@
+"""Every paired agreement metric computed from joint-value tables, vectorised over bootstrap resamples.
+
+Scores take few distinct values (1-10, sometimes 8.5), so the table of how often each
+(a, b) value pair occurs holds all the information in the sample. A cluster bootstrap
+then only has to add up per-cluster tables with multinomial weights (one matrix
+product) and evaluate the formulas below on a stack of tables: no Python loop per
+resample. The formulas are checked against the public one-sample functions in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from mtbench_tui.core.stats.agreement import disagreement_weights
+from mtbench_tui.core.stats.bootstrap import percentile_interval
+
+SCORE_LABELS = tuple(float(x) for x in range(1, 11))
+"""The 1-10 scale, declared in full so weighted kappa never depends on which scores occurred."""
+
+METRICS = (
+    "n", "exact", "within_1", "mae", "mean_diff", "sd_diff", "ba_lower", "ba_upper",
+    "mean_a", "mean_b", "sd_a", "sd_b", "sd_ratio", "pearson", "spearman", "kendall_tau_b",
+    "kappa_quadratic", "alpha_interval", "alpha_ordinal", "icc_2_1",
+)
+"""Metric names, in display order. ``mean_diff`` is b - a (judge minus human)."""
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class PairedData:
+    """Paired scores a (e.g. human) and b (e.g. judge), with the cluster (question) of each pair."""
+
+    a: np.ndarray
+    b: np.ndarray
+    clusters: np.ndarray
+
+    @classmethod
+    def of(cls, a: Sequence[float], b: Sequence[float], clusters: Sequence[object] | None = None) -> PairedData:
+        """Build from sequences; pairs with a missing side are dropped."""
+        x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        c = np.asarray(clusters if clusters is not None else np.arange(x.size))
+        keep = ~(np.isnan(x) | np.isnan(y))
+        return cls(x[keep], y[keep], c[keep])
+
+    def subset(self, mask: np.ndarray) -> PairedData:
+        """The pairs selected by a boolean mask."""
+        return PairedData(self.a[mask], self.b[mask], self.clusters[mask])
+
+    @property
+    def n(self) -> int:
+        """Number of pairs."""
+        return int(self.a.size)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Per-cluster joint tables over the distinct values of a and of b."""
+
+    a_values: np.ndarray
+    b_values: np.ndarray
+    per_cluster: np.ndarray  # clusters x A x B
+
+    @classmethod
+    def of(cls, data: PairedData) -> Tables:
+        """Tabulate the pairs cluster by cluster."""
+        a_values, ia = np.unique(data.a, return_inverse=True)
+        b_values, ib = np.unique(data.b, return_inverse=True)
+        _ids, ic = np.unique(data.clusters, return_inverse=True)
+        shape = (_ids.size, a_values.size, b_values.size)
+        flat = np.bincount((ic * shape[1] + ia) * shape[2] + ib, minlength=int(np.prod(shape)))
+        return cls(a_values, b_values, flat.reshape(shape).astype(float))
+
+    def total(self) -> np.ndarray:
+        """The table of the whole sample."""
+        return self.per_cluster.sum(0)
+
+    def resampled(self, n_resamples: int, rng: np.random.Generator, batch: int = 250) -> np.ndarray:
+        """Tables of cluster-bootstrap resamples: resamples x A x B."""
+        clusters = self.per_cluster.shape[0]
+        flat = self.per_cluster.reshape(clusters, -1)
+        out = []
+        for start in range(0, n_resamples, batch):
+            size = min(batch, n_resamples - start)
+            weights = rng.multinomial(clusters, np.full(clusters, 1 / clusters), size=size).astype(float)
+            out.append(weights @ flat)
+        return np.concatenate(out).reshape(n_resamples, *self.per_cluster.shape[1:])
+
+
+def metrics(tables: np.ndarray, a_values: np.ndarray, b_values: np.ndarray) -> dict[str, np.ndarray]:
+    """Every metric in METRICS for a stack of tables (... x A x B)."""
+    t = np.asarray(tables, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = _moment_metrics(t, a_values, b_values)
+        out["spearman"] = _rank_correlation(t)
+        out["kendall_tau_b"] = _kendall_tau_b(t)
+        out["kappa_quadratic"] = _kappa_on_scale(t, a_values, b_values)
+        out["alpha_interval"], out["alpha_ordinal"] = _alphas(t, a_values, b_values)
+    return out
+
+
+def _moment_metrics(t: np.ndarray, av: np.ndarray, bv: np.ndarray) -> dict[str, np.ndarray]:
+    """Metrics that need only sums of values, squares and differences."""
+    n = t.sum((-2, -1))
+    pa, pb = t.sum(-1), t.sum(-2)
+    diff = bv[None, :] - av[:, None]
+    sa, sb = pa @ av, pb @ bv
+    saa, sbb = pa @ av**2, pb @ bv**2
+    sab = np.einsum("...ij,i,j->...", t, av, bv)
+    mean_a, mean_b = sa / n, sb / n
+    var_a, var_b = saa / n - mean_a**2, sbb / n - mean_b**2
+    cov = sab / n - mean_a * mean_b
+    mean_diff = (t * diff).sum((-2, -1)) / n
+    sd_diff = np.sqrt(np.maximum((t * diff**2).sum((-2, -1)) - n * mean_diff**2, 0) / (n - 1))
+    sd_a, sd_b = np.sqrt(np.maximum(var_a, 0) * n / (n - 1)), np.sqrt(np.maximum(var_b, 0) * n / (n - 1))
+    return {
+        "n": n,
+        "exact": (t * (np.abs(diff) < _EPS)).sum((-2, -1)) / n,
+        "within_1": (t * (np.abs(diff) <= 1 + _EPS)).sum((-2, -1)) / n,
+        "mae": (t * np.abs(diff)).sum((-2, -1)) / n,
+        "mean_diff": mean_diff,
+        "sd_diff": sd_diff,
+        "ba_lower": mean_diff - 1.96 * sd_diff,
+        "ba_upper": mean_diff + 1.96 * sd_diff,
+        "mean_a": mean_a, "mean_b": mean_b, "sd_a": sd_a, "sd_b": sd_b,
+        "sd_ratio": sd_b / sd_a,
+        "pearson": cov / np.sqrt(var_a * var_b),
+        "icc_2_1": _icc_2_1(n, sa, sb, saa, sbb, sab),
+    }
+
+
+def _icc_2_1(n: np.ndarray, sa: np.ndarray, sb: np.ndarray, saa: np.ndarray, sbb: np.ndarray,
+             sab: np.ndarray) -> np.ndarray:
+    """Shrout-Fleiss ICC(2,1) for two raters from sums (two-way random, absolute agreement)."""
+    grand = (sa + sb) / (2 * n)
+    ss_total = saa + sbb - 2 * n * grand**2
+    ss_rows = (saa + sbb + 2 * sab) / 2 - 2 * n * grand**2
+    ss_cols = n * ((sa / n - grand) ** 2 + (sb / n - grand) ** 2)
+    ms_rows = ss_rows / (n - 1)
+    ms_error = (ss_total - ss_rows - ss_cols) / (n - 1)
+    return (ms_rows - ms_error) / (ms_rows + ms_error + 2 * (ss_cols - ms_error) / n)
+
+
+def _midranks(counts: np.ndarray) -> np.ndarray:
+    """Mid-rank of each value given its count (ties share the average rank)."""
+    before = np.cumsum(counts, -1) - counts
+    return before + (counts + 1) / 2
+
+
+def _rank_correlation(t: np.ndarray) -> np.ndarray:
+    """Spearman's rho: Pearson's r on mid-ranks, with the table as weights."""
+    pa, pb = t.sum(-1), t.sum(-2)
+    ra, rb = _midranks(pa), _midranks(pb)
+    n = t.sum((-2, -1))
+    ma, mb = (pa * ra).sum(-1) / n, (pb * rb).sum(-1) / n
+    cov = np.einsum("...ij,...i,...j->...", t, ra, rb) / n - ma * mb
+    va, vb = (pa * ra**2).sum(-1) / n - ma**2, (pb * rb**2).sum(-1) / n - mb**2
+    return cov / np.sqrt(va * vb)
+
+
+def _kendall_tau_b(t: np.ndarray) -> np.ndarray:
+    """Kendall's tau-b from concordant and discordant pairs of cells."""
+    # after[i, j] = pairs strictly below-right of (i, j); before_right[i, j] = strictly below-left.
+    below = np.flip(np.cumsum(np.flip(t, -2), -2), -2)
+    below = np.concatenate([below[..., 1:, :], np.zeros_like(below[..., :1, :])], -2)
+    right = np.flip(np.cumsum(np.flip(below, -1), -1), -1)
+    right = np.concatenate([right[..., :, 1:], np.zeros_like(right[..., :, :1])], -1)
+    left = np.cumsum(below, -1)
+    left = np.concatenate([np.zeros_like(left[..., :, :1]), left[..., :, :-1]], -1)
+    concordant = (t * right).sum((-2, -1))
+    discordant = (t * left).sum((-2, -1))
+    n = t.sum((-2, -1))
+    pairs = n * (n - 1) / 2
+    ties_a = (t.sum(-1) * (t.sum(-1) - 1) / 2).sum(-1)
+    ties_b = (t.sum(-2) * (t.sum(-2) - 1) / 2).sum(-1)
+    return (concordant - discordant) / np.sqrt((pairs - ties_a) * (pairs - ties_b))
+
+
+def to_scale(values: np.ndarray, labels: Sequence[float] = SCORE_LABELS) -> np.ndarray:
+    """One-hot map of values onto the 1-10 labels: fractional scores round half up (8.5 -> 9)."""
+    idx = np.clip(np.floor(values + 0.5), labels[0], labels[-1]) - labels[0]
+    out = np.zeros((values.size, len(labels)))
+    out[np.arange(values.size), idx.astype(int)] = 1
+    return out
+
+
+def _kappa_on_scale(t: np.ndarray, av: np.ndarray, bv: np.ndarray) -> np.ndarray:
+    """Quadratic-weighted Cohen's kappa over the full 1-10 scale."""
+    table = np.einsum("ia,...ij,jb->...ab", to_scale(av), t, to_scale(bv))
+    w = disagreement_weights(len(SCORE_LABELS), "quadratic")
+    n = table.sum((-2, -1))
+    expected = np.einsum("...i,...j->...ij", table.sum(-1), table.sum(-2)) / n[..., None, None]
+    return 1 - (w * table).sum((-2, -1)) / (w * expected).sum((-2, -1))
+
+
+def _alphas(t: np.ndarray, av: np.ndarray, bv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Krippendorff's interval and ordinal alpha for two raters with no missing pairs."""
+    values = np.union1d(av, bv)
+    ma = (av[:, None] == values[None, :]).astype(float)
+    mb = (bv[:, None] == values[None, :]).astype(float)
+    joint = np.einsum("ia,...ij,jb->...ab", ma, t, mb)
+    coincidence = joint + np.swapaxes(joint, -1, -2)
+    totals = coincidence.sum(-1)
+    n_all = totals.sum(-1)
+    interval = (values[:, None] - values[None, :]) ** 2
+    cum = np.cumsum(totals, -1)
+    lo = np.minimum.outer(np.arange(values.size), np.arange(values.size))
+    hi = np.maximum.outer(np.arange(values.size), np.arange(values.size))
+    between = np.take(cum, hi, -1) - np.take(cum, lo, -1) + np.take(totals, lo, -1)
+    ordinal = (between - (totals[..., :, None] + totals[..., None, :]) / 2) ** 2
+    out = []
+    for delta in (np.broadcast_to(interval, ordinal.shape), ordinal):
+        observed = (coincidence * delta).sum((-2, -1))
+        expected = np.einsum("...i,...j,...ij->...", totals, totals, delta)
+        out.append(1 - (n_all - 1) * observed / expected)
+    return out[0], out[1]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A metric's value with its bootstrap interval."""
+
+    value: float
+    low: float
+    high: float
+
+    def as_dict(self, digits: int = 6) -> dict[str, object]:
+        """JSON form: value and [low, high], rounded; NaN becomes null."""
+        return {"value": _clean(self.value, digits), "ci": [_clean(self.low, digits), _clean(self.high, digits)]}
+
+
+def _clean(x: float, digits: int) -> float | None:
+    """Round, mapping NaN/inf to None for JSON."""
+    return None if not np.isfinite(x) else round(float(x), digits)
+
+
+def agreement(
+    data: PairedData, n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0
+) -> dict[str, Estimate]:
+    """Every metric with a cluster-bootstrap interval (clusters = ``data.clusters``).
+
+    Args:
+        data: the paired scores.
+        n_resamples: bootstrap resamples; 0 for point estimates only.
+        confidence: interval coverage.
+        seed: random seed.
+
+    Returns:
+        Metric name -> Estimate. ``n`` has no interval.
+    """
+    if data.n == 0:
+        return {m: Estimate(0.0 if m == "n" else float("nan"), float("nan"), float("nan")) for m in METRICS}
+    tables = Tables.of(data)
+    point = metrics(tables.total(), tables.a_values, tables.b_values)
+    if n_resamples and tables.per_cluster.shape[0] > 1:
+        boot = metrics(tables.resampled(n_resamples, np.random.default_rng(seed)), tables.a_values, tables.b_values)
+    else:
+        boot = {m: np.full(1, np.nan) for m in METRICS}
+    out = {}
+    for name in METRICS:
+        low, high, _bad = percentile_interval(boot[name], confidence) if name != "n" else (np.nan, np.nan, 0)
+        out[name] = Estimate(float(point[name]), low, high)
+    return out
