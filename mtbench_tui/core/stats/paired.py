@@ -109,7 +109,7 @@ def _moment_metrics(t: np.ndarray, av: np.ndarray, bv: np.ndarray) -> dict[str, 
     diff = bv[None, :] - av[:, None]
     sa, sb = pa @ av, pb @ bv
     saa, sbb = pa @ av**2, pb @ bv**2
-    sab = np.einsum("...ij,i,j->...", t, av, bv)
+    sab = (t @ bv) @ av
     mean_a, mean_b = sa / n, sb / n
     var_a, var_b = saa / n - mean_a**2, sbb / n - mean_b**2
     cov = sab / n - mean_a * mean_b
@@ -156,7 +156,7 @@ def _rank_correlation(t: np.ndarray) -> np.ndarray:
     ra, rb = _midranks(pa), _midranks(pb)
     n = t.sum((-2, -1))
     ma, mb = (pa * ra).sum(-1) / n, (pb * rb).sum(-1) / n
-    cov = np.einsum("...ij,...i,...j->...", t, ra, rb) / n - ma * mb
+    cov = ((t @ rb[..., :, None])[..., 0] * ra).sum(-1) / n - ma * mb
     va, vb = (pa * ra**2).sum(-1) / n - ma**2, (pb * rb**2).sum(-1) / n - mb**2
     return cov / np.sqrt(va * vb)
 
@@ -189,10 +189,10 @@ def to_scale(values: np.ndarray, labels: Sequence[float] = SCORE_LABELS) -> np.n
 
 def _kappa_on_scale(t: np.ndarray, av: np.ndarray, bv: np.ndarray) -> np.ndarray:
     """Quadratic-weighted Cohen's kappa over the full 1-10 scale."""
-    table = np.einsum("ia,...ij,jb->...ab", to_scale(av), t, to_scale(bv))
+    table = to_scale(av).T @ t @ to_scale(bv)
     w = disagreement_weights(len(SCORE_LABELS), "quadratic")
     n = table.sum((-2, -1))
-    expected = np.einsum("...i,...j->...ij", table.sum(-1), table.sum(-2)) / n[..., None, None]
+    expected = table.sum(-1)[..., :, None] * table.sum(-2)[..., None, :] / n[..., None, None]
     return 1 - (w * table).sum((-2, -1)) / (w * expected).sum((-2, -1))
 
 
@@ -201,7 +201,7 @@ def _alphas(t: np.ndarray, av: np.ndarray, bv: np.ndarray) -> tuple[np.ndarray, 
     values = np.union1d(av, bv)
     ma = (av[:, None] == values[None, :]).astype(float)
     mb = (bv[:, None] == values[None, :]).astype(float)
-    joint = np.einsum("ia,...ij,jb->...ab", ma, t, mb)
+    joint = ma.T @ t @ mb
     coincidence = joint + np.swapaxes(joint, -1, -2)
     totals = coincidence.sum(-1)
     n_all = totals.sum(-1)
@@ -214,7 +214,7 @@ def _alphas(t: np.ndarray, av: np.ndarray, bv: np.ndarray) -> tuple[np.ndarray, 
     out = []
     for delta in (np.broadcast_to(interval, ordinal.shape), ordinal):
         observed = (coincidence * delta).sum((-2, -1))
-        expected = np.einsum("...i,...j,...ij->...", totals, totals, delta)
+        expected = (totals[..., None, :] @ delta @ totals[..., :, None])[..., 0, 0]
         out.append(1 - (n_all - 1) * observed / expected)
     return out[0], out[1]
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from mtbench_tui.core.store.analysis import AnalysisRepo
 from mtbench_tui.core.store.content import ContentRepo
 from mtbench_tui.core.store.database import connect
 from mtbench_tui.core.store.importing import ImportSession
@@ -22,6 +23,7 @@ class Store:
         MIGRATIONS.apply(db)
         self.content = ContentRepo(db)
         self.ratings = RatingRepo(db)
+        self.analysis = AnalysisRepo(db)
 
     @classmethod
     def open(cls, path: Path | str, *, durable: bool = True) -> Store:

@@ -1,0 +1,1 @@
+"""Human-judge agreement and judge-bias analysis on stored ratings."""
