@@ -18,6 +18,17 @@ SHARED = Path(os.environ.get("MTBENCH_SHARED", ROOT.parent / "shared"))
 DEMO_RATINGS = ROOT / "data" / "demo-ratings" / "human_ratings.jsonl"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """--update-golden rewrites the golden report files from the current output."""
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/* from current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when golden files should be rewritten."""
+    return bool(request.config.getoption("--update-golden"))
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point HOME, the database, the reviewer and the working directory at tmp_path; hide API keys."""

@@ -10,6 +10,7 @@ from mtbench_tui import __version__
 from mtbench_tui.cli.app_cmd import launch_app
 from mtbench_tui.cli.common import db_option
 from mtbench_tui.cli.data_cmds import import_cmd, ratings_cmd, scores_cmd
+from mtbench_tui.cli.export_cmd import export_cmd
 from mtbench_tui.cli.stats_cmd import stats_cmd
 
 
@@ -55,3 +56,4 @@ main.add_command(import_cmd)
 main.add_command(scores_cmd)
 main.add_command(ratings_cmd)
 main.add_command(stats_cmd)
+main.add_command(export_cmd)

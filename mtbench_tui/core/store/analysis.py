@@ -75,3 +75,31 @@ class AnalysisRepo:
         """Ratings with a score, per reviewer."""
         return {r[0]: r[1] for r in self.db.execute(
             "SELECT reviewer, COUNT(*) FROM ratings WHERE score IS NOT NULL GROUP BY reviewer ORDER BY reviewer")}
+
+    def rating_rows(self, judge: str | None, page_size: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every rating with its item's category, texts and the judge's verdict, a page at a time."""
+        after: tuple[Any, ...] = (-1, "", 0, "")
+        while True:
+            rows = self.db.execute(
+                "SELECT r.question_id, r.model, r.turn, r.reviewer, r.score, r.note, r.flags, r.blind, r.created,"
+                " r.updated, q.category, CASE r.turn WHEN 1 THEN q.turn_1 ELSE q.turn_2 END,"
+                f" CASE r.turn WHEN 1 THEN a.turn_1 ELSE a.turn_2 END, j.judge, j.prompt, j.score, j.judgment"
+                " FROM ratings r JOIN questions q ON q.question_id = r.question_id"
+                " JOIN answers a ON a.question_id = r.question_id AND a.model = r.model"
+                " LEFT JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
+                " AND j.turn = r.turn AND j.judge = :judge"
+                " WHERE (r.question_id, r.model, r.turn, r.reviewer) > (:q, :m, :t, :r)"
+                " ORDER BY r.question_id, r.model, r.turn, r.reviewer LIMIT :limit",
+                {"judge": judge, "q": after[0], "m": after[1], "t": after[2], "r": after[3], "limit": page_size},
+            ).fetchall()
+            for row in rows:
+                yield dict(zip(_RATING_ROW_FIELDS, row))
+            if len(rows) < page_size:
+                return
+            after = tuple(rows[-1][:4])
+
+
+_RATING_ROW_FIELDS = (
+    "question_id", "model", "turn", "reviewer", "score", "note", "flags", "blind", "created", "updated",
+    "category", "question", "answer", "judge", "judge_prompt", "judge_score", "judge_explanation",
+)

@@ -146,6 +146,11 @@ class RatingRepo:
         )
         return [_event(r) for r in rows]
 
+    def signature(self) -> tuple[int, int]:
+        """A cheap fingerprint of all rating activity (by anyone, in any process): changes when any rating does."""
+        count, last = self.db.execute("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM rating_history").fetchone()
+        return int(count), int(last)
+
     def count_scored(self, reviewer: str) -> int:
         """How many turns this reviewer has scored."""
         return self.db.execute(

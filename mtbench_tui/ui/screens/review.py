@@ -49,6 +49,8 @@ class ReviewScreen(Screen[None]):
         Binding("d", "gap_order", "by gap"),
         Binding("b", "toggle_blind", "blind"),
         Binding("r", "toggle_reference", "reference"),
+        Binding("s", "stats", "stats"),
+        Binding("e", "export", "export"),
         Binding("question_mark", "help", "help", key_display="?"),
         Binding("q", "quit", "quit"),
     ]
@@ -278,6 +280,18 @@ class ReviewScreen(Screen[None]):
         await self.query_one(ConversationView).set_reference_visible(self.show_reference)
         if self.show_reference and self.view is not None and self.view.reference_turns() is None:
             self.notify("This question has no reference answer")
+
+    def action_stats(self) -> None:
+        """Open the statistics screen (it recomputes as ratings arrive)."""
+        from mtbench_tui.ui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.session.store))
+
+    def action_export(self) -> None:
+        """Open the export dialog."""
+        from mtbench_tui.ui.screens.export import ExportDialog
+
+        self.app.push_screen(ExportDialog(self.session.store))
 
     def action_help(self) -> None:
         """Show every key."""

@@ -1,0 +1,107 @@
+"""The export dialog: pick a format and a path; the export runs in a worker and shows its progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, ProgressBar, Select
+
+from mtbench_tui.core.report.export import EXTENSIONS, FORMATS, ExportResult, export_report
+from mtbench_tui.core.store import Store
+from mtbench_tui.ui.text import literal
+
+FORMAT_NAMES = {"md": "Markdown report", "html": "HTML report (offline, with charts)", "json": "JSON (stats + metadata)",
+                "csv": "CSV of every rating", "fastchat": "FastChat JSONL of human ratings"}
+
+
+class ExportDialog(ModalScreen[ExportResult | None]):
+    """Export the report or the ratings to a file."""
+
+    BINDINGS = [Binding("escape", "close", "close"), Binding("ctrl+s", "export", "export", priority=True)]
+
+    def __init__(self, store: Store, directory: Path | None = None) -> None:
+        super().__init__(classes="dialog-screen")
+        self.store = store
+        self.directory = directory or Path.cwd() / "reports"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog export-dialog"):
+            yield Label("Export", classes="dialog-title")
+            yield Select([(FORMAT_NAMES[f], f) for f in FORMATS], value="html", allow_blank=False, id="format",
+                         compact=True)
+            yield Label("File")
+            yield Input(str(self.directory / "mtbench-report.html"), id="path", compact=True)
+            yield ProgressBar(total=1.0, show_eta=False, id="progress")
+            yield Label("", id="export-status")
+            with Horizontal(classes="buttons"):
+                yield Button("Export", variant="primary", id="export", compact=True)
+                yield Button("Close", id="close", compact=True)
+            yield Label("Ctrl+S exports · Esc closes", classes="dialog-help")
+
+    @on(Select.Changed, "#format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        """Keep the file extension in step with the format."""
+        path_input = self.query_one("#path", Input)
+        current = Path(path_input.value)
+        path_input.value = str(current.with_suffix(EXTENSIONS[str(event.value)]))
+
+    def action_export(self) -> None:
+        """Start the export."""
+        fmt = str(self.query_one("#format", Select).value)
+        path = Path(self.query_one("#path", Input).value).expanduser()
+        self.query_one("#export", Button).disabled = True
+        self._status(f"Exporting {fmt}…")
+        self._run(fmt, path)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _run(self, fmt: str, path: Path) -> None:
+        """Write the file on a second connection, reporting progress to the bar."""
+        store = self.store.reopen()
+        try:
+            result = export_report(store, fmt, path, progress=lambda what, done: self.app.call_from_thread(
+                self._progress, what, done))
+        except Exception as exc:  # noqa: BLE001 - shown to the user, who can fix the path and retry
+            self.app.call_from_thread(self._failed, exc)
+        else:
+            self.app.call_from_thread(self._done, result)
+        finally:
+            store.close()
+
+    def _progress(self, what: str, done: float) -> None:
+        """Move the bar."""
+        self.query_one(ProgressBar).update(progress=done)
+        self._status(what)
+
+    def _done(self, result: ExportResult) -> None:
+        """Say where the file went."""
+        rows = f", {result.rows} rows" if result.rows is not None else ""
+        self._status(f"Wrote {result.path} ({result.bytes:,} bytes{rows})")
+        self.query_one("#export", Button).disabled = False
+        self.notify(f"Exported {result.format} to {result.path}")
+
+    def _failed(self, exc: Exception) -> None:
+        """Show the error; the dialog stays open so the path can be fixed."""
+        self._status(f"Export failed: {exc}")
+        self.query_one("#export", Button).disabled = False
+        self.notify(f"Export failed: {exc}", severity="error")
+
+    def _status(self, text: str) -> None:
+        """Update the status line."""
+        self.query_one("#export-status", Label).update(literal(text))
+
+    def action_close(self) -> None:
+        """Close the dialog."""
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#export")
+    def _export_pressed(self) -> None:
+        self.action_export()
+
+    @on(Button.Pressed, "#close")
+    def _close_pressed(self) -> None:
+        self.dismiss(None)

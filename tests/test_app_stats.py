@@ -1,0 +1,93 @@
+"""The stats screen and export dialog, driven through Pilot."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from mtbench_tui.core.store import Store
+from tests.app_helpers import build, press, screen_text
+
+
+async def wait_for_stats(pilot) -> None:
+    """Let the statistics worker finish and its result render."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_stats_screen_shows_agreement_and_refreshes(rated_store: Store) -> None:
+    app = build(rated_store, reviewer="carol")
+    async with app.run_test(size=(130, 50)) as pilot:
+        await press(pilot, "s")
+        await wait_for_stats(pilot)
+        text = screen_text(app)
+        assert "192 human ratings by 2 reviewer(s)" in text
+        assert "vs humans (95% cluster-bootstrap CI)" in text and "κ quad" in text
+        assert "human-human (n=96)" in text
+        # Back to reviewing: carol rates one turn, and the stats pick it up on return.
+        await press(pilot, "escape", "7", "s")
+        await wait_for_stats(pilot)
+        assert "193 human ratings by 3 reviewer(s)" in screen_text(app)
+
+
+async def test_stats_tabs_show_charts_and_bias(rated_store: Store) -> None:
+    app = build(rated_store)
+    async with app.run_test(size=(130, 50)) as pilot:
+        await press(pilot, "s")
+        await wait_for_stats(pilot)
+        app.screen.query_one("#stats-tabs").active = "tab-charts"
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Score distributions" in text and "Human (rows) against judge (columns)" in text
+        app.screen.query_one("#stats-tabs").active = "tab-bias"
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Bias audit" in text and "Leniency" in text and "⚑" in text
+
+
+async def test_stats_notice_ratings_from_another_process(rated_store: Store) -> None:
+    from mtbench_tui.core.models import TurnKey
+
+    app = build(rated_store)
+    async with app.run_test(size=(130, 50)) as pilot:
+        await press(pilot, "s")
+        await wait_for_stats(pilot)
+        other = Store.open(rated_store.path)
+        other.ratings.set_score(TurnKey(916, "pico-1b-chat", 2), "dave", 1)
+        other.close()
+        app.screen._check_for_changes()  # what the screen's 3-second timer calls
+        await wait_for_stats(pilot)
+        assert "193 human ratings by 3 reviewer(s)" in screen_text(app)
+
+
+async def test_export_dialog_writes_each_format(rated_store: Store, tmp_path: Path) -> None:
+    app = build(rated_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press(pilot, "e")
+        dialog = app.screen
+        for fmt in ("json", "csv"):
+            dialog.query_one("#format").value = fmt
+            await pilot.pause()
+            dialog.query_one("#path").value = str(tmp_path / f"out.{fmt}")
+            await press(pilot, "ctrl+s")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert "Wrote" in screen_text(app)
+        await press(pilot, "escape")
+    assert json.loads((tmp_path / "out.json").read_text())["reviewers"] == ["alice", "bob"]
+    with open(tmp_path / "out.csv", newline="", encoding="utf-8") as handle:
+        assert len(list(csv.reader(handle))) == 193
+
+
+async def test_export_failure_is_shown_and_dialog_stays(rated_store: Store, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    app = build(rated_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press(pilot, "e")
+        app.screen.query_one("#path").value = str(blocker / "report.html")
+        await press(pilot, "ctrl+s")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Export failed" in screen_text(app)
