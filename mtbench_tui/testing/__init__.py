@@ -1,0 +1,1 @@
+"""Test and benchmark support: a loopback OpenAI-compatible server. Never used by the app itself."""
