@@ -18,10 +18,13 @@ def write_dataset(root: Path, questions: int, models: int, seed: int = 0) -> dic
     rng = random.Random(seed)
     (root / "model_answer").mkdir(parents=True, exist_ok=True)
     (root / "model_judgment").mkdir(parents=True, exist_ok=True)
-    with open(root / "question.jsonl", "w") as out:
+    (root / "reference_answer").mkdir(parents=True, exist_ok=True)
+    with open(root / "question.jsonl", "w") as out, open(root / "reference_answer" / "gpt-4.jsonl", "w") as ref:
         for q in range(questions):
             out.write(json.dumps({"question_id": q + 1, "category": CATEGORIES[q % 8],
                                   "turns": [f"Question {q + 1}, first turn?", f"Question {q + 1}, follow-up?"]}) + "\n")
+            ref.write(json.dumps({"question_id": q + 1, "choices": [{"index": 0, "turns": [
+                f"Reference {q + 1} one.", f"Reference {q + 1} two."]}]}) + "\n")
     judgments = 0
     with open(root / "model_judgment" / "gpt-4_single.jsonl", "w") as jout:
         for m in range(models):

@@ -11,7 +11,9 @@ from mtbench_tui.cli.app_cmd import launch_app
 from mtbench_tui.cli.common import db_option
 from mtbench_tui.cli.data_cmds import import_cmd, ratings_cmd, scores_cmd
 from mtbench_tui.cli.export_cmd import export_cmd
+from mtbench_tui.cli.judge_cmd import endpoint_of, judge_cmd
 from mtbench_tui.cli.stats_cmd import stats_cmd
+from mtbench_tui.core.judge.rejudge import JudgeSettings
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,6 +25,11 @@ from mtbench_tui.cli.stats_cmd import stats_cmd
 @click.option("--judge", help="Only items this judge has judged; show its verdicts.")
 @click.option("--turn", type=click.IntRange(1, 2), help="Only rate this turn.")
 @click.option("--unrated", is_flag=True, help="Only items you haven't fully scored.")
+@click.option("--judge-model", "judge_model", help="Judge for the 'j' (re-judge) key, e.g. gpt-4o.")
+@click.option("--base-url", help="OpenAI-compatible endpoint for re-judging (default: $OPENAI_BASE_URL or OpenAI).")
+@click.option("--api-key-env", default="OPENAI_API_KEY", show_default=True, help="Variable holding the API key.")
+@click.option("--prompts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="FastChat judge_prompts.jsonl for re-judging (default: the built-in prompts).")
 @click.version_option(__version__, prog_name="mtbench-review")
 @click.pass_context
 def main(
@@ -35,6 +42,10 @@ def main(
     judge: str | None,
     turn: int | None,
     unrated: bool,
+    judge_model: str | None,
+    base_url: str | None,
+    api_key_env: str,
+    prompts: Path | None,
 ) -> None:
     """Review MT-Bench judge verdicts, measure human-judge agreement, and audit the judge.
 
@@ -49,7 +60,10 @@ def main(
       mtbench-review scores --json
     """
     if ctx.invoked_subcommand is None:
-        launch_app(db_path, reviewer, blind, category, model, judge, turn, unrated)
+        settings = None
+        if judge_model:
+            settings = JudgeSettings(judge_model, base_url, api_key_env, prompts, endpoint_of(base_url))
+        launch_app(db_path, reviewer, blind, category, model, judge, turn, unrated, settings)
 
 
 main.add_command(import_cmd)
@@ -57,3 +71,4 @@ main.add_command(scores_cmd)
 main.add_command(ratings_cmd)
 main.add_command(stats_cmd)
 main.add_command(export_cmd)
+main.add_command(judge_cmd)

@@ -7,6 +7,7 @@ from pathlib import Path
 from mtbench_tui.cli.common import handle_errors, resolve_db, stderr
 from mtbench_tui.core import loading
 from mtbench_tui.core.importer import import_sources
+from mtbench_tui.core.judge.rejudge import JudgeSettings
 from mtbench_tui.core.paths import default_reviewer, demo_data_dir
 from mtbench_tui.core.store import QueueFilter, Store
 
@@ -21,6 +22,7 @@ def launch_app(
     judge: str | None,
     turn: int | None,
     unrated: bool,
+    judge_settings: JudgeSettings | None = None,
 ) -> None:
     """Open the database (importing the demo into a new one) and run the Textual app."""
     store = Store.open(resolve_db(db_path))
@@ -35,6 +37,7 @@ def launch_app(
         reviewer=reviewer or default_reviewer(),
         queue_filter=QueueFilter(category=category, model=model, judge=judge, turn=turn, unrated=unrated),
         blind=blind,
+        judge_settings=judge_settings,
     )
     app.run()
     store.close()

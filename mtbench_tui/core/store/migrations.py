@@ -145,3 +145,90 @@ def _pairs(db: sqlite_utils.Database) -> None:
         );
         """
     )
+
+
+@MIGRATIONS(name="0004_judge_runs")
+def _judge_runs(db: sqlite_utils.Database) -> None:
+    """Judge runs, per-request usage, failures, the response cache, and Batch API bookkeeping."""
+    db.executescript(
+        """
+        CREATE TABLE judge_runs (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            finished TEXT,
+            judge_model TEXT NOT NULL,
+            prompt_family TEXT NOT NULL,
+            endpoint TEXT,
+            params TEXT NOT NULL,
+            mode TEXT NOT NULL DEFAULT 'online',
+            summary TEXT
+        );
+
+        CREATE TABLE judge_requests (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES judge_runs(id),
+            question_id INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            turn INTEGER NOT NULL,
+            judge TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            cache_key TEXT NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            cost_usd REAL,
+            latency_s REAL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX judge_requests_run ON judge_requests(run_id);
+
+        CREATE TABLE judge_failures (
+            question_id INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            turn INTEGER NOT NULL,
+            judge TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            run_id INTEGER,
+            at TEXT NOT NULL,
+            PRIMARY KEY (question_id, model, turn, judge)
+        );
+
+        CREATE TABLE judge_cache (
+            cache_key TEXT PRIMARY KEY,
+            judge_model TEXT NOT NULL,
+            request TEXT NOT NULL,
+            content TEXT NOT NULL,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            created TEXT NOT NULL
+        );
+
+        CREATE TABLE judge_batches (
+            id INTEGER PRIMARY KEY,
+            batch_id TEXT NOT NULL UNIQUE,
+            input_file_id TEXT NOT NULL,
+            run_id INTEGER REFERENCES judge_runs(id),
+            status TEXT NOT NULL,
+            n_requests INTEGER NOT NULL,
+            created TEXT NOT NULL,
+            collected TEXT
+        );
+
+        CREATE TABLE judge_batch_items (
+            batch INTEGER NOT NULL REFERENCES judge_batches(id),
+            custom_id TEXT NOT NULL,
+            question_id INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            turn INTEGER NOT NULL,
+            judge TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            cache_key TEXT NOT NULL,
+            request TEXT NOT NULL,
+            PRIMARY KEY (batch, custom_id)
+        );
+        """
+    )

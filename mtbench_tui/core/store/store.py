@@ -10,6 +10,7 @@ from mtbench_tui.core.store.analysis import AnalysisRepo
 from mtbench_tui.core.store.content import ContentRepo
 from mtbench_tui.core.store.database import connect
 from mtbench_tui.core.store.importing import ImportSession
+from mtbench_tui.core.store.judging import JudgeRepo
 from mtbench_tui.core.store.migrations import MIGRATIONS
 from mtbench_tui.core.store.queue import KeysetQueue, QueueFilter, open_queue
 from mtbench_tui.core.store.ratings import RatingRepo
@@ -24,6 +25,7 @@ class Store:
         self.content = ContentRepo(db)
         self.ratings = RatingRepo(db)
         self.analysis = AnalysisRepo(db)
+        self.judging = JudgeRepo(db)
 
     @classmethod
     def open(cls, path: Path | str, *, durable: bool = True) -> Store:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
+from mtbench_tui.core.judge.rejudge import JudgeSettings, RejudgeResult, rejudge
+from mtbench_tui.core.judge.runner import Event
+from mtbench_tui.core.models import ItemKey
 from mtbench_tui.core.review import ItemView, ReviewSession
 from mtbench_tui.core.store import QueueFilter
 from mtbench_tui.ui.screens.dialogs import CommentDialog, FlagsDialog, GotoDialog
@@ -49,16 +52,18 @@ class ReviewScreen(Screen[None]):
         Binding("d", "gap_order", "by gap"),
         Binding("b", "toggle_blind", "blind"),
         Binding("r", "toggle_reference", "reference"),
+        Binding("j", "rejudge", "re-judge"),
         Binding("s", "stats", "stats"),
         Binding("e", "export", "export"),
         Binding("question_mark", "help", "help", key_display="?"),
         Binding("q", "quit", "quit"),
     ]
 
-    def __init__(self, session: ReviewSession, blind: bool) -> None:
+    def __init__(self, session: ReviewSession, blind: bool, judge_settings: JudgeSettings | None = None) -> None:
         super().__init__()
         self.session = session
         self.blind = blind
+        self.judge_settings = judge_settings
         self.view: ItemView | None = None
         self.turn = 1
         self.show_reference = False
@@ -280,6 +285,50 @@ class ReviewScreen(Screen[None]):
         await self.query_one(ConversationView).set_reference_visible(self.show_reference)
         if self.show_reference and self.view is not None and self.view.reference_turns() is None:
             self.notify("This question has no reference answer")
+
+    def action_rejudge(self) -> None:
+        """Ask the configured judge again about this conversation, in a worker."""
+        if self.view is None:
+            return
+        if self.judge_settings is None:
+            self.notify("No judge configured: start with --judge-model NAME (and --base-url for a local server); "
+                        "the key comes from $OPENAI_API_KEY.", severity="error", timeout=10)
+            return
+        item = self.view.key
+        self.notify(f"Re-judging Q{item.question_id} {item.model} with {self.judge_settings.judge_model}…")
+        self._rejudge(item, self.judge_settings)
+
+    @work(thread=True, exclusive=True, group="rejudge")
+    def _rejudge(self, item: ItemKey, settings: JudgeSettings) -> None:
+        """Run the judge on a second connection; report each turn as it lands."""
+        store = self.session.store.reopen()
+        try:
+            result = rejudge(store, item, settings, lambda e: self.app.call_from_thread(self._rejudge_event, e))
+        except Exception as exc:  # noqa: BLE001 - shown to the reviewer; nothing is stored
+            self.app.call_from_thread(self.notify, f"Re-judge failed: {exc}", severity="error", timeout=10)
+            return
+        finally:
+            store.close()
+        self.app.call_from_thread(self._rejudged, item, result)
+
+    def _rejudge_event(self, event: Event) -> None:
+        """Show progress and errors from the re-judge."""
+        if event.kind == "failed":
+            self.notify(f"{event.label}: {event.detail}", severity="error", timeout=10)
+        elif event.kind == "retry":
+            self.notify(f"{event.label}: retrying ({event.detail})", severity="warning")
+        else:
+            self.notify(f"{event.label}: new verdict" + (f" ({event.detail})" if event.detail else ""))
+
+    def _rejudged(self, item: ItemKey, result: RejudgeResult) -> None:
+        """Show the new verdicts (switching to their judge when it isn't the one on screen)."""
+        for error in result.errors:
+            self.notify(f"Re-judge error: {error}", severity="error", timeout=10)
+        if result.judge and result.judge != self.session.judge:
+            self.session.judge = result.judge
+            self.notify(f"Showing judge {result.judge}, whose verdicts were just stored")
+        if self.view is not None and self.view.key == item:
+            self._reload()
 
     def action_stats(self) -> None:
         """Open the statistics screen (it recomputes as ratings arrive)."""

@@ -1,0 +1,39 @@
+"""Reading a score out of a judge's text, with FastChat's semantics by default."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# FastChat's patterns: "[[8]]" or "[[8.5]]", falling back to a single-bracket "[8]".
+RATING = re.compile(r"\[\[(\d+\.?\d*)\]\]")
+RATING_FALLBACK = re.compile(r"\[(\d+\.?\d*)\]")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The score read from a judgment (None = no verdict) and, when there is none, why."""
+
+    score: float | None
+    reason: str | None = None
+
+
+def parse_verdict(text: str, strict: bool = False) -> Verdict:
+    """Read the rating from a judge's explanation.
+
+    Args:
+        text: the judge's full response.
+        strict: reject ratings outside 1-10 (FastChat keeps whatever number it finds).
+
+    Returns:
+        The first ``[[n]]`` rating, else the first ``[n]``; no match means no verdict.
+        Whole numbers come back as int, others as float (8.5), as FastChat stores them.
+    """
+    match = RATING.search(text) or RATING_FALLBACK.search(text)
+    if match is None:
+        return Verdict(None, "no rating found" if text.strip() else "empty judgment")
+    raw = match.group(1)
+    score: float = float(raw) if "." in raw else int(raw)
+    if strict and not 1 <= score <= 10:
+        return Verdict(None, f"rating {raw} is outside 1-10")
+    return Verdict(score)
