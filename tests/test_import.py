@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from mtbench_tui.cli import main
 from mtbench_tui.core import loading
 from mtbench_tui.core.importer import import_sources
+from mtbench_tui.core.jsonl import InputError
 from mtbench_tui.core.store import Store
 from tests.helpers import edit_row, read_jsonl
 
@@ -181,7 +182,7 @@ def test_failed_import_into_new_database_leaves_no_file(tmp_path: Path, demo_cop
 
 def test_error_late_in_import_rolls_back_earlier_files(store: Store, demo_copy: Path) -> None:
     edit_row(demo_copy / "model_judgment" / "gpt-4_single.jsonl", 96, turn=3)
-    with pytest.raises(Exception):
+    with pytest.raises(InputError, match="field 'turn'"):
         import_sources(store, loading.discover(demo_copy))
     assert store.content.counts()["questions"] == 0
     assert store.content.counts()["answers"] == 0

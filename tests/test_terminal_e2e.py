@@ -96,7 +96,7 @@ def test_sigkill_loses_nothing_shown_as_saved(tmp_path: Path) -> None:
         wait_for(lambda: b"Item 1 of 48" in term.output, term)
         for keys, expected in (("7", 1), ("\t8", 2), ("\r", 2), ("3", 3)):
             term.send(keys)
-            wait_for(lambda: rating_count(db) == expected, term)
+            wait_for(lambda n=expected: rating_count(db) == n, term)
         wait_for(lambda: term.output.count("saved ✓".encode()) >= 3, term)
     finally:
         term.kill()

@@ -9,7 +9,14 @@ from typing import Any
 import click
 from rich.table import Table
 
-from mtbench_tui.cli.common import db_option, handle_errors, open_existing, resolve_db, stderr, stdout
+from mtbench_tui.cli.common import (
+    db_option,
+    handle_errors,
+    open_existing,
+    resolve_db,
+    stderr,
+    stdout,
+)
 from mtbench_tui.cli.progress import ImportProgressBar
 from mtbench_tui.core import loading
 from mtbench_tui.core.importer import ImportSummary, import_sources

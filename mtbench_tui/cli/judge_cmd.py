@@ -14,7 +14,15 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from mtbench_tui.cli.common import db_option, fail, handle_errors, open_existing, resolve_db, stderr, stdout
+from mtbench_tui.cli.common import (
+    db_option,
+    fail,
+    handle_errors,
+    open_existing,
+    resolve_db,
+    stderr,
+    stdout,
+)
 from mtbench_tui.core.judge import batch as batch_mode
 from mtbench_tui.core.judge.client import Backoff
 from mtbench_tui.core.judge.plan import Plan, PlanOptions, make_plan

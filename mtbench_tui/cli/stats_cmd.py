@@ -8,12 +8,18 @@ from typing import Any
 
 import click
 
-from mtbench_tui.cli.common import EXIT_GATE_FAILED, db_option, fail, handle_errors, open_existing, stdout
+from mtbench_tui.cli.common import (
+    EXIT_GATE_FAILED,
+    db_option,
+    fail,
+    handle_errors,
+    open_existing,
+    stdout,
+)
 from mtbench_tui.core.analysis.agreement import BREAKDOWNS, Settings
 from mtbench_tui.core.analysis.report import build_report, headline
-from mtbench_tui.core.stats.paired import METRICS
 from mtbench_tui.core.report.rich_view import full_view
-
+from mtbench_tui.core.stats.paired import METRICS
 
 
 def _parse_gates(values: tuple[str, ...], op: str) -> list[tuple[str, str, float]]:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mtbench_tui.core.models import Answer, ItemKey, Judgment, Question, Rating, ReferenceAnswer, TurnKey
+from mtbench_tui.core.models import (
+    Answer,
+    ItemKey,
+    Judgment,
+    Question,
+    Rating,
+    ReferenceAnswer,
+    TurnKey,
+)
 from mtbench_tui.core.store import QueueEntry, QueueFilter, RatingChange, Store
 
 

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 Fault = str
-"""One of: "429", "500", "timeout", "malformed", "empty", "disconnect"."""
+"""One of: "429", "500", "400", "timeout", "malformed", "empty", "disconnect", "echo-auth"."""
 
 
 @dataclass
@@ -47,7 +47,7 @@ class ServerState:
     def reply_for(self, messages: list[dict[str, Any]]) -> str:
         """The judgment text for a request: replayed when the user prompt is known."""
         user = next((m["content"] for m in reversed(messages) if m.get("role") == "user"), "")
-        return self.replay.get(user) or self.default_reply(messages)
+        return self.replay[user] if user in self.replay else self.default_reply(messages)
 
 
 def completion_body(model: str, content: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -146,6 +146,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, completion_body(request["model"], state.reply_for(request["messages"]), request["messages"]))
         elif fault == "malformed":
             self._send(200, b'{"id": "chatcmpl-x", "choices": [ {"message": ')
+        elif fault == "400":
+            self._json(400, {"error": {"message": "Invalid request: 'messages' is malformed", "type": "invalid_request"}})
+        elif fault == "echo-auth":
+            # A badly behaved server that repeats the credentials it was sent.
+            self._json(401, {"error": {"message": f"Incorrect API key: {self.headers.get('Authorization', '')}"}})
         elif fault == "disconnect":
             self.close_connection = True
             self.connection.close()

@@ -74,7 +74,7 @@ async def collect(store: Store, config: RunConfig, prices: PriceTable) -> list[C
                 if batch.error_file_id:
                     text = (await client.files.content(batch.error_file_id)).text
                     _import_output(store, text, items, prices, run_id, redact, result)
-                for cid, item in items.items():  # anything the files did not mention failed with the batch
+                for item in items.values():  # anything the files did not mention failed with the batch
                     store.judging.record_failure(item, Outcome("failed", 1, error=f"batch {batch.status} without a "
                                                  "result for this request"), run_id)
                     result.failed += 1

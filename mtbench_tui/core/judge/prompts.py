@@ -9,7 +9,13 @@ from typing import Any
 
 from mtbench_tui.core import fields
 from mtbench_tui.core.jsonl import InputError, iter_rows
-from mtbench_tui.core.models import NEEDS_REFERENCE, Answer, Question, ReferenceAnswer, prompt_family
+from mtbench_tui.core.models import (
+    NEEDS_REFERENCE,
+    Answer,
+    Question,
+    ReferenceAnswer,
+    prompt_family,
+)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,15 @@ import json
 from html import escape
 from typing import Any
 
-from mtbench_tui.core.report.fmt import BRIEF_METRICS, METRIC_LABELS, REPORT_METRICS, effect, estimate, p_value, rate
+from mtbench_tui.core.report.fmt import (
+    BRIEF_METRICS,
+    METRIC_LABELS,
+    REPORT_METRICS,
+    effect,
+    estimate,
+    p_value,
+    rate,
+)
 
 # default-src 'none' forbids every fetch; only inline styles and data: images are allowed.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -53,7 +61,7 @@ def render_html(report: dict[str, Any], charts: dict[str, list[tuple[str, str]]]
     Returns:
         A complete HTML document.
     """
-    parts = [f"<h1>MT-Bench judge agreement report</h1>",
+    parts = ["<h1>MT-Bench judge agreement report</h1>",
              f'<p class="meta">Generated {_e(report["generated"])} by mtbench-review {_e(report["tool_version"])}. '
              f'{report["counts"]["questions"]} questions, {report["counts"]["answers"]} answers, '
              f'{report["counts"]["judgments"]} verdicts, {report["counts"]["ratings"]} human ratings. '

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mtbench_tui.core.report.fmt import BRIEF_METRICS, METRIC_LABELS, REPORT_METRICS, effect, estimate, p_value, rate
+from mtbench_tui.core.report.fmt import (
+    BRIEF_METRICS,
+    METRIC_LABELS,
+    REPORT_METRICS,
+    effect,
+    estimate,
+    p_value,
+    rate,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&])")
 

@@ -2,8 +2,8 @@
 
 from mtbench_tui.core.stats.agreement import (
     brennan_prediger,
-    fleiss_components,
     cohen_kappa,
+    fleiss_components,
     fleiss_kappa,
     gwet_ac1,
     gwet_ac2,
@@ -11,9 +11,21 @@ from mtbench_tui.core.stats.agreement import (
     scotts_pi,
 )
 from mtbench_tui.core.stats.bootstrap import BootstrapResult, bootstrap_ci
-from mtbench_tui.core.stats.correlation import BlandAltman, Correlation, bland_altman, kendall, pearson, spearman
+from mtbench_tui.core.stats.correlation import (
+    BlandAltman,
+    Correlation,
+    bland_altman,
+    kendall,
+    pearson,
+    spearman,
+)
 from mtbench_tui.core.stats.reliability import icc, icc_interval, krippendorff_alpha
-from mtbench_tui.core.stats.verdicts import AgreementCount, VerdictAgreement, score_vote, verdict_agreement
+from mtbench_tui.core.stats.verdicts import (
+    AgreementCount,
+    VerdictAgreement,
+    score_vote,
+    verdict_agreement,
+)
 
 __all__ = [
     "AgreementCount", "BlandAltman", "BootstrapResult", "Correlation", "VerdictAgreement",

@@ -83,7 +83,7 @@ class AnalysisRepo:
             rows = self.db.execute(
                 "SELECT r.question_id, r.model, r.turn, r.reviewer, r.score, r.note, r.flags, r.blind, r.created,"
                 " r.updated, q.category, CASE r.turn WHEN 1 THEN q.turn_1 ELSE q.turn_2 END,"
-                f" CASE r.turn WHEN 1 THEN a.turn_1 ELSE a.turn_2 END, j.judge, j.prompt, j.score, j.judgment"
+                " CASE r.turn WHEN 1 THEN a.turn_1 ELSE a.turn_2 END, j.judge, j.prompt, j.score, j.judgment"
                 " FROM ratings r JOIN questions q ON q.question_id = r.question_id"
                 " JOIN answers a ON a.question_id = r.question_id AND a.model = r.model"
                 " LEFT JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"

@@ -13,7 +13,6 @@ import sqlite_utils
 from mtbench_tui.core.clock import now_iso
 from mtbench_tui.core.store.tables import TableSpec
 
-
 IMPORT_CACHE_KIB = -131072
 """Page cache during an import: 128 MiB (a negative cache_size is KiB)."""
 
