@@ -16,35 +16,5 @@ Uncertainty: ``bootstrap_ci`` (resamples whole clusters, e.g. question ids, when
 MT-Bench pairwise verdicts: ``verdict_agreement`` and ``score_vote``.
 """
 
-from mtbench_tui.core.stats import (
-    AgreementCount,
-    BlandAltman,
-    BootstrapResult,
-    Correlation,
-    VerdictAgreement,
-    bland_altman,
-    bootstrap_ci,
-    brennan_prediger,
-    cohen_kappa,
-    fleiss_components,
-    fleiss_kappa,
-    gwet_ac1,
-    gwet_ac2,
-    icc,
-    icc_interval,
-    kendall,
-    krippendorff_alpha,
-    pearson,
-    percent_agreement,
-    score_vote,
-    scotts_pi,
-    spearman,
-    verdict_agreement,
-)
-
-__all__ = [
-    "AgreementCount", "BlandAltman", "BootstrapResult", "Correlation", "VerdictAgreement",
-    "bland_altman", "bootstrap_ci", "brennan_prediger", "fleiss_components", "icc_interval", "cohen_kappa", "fleiss_kappa", "gwet_ac1", "gwet_ac2", "icc",
-    "kendall", "krippendorff_alpha", "pearson", "percent_agreement", "score_vote", "scotts_pi",
-    "spearman", "verdict_agreement",
-]
+from mtbench_tui.core.stats import *  # noqa: F403 - this module is the public face of core.stats
+from mtbench_tui.core.stats import __all__  # noqa: F401

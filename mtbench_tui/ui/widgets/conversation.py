@@ -37,13 +37,24 @@ class TurnBlock(Vertical):
     async def show(self, question: str, model: str, answer: str) -> None:
         """Display one turn's user message and answer."""
         self.query_one(f"#assistant-label-{self.turn}", Label).update(literal(f"Assistant · {model}"))
-        await self.query_one(f"#question-{self.turn}", Markdown).update(markdown_source(question))
-        await self.query_one(f"#answer-{self.turn}", Markdown).update(markdown_source(answer or "(empty answer)"))
+        await self._set(f"#question-{self.turn}", markdown_source(question))
+        await self._set(f"#answer-{self.turn}", markdown_source(answer or "(empty answer)"))
+
+    async def _set(self, selector: str, source: str) -> None:
+        """Update a Markdown widget, skipping the re-render when its text is unchanged.
+
+        The queue runs question by question, so the next item usually repeats the user's
+        message; rebuilding a Markdown widget is the costliest part of moving on.
+        """
+        widget = self.query_one(selector, Markdown)
+        if getattr(widget, "_shown_source", None) != source:
+            await widget.update(source)
+            widget._shown_source = source  # type: ignore[attr-defined]
 
     async def show_reference(self, reference: str | None) -> None:
         """Display this turn's reference answer."""
         text = reference if reference is not None else "(no reference answer for this question)"
-        await self.query_one(f"#reference-{self.turn}", Markdown).update(markdown_source(text))
+        await self._set(f"#reference-{self.turn}", markdown_source(text))
 
     def on_click(self, event: events.Click) -> None:
         """Clicking a turn focuses it."""
