@@ -2,21 +2,57 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 
 from mtbench_tui import __version__
-from mtbench_tui.cli.app_cmd import launch_app
 from mtbench_tui.cli.common import db_option
-from mtbench_tui.cli.data_cmds import import_cmd, ratings_cmd, scores_cmd
-from mtbench_tui.cli.export_cmd import export_cmd
-from mtbench_tui.cli.judge_cmd import endpoint_of, judge_cmd
-from mtbench_tui.cli.stats_cmd import stats_cmd
-from mtbench_tui.core.judge.rejudge import JudgeSettings
+
+# Subcommands load on demand: `scores` should not pay for scipy, nor `judge` for Textual.
+SUBCOMMANDS = {
+    "import": "mtbench_tui.cli.data_cmds:import_cmd",
+    "scores": "mtbench_tui.cli.data_cmds:scores_cmd",
+    "ratings": "mtbench_tui.cli.data_cmds:ratings_cmd",
+    "stats": "mtbench_tui.cli.stats_cmd:stats_cmd",
+    "export": "mtbench_tui.cli.export_cmd:export_cmd",
+    "judge": "mtbench_tui.cli.judge_cmd:judge_cmd",
+}
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+SUBCOMMAND_HELP = {
+    "import": "Import a FastChat llm_judge data directory (or single files).",
+    "scores": "The MT-Bench leaderboard from single judgments.",
+    "ratings": "List stored human ratings beside the judge's score.",
+    "stats": "Agreement with 95% CIs, and the judge-bias audit.",
+    "export": "Export the report (md, html, json) or ratings (csv, fastchat).",
+    "judge": "Judge stored answers through any OpenAI-compatible endpoint.",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported only when used."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List subcommands from SUBCOMMAND_HELP, so --help imports none of them."""
+        with formatter.section("Commands"):
+            formatter.write_dl(list(SUBCOMMAND_HELP.items()))
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every subcommand, in the order of SUBCOMMANDS."""
+        return list(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import the subcommand's module and return its command."""
+        target = SUBCOMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
 @click.option("--reviewer", help="Your reviewer name. Default: $MTBENCH_REVIEWER, else your OS user name.")
 @click.option("--blind", is_flag=True, help="Hide the judge's verdict on a turn until you have scored it.")
@@ -59,16 +95,13 @@ def main(
       mtbench-review import path/to/mt_bench --db run.db
       mtbench-review scores --json
     """
-    if ctx.invoked_subcommand is None:
-        settings = None
-        if judge_model:
-            settings = JudgeSettings(judge_model, base_url, api_key_env, prompts, endpoint_of(base_url))
-        launch_app(db_path, reviewer, blind, category, model, judge, turn, unrated, settings)
+    if ctx.invoked_subcommand is not None:
+        return
+    from mtbench_tui.cli.app_cmd import launch_app
+    from mtbench_tui.cli.judge_cmd import endpoint_of
+    from mtbench_tui.core.judge.rejudge import JudgeSettings
 
-
-main.add_command(import_cmd)
-main.add_command(scores_cmd)
-main.add_command(ratings_cmd)
-main.add_command(stats_cmd)
-main.add_command(export_cmd)
-main.add_command(judge_cmd)
+    settings = None
+    if judge_model:
+        settings = JudgeSettings(judge_model, base_url, api_key_env, prompts, endpoint_of(base_url))
+    launch_app(db_path, reviewer, blind, category, model, judge, turn, unrated, settings)

@@ -10,9 +10,10 @@ import ssl
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openai
+if TYPE_CHECKING:
+    import openai
 
 RETRY_STATUS = {408, 409, 429}
 MAX_RETRY_AFTER_S = 120.0
@@ -77,6 +78,7 @@ def make_client(base_url: str | None, api_key: str, timeout: float, connections:
     Retries are ours so that Retry-After is honoured and every failure is recorded.
     """
     import httpx2
+    import openai
 
     limits = httpx2.Limits(max_connections=connections, max_keepalive_connections=connections)
     # A plain-http endpoint (a local vLLM or Ollama) never uses TLS; don't pay to load the CA bundle for it.
@@ -137,6 +139,8 @@ def _content_and_usage(reply: Any) -> tuple[str | None, dict[str, Any]]:
 
 def _classify(exc: BaseException, redact: Redactor) -> tuple[bool, str]:
     """(retryable, reason) for an exception from the client."""
+    import openai
+
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         message = _error_message(exc)
