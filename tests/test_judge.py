@@ -128,7 +128,7 @@ def test_retry_after_is_honoured(demo_store: Store, server: LoopbackOpenAI, api_
 
 
 def test_persistent_failure_is_recorded_never_scored(demo_store: Store, server: LoopbackOpenAI, api_key: str) -> None:
-    server.state.fault_for = lambda request, number: "500" if "lynx" in json.dumps(request) or True else None
+    server.state.fault_for = lambda request, number: "500"
     finished = judge_all(demo_store, server, concurrency=4, models=["lynx-13b-chat"], questions=[901, 902])
     assert finished.totals.failed == 4 and finished.totals.ok == 0
     assert demo_store.db.execute(
@@ -266,7 +266,7 @@ def test_batch_mode(demo_store: Store, server: LoopbackOpenAI, api_key: str) -> 
     line = json.loads(uploaded[0])
     assert line["method"] == "POST" and line["url"] == "/v1/chat/completions" and line["body"]["model"] == "gpt-4-0613"
     code, out = run_judge("--db", db, "--judge-model", "gpt-4-0613", "--base-url", server.base_url, "--collect")
-    assert code == 0 and "96 verdicts" in out or "95 verdicts" in out
+    assert code == 0 and "96 verdicts" in out
     assert demo_store.db.execute("SELECT COUNT(*) FROM judgments WHERE origin = 'batch'").fetchone()[0] == 96
     cost = demo_store.db.execute("SELECT SUM(cost_usd) FROM judge_requests").fetchone()[0]
     assert cost > 0

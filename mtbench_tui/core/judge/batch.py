@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mtbench_tui.core.judge.client import Redactor, make_client
+from mtbench_tui.core.judge.client import Redactor, content_and_usage, make_client
 from mtbench_tui.core.judge.parsing import parse_verdict
 from mtbench_tui.core.judge.pricing import PriceTable
 from mtbench_tui.core.judge.runner import RunConfig, api_key
@@ -100,13 +100,12 @@ def _import_output(store: Store, text: str, items: dict[str, WorkItem], prices: 
             continue
         response = row.get("response") or {}
         body = response.get("body") or {}
-        content = _content(body)
-        if response.get("status_code") != 200 or not content:
+        content, usage = content_and_usage(body) if isinstance(body, dict) else (None, {})
+        if response.get("status_code") != 200 or not content or not content.strip():
             reason = redact(json.dumps(row.get("error") or body.get("error") or "empty response")[:300])
             store.judging.record_failure(item, Outcome("failed", 1, error=f"batch: {reason}"), run_id)
             result.failed += 1
             continue
-        usage = body.get("usage") or {}
         reply = CachedResponse(content, usage.get("prompt_tokens"), usage.get("completion_tokens"))
         store.judging.cache_put(item, reply)
         cost = prices.cost(item.judge_model, reply.prompt_tokens, reply.completion_tokens, batch=True)
@@ -120,9 +119,3 @@ def _import_output(store: Store, text: str, items: dict[str, WorkItem], prices: 
         else:
             result.ok += 1
 
-
-def _content(body: dict[str, Any]) -> str:
-    """The message content of a chat.completion body."""
-    choices = body.get("choices") or []
-    message = (choices[0] or {}).get("message") if choices else None
-    return ((message or {}).get("content") or "").strip() and (message or {}).get("content") or ""

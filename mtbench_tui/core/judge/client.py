@@ -126,7 +126,7 @@ async def _chat(client: openai.AsyncOpenAI, body: dict[str, Any]) -> Any:
     return json.loads(response.content)
 
 
-def _content_and_usage(reply: Any) -> tuple[str | None, dict[str, Any]]:
+def content_and_usage(reply: Any) -> tuple[str | None, dict[str, Any]]:
     """The first choice's message content and the usage block of a chat.completion."""
     if not isinstance(reply, dict):
         raise json.JSONDecodeError("not a chat.completion object", str(reply)[:50], 0)
@@ -175,7 +175,7 @@ async def complete(client: openai.AsyncOpenAI, body: dict[str, Any], backoff: Ba
     for attempt in range(backoff.max_retries + 1):
         try:
             reply = await _chat(client, body)
-            content, usage = _content_and_usage(reply)
+            content, usage = content_and_usage(reply)
             if content and content.strip():
                 return Completion(content, usage.get("prompt_tokens"), usage.get("completion_tokens"), attempt + 1,
                                   time.perf_counter() - start)
