@@ -212,9 +212,11 @@ async def test_filter_dialog(demo_store: Store) -> None:
         dialog = app.screen
         dialog.query_one("#category").value = "stem"
         dialog.query_one("#turn").value = 2
+        dialog.query_one("#status").value = "unrated"
         await press(pilot, "ctrl+s")
         screen = review(app)
         assert screen.session.filter.category == "stem" and screen.session.filter.turn == 2
+        assert screen.session.filter.unrated and not screen.session.filter.rated
         assert screen.view.question.category == "stem"
         assert "Item 1 of 6" in screen_text(app)
 

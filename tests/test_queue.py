@@ -55,6 +55,9 @@ def test_unrated_filter_counts_turns(demo_store: Store) -> None:
     # Another reviewer's queue is unaffected.
     assert demo_store.queue(QueueFilter(unrated=True), "bob", JUDGE).count() == 48
     assert demo_store.queue(QueueFilter(), "alice", JUDGE).rated_count() == 1
+    rated = demo_store.queue(QueueFilter(rated=True), "alice", JUDGE)
+    assert walk(rated) == [ItemKey(901, "lynx-13b-chat")]
+    assert demo_store.queue(QueueFilter(rated=True, turn=1), "alice", JUDGE).count() == 2
 
 
 def test_next_needing_rating_skips_rated_and_wraps(demo_store: Store) -> None:

@@ -23,6 +23,7 @@ class QueueFilter:
     judge: str | None = None
     turn: int | None = None
     unrated: bool = False
+    rated: bool = False
     min_gap: float | None = None
     by_gap: bool = False
 
@@ -44,6 +45,7 @@ class QueueFilter:
             f"judge {self.judge}" if self.judge else "",
             f"turn {self.turn}" if self.turn else "",
             "unrated" if self.unrated else "",
+            "rated" if self.rated else "",
             f"gap ≥ {self.min_gap:g}" if self.min_gap is not None else "",
             "by gap" if self.by_gap else "",
         ]
@@ -79,6 +81,8 @@ def _conditions(f: QueueFilter, reviewer: str, judge: str | None) -> tuple[list[
         params["judge"] = f.judge
     if f.unrated:
         conds.append(_needs_rating(turn_r))
+    if f.rated:
+        conds.append(f"NOT {_needs_rating(turn_r)}")
     return conds, params
 
 
@@ -180,7 +184,7 @@ class KeysetQueue:
         return self.db.execute(sql, self.params).fetchone()[0]
 
     def _rated_where(self) -> str:
-        """The filter without its 'unrated' condition."""
+        """The filter without its rated/unrated condition."""
         conds, _ = _conditions(QueueFilter(self.filter.category, self.filter.model, self.filter.judge,
                                            self.filter.turn), "", None)
         return " AND ".join(conds) or "1"

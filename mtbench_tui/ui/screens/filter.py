@@ -1,4 +1,4 @@
-"""The filter dialog: choose category, model, judge, turn, unrated only and a minimum gap."""
+"""The filter dialog: choose category, model, judge, turn, rated or unrated, and a minimum gap."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.validation import Number
-from textual.widgets import Button, Input, Label, Select, Switch
+from textual.widgets import Button, Input, Label, Select
 
 from mtbench_tui.core.store import QueueFilter
 
@@ -48,9 +48,10 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
                 yield Label("Min gap")
                 yield Input("" if c.min_gap is None else f"{c.min_gap:g}", id="min-gap", compact=True,
                             validators=[Number(minimum=0, maximum=9)], placeholder="|you - judge| at least…")
-            with Horizontal(classes="switch-row"):
-                yield Switch(value=c.unrated, id="unrated")
-                yield Label("only items I haven't fully scored")
+                yield Label("Progress")
+                status = "unrated" if c.unrated else ("rated" if c.rated else Select.NULL)
+                yield Select([("only items I haven't fully scored", "unrated"), ("only items I have scored", "rated")],
+                             value=status, id="status", prompt="all items", compact=True)
             with Horizontal(classes="buttons"):
                 yield Button("Apply", variant="primary", id="apply", compact=True)
                 yield Button("Clear", id="clear", compact=True)
@@ -72,7 +73,8 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
             return
         self.dismiss(QueueFilter(
             category=self._value("category"), model=self._value("model"), judge=self._value("judge"),
-            turn=self._value("turn"), unrated=self.query_one("#unrated", Switch).value, min_gap=min_gap,
+            turn=self._value("turn"), unrated=self._value("status") == "unrated",
+            rated=self._value("status") == "rated", min_gap=min_gap,
             by_gap=self.current.by_gap,
         ))
 
