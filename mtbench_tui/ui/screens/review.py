@@ -68,6 +68,8 @@ class ReviewScreen(Screen[None]):
         self.turn = 1
         self.show_reference = False
         self.status: dict[int, str] = {}
+        self.rated: int | None = None
+        """Items this reviewer has fully scored in the queue; recounted only after a write or a new filter."""
 
     def compose(self) -> ComposeResult:
         yield ItemHeader(id="item-header")
@@ -109,7 +111,9 @@ class ReviewScreen(Screen[None]):
         """Refresh everything except the conversation text."""
         view = self.view
         session = self.session
-        self.query_one(ItemHeader).show(view, session.total, session.rated_count(), session.reviewer,
+        if self.rated is None:
+            self.rated = session.rated_count()
+        self.query_one(ItemHeader).show(view, session.total, self.rated, session.reviewer,
                                         session.judge, self.blind, session.filter)
         if view is None:
             return
@@ -128,6 +132,7 @@ class ReviewScreen(Screen[None]):
     def _reload(self) -> None:
         """Re-read the current item after a write, and redraw the panels."""
         self.view = self.session.view()
+        self.rated = None
         self._render_panels()
 
     # -- rating ------------------------------------------------------------------
@@ -258,6 +263,7 @@ class ReviewScreen(Screen[None]):
         """Apply a filter, staying on the current item when it still matches."""
         current = self.view.key if self.view else None
         view = self.session.refilter(new_filter)
+        self.rated = None
         if view is not None and current == view.key:
             self.view = view
             self._render_panels()
