@@ -37,6 +37,28 @@ def cluster_draws(
     return counts, members
 
 
+def resampled_sums(per_cluster: np.ndarray, n_resamples: int, rng: np.random.Generator,
+                   batch: int = 250) -> np.ndarray:
+    """Cluster-bootstrap totals: each resample draws clusters with replacement and adds up their rows.
+
+    Args:
+        per_cluster: clusters x m, each cluster's sums.
+        n_resamples: how many resamples.
+        rng: the random generator.
+        batch: resamples drawn per matrix product (bounds memory for many clusters).
+
+    Returns:
+        resamples x m totals.
+    """
+    clusters = per_cluster.shape[0]
+    parts = [np.empty((0, per_cluster.shape[1]))]
+    for start in range(0, n_resamples, batch):
+        size = min(batch, n_resamples - start)
+        weights = rng.multinomial(clusters, np.full(clusters, 1 / clusters), size=size).astype(float)
+        parts.append(weights @ per_cluster)
+    return np.concatenate(parts)
+
+
 def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, float, int]:
     """The central ``confidence`` interval of finite values, and how many were NaN."""
     finite = values[np.isfinite(values)]
@@ -132,14 +154,8 @@ def bootstrap_sums(
                      for k in names], 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = float(statistic(dict(zip(names, sums.sum(0)))))
-        rng = np.random.default_rng(seed)
-        parts = []
-        for start in range(0, n_resamples, 250):
-            size = min(250, n_resamples - start)
-            weights = rng.multinomial(ids.size, np.full(ids.size, 1 / ids.size), size=size).astype(float)
-            summed = weights @ sums
-            parts.append(np.asarray(statistic({k: summed[:, i] for i, k in enumerate(names)}), dtype=float))
-    values = np.concatenate(parts) if parts else np.empty(0)
+        summed = resampled_sums(sums, n_resamples, np.random.default_rng(seed))
+        values = np.atleast_1d(np.asarray(statistic({k: summed[:, i] for i, k in enumerate(names)}), dtype=float))
     low, high, bad = percentile_interval(values, confidence)
     return BootstrapResult(estimate, low, high, confidence, n_resamples, int(ids.size), bad)
 

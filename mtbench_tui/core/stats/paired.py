@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mtbench_tui.core.stats.agreement import disagreement_weights
-from mtbench_tui.core.stats.bootstrap import percentile_interval
+from mtbench_tui.core.stats.bootstrap import percentile_interval, resampled_sums
 
 SCORE_LABELS = tuple(float(x) for x in range(1, 11))
 """The 1-10 scale, declared in full so weighted kappa never depends on which scores occurred."""
@@ -78,16 +78,10 @@ class Tables:
         """The table of the whole sample."""
         return self.per_cluster.sum(0)
 
-    def resampled(self, n_resamples: int, rng: np.random.Generator, batch: int = 250) -> np.ndarray:
+    def resampled(self, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
         """Tables of cluster-bootstrap resamples: resamples x A x B."""
-        clusters = self.per_cluster.shape[0]
-        flat = self.per_cluster.reshape(clusters, -1)
-        out = []
-        for start in range(0, n_resamples, batch):
-            size = min(batch, n_resamples - start)
-            weights = rng.multinomial(clusters, np.full(clusters, 1 / clusters), size=size).astype(float)
-            out.append(weights @ flat)
-        return np.concatenate(out).reshape(n_resamples, *self.per_cluster.shape[1:])
+        flat = self.per_cluster.reshape(self.per_cluster.shape[0], -1)
+        return resampled_sums(flat, n_resamples, rng).reshape(n_resamples, *self.per_cluster.shape[1:])
 
 
 def metrics(tables: np.ndarray, a_values: np.ndarray, b_values: np.ndarray) -> dict[str, np.ndarray]:
