@@ -143,7 +143,7 @@ def judge_cmd(db_path: Path | None, judge_model: str, base_url: str | None, api_
               "turns": list(turn_list), "force": force, "max_requests": max_requests}
     run_id = store.judging.start_run(judge_model, pset.family, endpoint, params, "batch" if use_batch else "online")
     if use_batch:
-        _submit_batch(store, plan, config, run_id, as_json)
+        _submit_batch(store, plan, config, run_id, table, as_json)
         return
     totals, errors, seconds = _run_online(resolve_db(db_path), config, run_id, table, plan)
     summary = {**store.judging.run_usage(run_id), "seconds": round(seconds, 3), "errors": errors,
@@ -220,7 +220,7 @@ def _run_online(db: Path, config: RunConfig, run_id: int, table: Any, plan: Plan
 
 def _show_summary(store: Any, run_id: int, totals: Totals, summary: dict[str, Any], as_json: bool) -> None:
     """Counts, tokens, cost, and the reason of each failure."""
-    failures = [f for f in store.judging.failures() if f["attempts"] is not None]
+    failures = store.judging.failures()
     if as_json:
         click.echo(json.dumps({"run_id": run_id, "ok": totals.ok, "no_verdict": totals.no_verdict,
                                "cached": totals.cached, "failed": totals.failed, "retries": totals.retries,
@@ -239,10 +239,10 @@ def _show_summary(store: Any, run_id: int, totals: Totals, summary: dict[str, An
         out.print(f"[red]worker error:[/] {inert(error)}")
 
 
-def _submit_batch(store: Any, plan: Plan, config: RunConfig, run_id: int, as_json: bool) -> None:
+def _submit_batch(store: Any, plan: Plan, config: RunConfig, run_id: int, table: Any, as_json: bool) -> None:
     """Submit the uncached requests as one batch; cached ones are recorded at once."""
     if plan.cached:
-        run = JudgeRun(Path(str(store.path)), config, run_id, load_prices(), [], plan.cached, processes=1)
+        run = JudgeRun(Path(str(store.path)), config, run_id, table, [], plan.cached, processes=1)
         run.start()
         list(run.events())
     if not plan.items:

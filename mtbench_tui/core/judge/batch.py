@@ -107,12 +107,11 @@ def _import_output(store: Store, text: str, items: dict[str, WorkItem], prices: 
             result.failed += 1
             continue
         reply = CachedResponse(content, usage.get("prompt_tokens"), usage.get("completion_tokens"))
-        store.judging.cache_put(item, reply)
         cost = prices.cost(item.judge_model, reply.prompt_tokens, reply.completion_tokens, batch=True)
         verdict = parse_verdict(content)
         store.judging.record_verdict(item, content, verdict.score,
                                      Outcome("ok", 1, reply.prompt_tokens, reply.completion_tokens, cost),
-                                     run_id, origin="batch")
+                                     run_id, origin="batch", cache=reply)
         result.cost_usd += cost or 0.0
         if verdict.score is None:
             result.no_verdict += 1

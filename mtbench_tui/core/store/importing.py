@@ -41,6 +41,7 @@ class ImportSession:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        self._probes: set[str] = set()
 
     def __enter__(self) -> ImportSession:
         # The importer checks every reference itself, with errors that name the line;
@@ -65,9 +66,8 @@ class ImportSession:
             self.db.execute("COMMIT")
         else:
             self.db.conn.rollback()
-        for name in ("import_seen", "import_probe_1", "import_probe_2", "import_probe_3", "import_probe_4",
-                     "import_probe_5"):
-            self.db.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        for table in ("temp.import_seen", *self._probes):
+            self.db.execute(f"DROP TABLE IF EXISTS {table}")
         self.db.execute(f"PRAGMA cache_size = {self._cache}")
         self.db.execute("PRAGMA foreign_keys = ON")
 
@@ -125,6 +125,7 @@ class ImportSession:
         probe = f"temp.import_probe_{len(columns)}"
         names = [f"k{i}" for i in range(len(columns))]
         self.db.execute(f"CREATE TABLE IF NOT EXISTS {probe} ({', '.join(names)})")
+        self._probes.add(probe)
         self.db.execute(f"DELETE FROM {probe}")
         self.db.conn.executemany(
             f"INSERT INTO {probe} VALUES ({', '.join('?' * len(columns))})", list(dict.fromkeys(keys)))

@@ -70,13 +70,8 @@ class JudgeRepo:
             "SELECT content, prompt_tokens, completion_tokens FROM judge_cache WHERE cache_key = ?", [key]).fetchone()
         return CachedResponse(*row) if row else None
 
-    def cache_put(self, item: WorkItem, response: CachedResponse) -> None:
-        """Keep a paid-for response the moment it arrives, so no request is ever paid for twice."""
-        with self.db.atomic():
-            self._cache_put(item, response)
-
     def _cache_put(self, item: WorkItem, response: CachedResponse) -> None:
-        """The cache write, inside the caller's transaction."""
+        """Keep a paid-for response, inside the caller's transaction, so no request is paid for twice."""
         self.db.execute(
             "INSERT OR REPLACE INTO judge_cache (cache_key, judge_model, request, content, prompt_tokens,"
             " completion_tokens, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
