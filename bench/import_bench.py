@@ -54,15 +54,22 @@ def time_sqlite_utils(files: list[tuple[str, Path]], db: Path) -> tuple[float, i
         rows += sum(1 for line in open(path, "rb") if line.strip())
     start = time.perf_counter()
     for table, path in merged.items():
-        subprocess.run([exe, "insert", str(db), table, str(path), "--nl", "--alter"], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [exe, "insert", str(db), table, str(path), "--nl", "--alter"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return time.perf_counter() - start, rows
 
 
 def tables_for(sources: loading.DataSources) -> list[tuple[str, Path]]:
     """The same files as (table, path) for sqlite-utils."""
-    return ([("questions", p) for p in sources.questions] + [("references", p) for p in sources.references]
-            + [("answers", p) for p in sources.answers] + [("judgments", p) for p in sources.judgments])
+    return (
+        [("questions", p) for p in sources.questions]
+        + [("references", p) for p in sources.references]
+        + [("answers", p) for p in sources.answers]
+        + [("judgments", p) for p in sources.judgments]
+    )
 
 
 def measure(name: str, sources: loading.DataSources, work: Path) -> dict[str, object]:
@@ -70,9 +77,15 @@ def measure(name: str, sources: loading.DataSources, work: Path) -> dict[str, ob
     ours_s, rows = time_ours(sources, work / f"{name}-ours.db")
     theirs_s, their_rows = time_sqlite_utils(tables_for(sources), work / f"{name}-su.db")
     ours_rate, theirs_rate = rows / ours_s, their_rows / theirs_s
-    return {"dataset": name, "rows": rows, "ours_s": round(ours_s, 3), "ours_rows_per_s": round(ours_rate),
-            "sqlite_utils_s": round(theirs_s, 3), "sqlite_utils_rows_per_s": round(theirs_rate),
-            "ratio": round(ours_rate / theirs_rate, 3)}
+    return {
+        "dataset": name,
+        "rows": rows,
+        "ours_s": round(ours_s, 3),
+        "ours_rows_per_s": round(ours_rate),
+        "sqlite_utils_s": round(theirs_s, 3),
+        "sqlite_utils_rows_per_s": round(theirs_rate),
+        "ratio": round(ours_rate / theirs_rate, 3),
+    }
 
 
 def shared_sets() -> list[tuple[str, loading.DataSources]]:
@@ -87,16 +100,24 @@ def shared_sets() -> list[tuple[str, loading.DataSources]]:
 
 def main() -> None:
     """Run every dataset and print a table (or JSON)."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--judgments", type=int, default=1_000_000, help="size of the synthetic judgment set")
+    parser.add_argument(
+        "--judgments", type=int, default=1_000_000, help="size of the synthetic judgment set"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         results = [measure(name, sources, work) for name, sources in shared_sets()]
         models = max(1, args.judgments // (2 * 1000))
         write_dataset(work / "synthetic", questions=1000, models=models)
-        results.append(measure(f"synthetic {models * 2000:,} judgments", loading.discover(work / "synthetic"), work))
+        results.append(
+            measure(
+                f"synthetic {models * 2000:,} judgments", loading.discover(work / "synthetic"), work
+            )
+        )
     if args.json:
         print(json.dumps({"benchmark": "import", "results": results}, indent=2))
         return
@@ -104,9 +125,13 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for r in results:
-        print(f"{r['dataset']:<34}{r['rows']:>10,}{r['ours_s']:>9.2f}{r['ours_rows_per_s']:>13,}"
-              f"{r['sqlite_utils_s']:>9.2f}{r['sqlite_utils_rows_per_s']:>13,}{r['ratio']:>8.2f}")
-    print("\nratio = our rows/s ÷ sqlite-utils insert --nl rows/s on the same files, same run. Ours also validates")
+        print(
+            f"{r['dataset']:<34}{r['rows']:>10,}{r['ours_s']:>9.2f}{r['ours_rows_per_s']:>13,}"
+            f"{r['sqlite_utils_s']:>9.2f}{r['sqlite_utils_rows_per_s']:>13,}{r['ratio']:>8.2f}"
+        )
+    print(
+        "\nratio = our rows/s ÷ sqlite-utils insert --nl rows/s on the same files, same run. Ours also validates"
+    )
     print("every field, checks references, detects duplicate keys and runs as one transaction.")
 
 

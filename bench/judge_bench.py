@@ -48,9 +48,20 @@ def free_port() -> int:
 def start_server(latency: float) -> tuple[subprocess.Popen, str]:
     """The loopback server in its own process; returns it and its base URL."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mtbench_tui.testing.openai_server", "--port", str(port),
-                             "--latency", str(latency)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            cwd=ROOT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mtbench_tui.testing.openai_server",
+            "--port",
+            str(port),
+            "--latency",
+            str(latency),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
@@ -73,18 +84,32 @@ def run_level(template: Path, work: Path, base_url: str, concurrency: int) -> di
     for _event in run.events():
         pass
     wall = time.perf_counter() - start
-    judged = store.db.execute("SELECT COUNT(*) FROM judgments WHERE judge_model = 'bench-judge'").fetchone()[0]
+    judged = store.db.execute(
+        "SELECT COUNT(*) FROM judgments WHERE judge_model = 'bench-judge'"
+    ).fetchone()[0]
     store.close()
-    return {"concurrency": concurrency, "requests": len(plan.items), "judged": judged, "failed": run.totals.failed,
-            "processes": run.processes, "wall_s": round(wall, 3)}
+    return {
+        "concurrency": concurrency,
+        "requests": len(plan.items),
+        "judged": judged,
+        "failed": run.totals.failed,
+        "processes": run.processes,
+        "wall_s": round(wall, 3),
+    }
 
 
 def main() -> None:
     """Build the dataset once, then time each concurrency level."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--items", type=int, default=1000, help="judgments per level (a multiple of 2)")
-    parser.add_argument("--latency", type=float, default=0.1, help="simulated seconds per completion")
+    parser.add_argument(
+        "--items", type=int, default=1000, help="judgments per level (a multiple of 2)"
+    )
+    parser.add_argument(
+        "--latency", type=float, default=0.1, help="simulated seconds per completion"
+    )
     parser.add_argument("--levels", default="1,8,64")
     args = parser.parse_args()
     os.environ.setdefault("OPENAI_API_KEY", "bench-key")
@@ -108,15 +133,27 @@ def main() -> None:
         finally:
             server.terminate()
     if args.json:
-        print(json.dumps({"benchmark": "judge", "latency_s": args.latency, "results": results}, indent=2))
+        print(
+            json.dumps(
+                {"benchmark": "judge", "latency_s": args.latency, "results": results}, indent=2
+            )
+        )
         return
-    print(f"{args.items} judgments per level, {args.latency * 1000:.0f} ms simulated latency, server in its own process\n")
-    print(f"{'concurrency':>11}{'processes':>11}{'judged':>8}{'failed':>8}{'wall s':>9}{'ideal s':>9}{'ratio':>8}")
+    print(
+        f"{args.items} judgments per level, {args.latency * 1000:.0f} ms simulated latency, server in its own process\n"
+    )
+    print(
+        f"{'concurrency':>11}{'processes':>11}{'judged':>8}{'failed':>8}{'wall s':>9}{'ideal s':>9}{'ratio':>8}"
+    )
     for r in results:
-        print(f"{r['concurrency']:>11}{r['processes']:>11}{r['judged']:>8}{r['failed']:>8}{r['wall_s']:>9.2f}"
-              f"{r['ideal_s']:>9.2f}{r['ratio']:>8.2f}")
+        print(
+            f"{r['concurrency']:>11}{r['processes']:>11}{r['judged']:>8}{r['failed']:>8}{r['wall_s']:>9.2f}"
+            f"{r['ideal_s']:>9.2f}{r['ratio']:>8.2f}"
+        )
     print("\nideal = requests x latency / concurrency; ratio = wall / ideal (1.00 is perfect).")
-    print("wall = from starting the run to the last verdict committed (worker processes included; the")
+    print(
+        "wall = from starting the run to the last verdict committed (worker processes included; the"
+    )
     print("one-time import of the openai package happens before, as in any long-running process).")
 
 

@@ -44,19 +44,22 @@ def build_database(path: Path, items: int) -> float:
             " SELECT i, (CASE i % 8 WHEN 0 THEN 'writing' WHEN 1 THEN 'roleplay' WHEN 2 THEN 'extraction'"
             " WHEN 3 THEN 'reasoning' WHEN 4 THEN 'math' WHEN 5 THEN 'coding' WHEN 6 THEN 'stem'"
             " ELSE 'humanities' END), 'Question ' || i || ' turn one?', 'Question ' || i || ' turn two?', 'h' FROM q",
-            [QUESTIONS])
+            [QUESTIONS],
+        )
         db.execute(
             "WITH RECURSIVE m(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM m WHERE j < ? - 1)"
             " INSERT INTO answers (question_id, model, turn_1, turn_2, length_1, length_2, content_hash)"
             " SELECT q.question_id, printf('model-%06d', m.j), '**Answer** ' || m.j || ' to ' || q.question_id,"
             " 'Second answer ' || m.j, 30, 20, 'h' FROM m CROSS JOIN questions q",
-            [models])
+            [models],
+        )
         db.execute(
             "INSERT INTO judgments (question_id, model, turn, judge, judge_model, prompt, score, judgment,"
             " user_prompt, content_hash) SELECT a.question_id, a.model, t.turn, 'gpt-4', 'gpt-4',"
             " CASE t.turn WHEN 1 THEN 'single-v1' ELSE 'single-v1-multi-turn' END,"
             " 1 + (abs(random()) % 10), 'Reasonable answer. Rating: [[5]]', '', 'h'"
-            " FROM answers a CROSS JOIN (SELECT 1 AS turn UNION ALL SELECT 2) t")
+            " FROM answers a CROSS JOIN (SELECT 1 AS turn UNION ALL SELECT 2) t"
+        )
     db.execute("ANALYZE")
     store.close()
     return time.perf_counter() - start
@@ -78,16 +81,26 @@ async def measure(path: Path, repeat: int) -> dict[str, object]:
                 await pilot.pause()
                 timings[key].append(time.perf_counter() - t0)
     store.close()
-    keys = {k: {"median_ms": round(statistics.median(v) * 1000, 2),
-                "p95_ms": round(sorted(v)[int(0.95 * (len(v) - 1))] * 1000, 2)} for k, v in timings.items()}
+    keys = {
+        k: {
+            "median_ms": round(statistics.median(v) * 1000, 2),
+            "p95_ms": round(sorted(v)[int(0.95 * (len(v) - 1))] * 1000, 2),
+        }
+        for k, v in timings.items()
+    }
     all_times = [t for v in timings.values() for t in v]
-    return {"startup_s": round(startup, 3), "keys": keys,
-            "median_ms": round(statistics.median(all_times) * 1000, 2)}
+    return {
+        "startup_s": round(startup, 3),
+        "keys": keys,
+        "median_ms": round(statistics.median(all_times) * 1000, 2),
+    }
 
 
 def main() -> None:
     """Build both databases, measure both, print the table (or JSON)."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--large", type=int, default=1_000_000)
@@ -103,17 +116,30 @@ def main() -> None:
             results[label] = result
     ratio = results["large"]["median_ms"] / results["small"]["median_ms"]
     if args.json:
-        print(json.dumps({"benchmark": "ui", "results": results, "ratio_large_over_small": round(ratio, 3)}, indent=2))
+        print(
+            json.dumps(
+                {"benchmark": "ui", "results": results, "ratio_large_over_small": round(ratio, 3)},
+                indent=2,
+            )
+        )
         return
     small, large = results["small"], results["large"]
-    print(f"{'key':<8}{small['items']:>12,} items: median / p95 ms{large['items']:>14,} items: median / p95 ms{'ratio':>8}")
+    print(
+        f"{'key':<8}{small['items']:>12,} items: median / p95 ms{large['items']:>14,} items: median / p95 ms{'ratio':>8}"
+    )
     for key in KEYS:
         s, l_ = small["keys"][key], large["keys"][key]
-        print(f"{key:<8}{s['median_ms']:>26.1f} / {s['p95_ms']:<6.1f}{l_['median_ms']:>26.1f} / {l_['p95_ms']:<6.1f}"
-              f"{l_['median_ms'] / s['median_ms']:>8.2f}")
-    print(f"{'all':<8}{small['median_ms']:>26.1f}{'':>9}{large['median_ms']:>26.1f}{'':>9}{ratio:>8.2f}")
-    print(f"\nstartup: {small['startup_s']:.2f} s at {small['items']:,} items, {large['startup_s']:.2f} s at "
-          f"{large['items']:,} items ({large['judgments']:,} judgments)")
+        print(
+            f"{key:<8}{s['median_ms']:>26.1f} / {s['p95_ms']:<6.1f}{l_['median_ms']:>26.1f} / {l_['p95_ms']:<6.1f}"
+            f"{l_['median_ms'] / s['median_ms']:>8.2f}"
+        )
+    print(
+        f"{'all':<8}{small['median_ms']:>26.1f}{'':>9}{large['median_ms']:>26.1f}{'':>9}{ratio:>8.2f}"
+    )
+    print(
+        f"\nstartup: {small['startup_s']:.2f} s at {small['items']:,} items, {large['startup_s']:.2f} s at "
+        f"{large['items']:,} items ({large['judgments']:,} judgments)"
+    )
     print("ratio = median latency at the large size ÷ at the small size, measured in the same run.")
     print("'x' is an unbound key: its time is Pilot's own round trip, included in every other row.")
 

@@ -9,7 +9,9 @@ from mtbench_tui.core.store import QueueFilter, Store
 from mtbench_tui.ui.app import ReviewApp, make_app
 
 
-def build(store: Store, reviewer: str = "alice", blind: bool = False, **filters: object) -> ReviewApp:
+def build(
+    store: Store, reviewer: str = "alice", blind: bool = False, **filters: object
+) -> ReviewApp:
     """The app exactly as the CLI builds it."""
     return make_app(store, reviewer=reviewer, queue_filter=QueueFilter(**filters), blind=blind)
 

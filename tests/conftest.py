@@ -20,7 +20,9 @@ DEMO_RATINGS = ROOT / "data" / "demo-ratings" / "human_ratings.jsonl"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """--update-golden rewrites the golden report files from the current output."""
-    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/* from current output")
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/* from current output"
+    )
 
 
 @pytest.fixture

@@ -19,4 +19,7 @@ def import_without_verdicts(store: Store, run: Path) -> None:
 
 def replay_table(run: Path) -> dict[str, str]:
     """user_prompt -> the judgment GPT-4 gave for it in this run."""
-    return {row["user_prompt"]: row["judgment"] for row in read_jsonl(run / "model_judgment" / "gpt-4_single.jsonl")}
+    return {
+        row["user_prompt"]: row["judgment"]
+        for row in read_jsonl(run / "model_judgment" / "gpt-4_single.jsonl")
+    }

@@ -11,10 +11,14 @@ from mtbench_tui.ui.app import make_app
 from tests.app_helpers import notices, press, review, screen_text
 
 
-async def test_rejudge_replaces_the_verdicts_on_screen(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_rejudge_replaces_the_verdicts_on_screen(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-app-0000")
     with LoopbackOpenAI() as server:
-        server.state.default_reply = lambda messages: "Re-examined: clear and correct.\n\nRating: [[7]]"
+        server.state.default_reply = lambda messages: (
+            "Re-examined: clear and correct.\n\nRating: [[7]]"
+        )
         settings = JudgeSettings("gpt-4", server.base_url, endpoint=server.base_url)
         app = make_app(demo_store, "alice", QueueFilter(), judge_settings=settings)
         async with app.run_test(size=(110, 34)) as pilot:
@@ -28,7 +32,9 @@ async def test_rejudge_replaces_the_verdicts_on_screen(demo_store: Store, monkey
             assert "new verdict" in notices(app)
     rows = demo_store.db.execute(
         "SELECT turn, score, origin FROM judgments WHERE question_id = ? AND model = ? AND judge = 'gpt-4/mtr-v1'"
-        " ORDER BY turn", [key.question_id, key.model]).fetchall()
+        " ORDER BY turn",
+        [key.question_id, key.model],
+    ).fetchall()
     assert rows == [(1, 7, "judge-run"), (2, 7, "judge-run")]
 
 

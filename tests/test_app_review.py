@@ -18,16 +18,20 @@ async def test_rating_several_items_writes_exactly_those_rows(demo_store: Store)
     app = build(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "7", "tab", "8", "enter")  # item 1: both turns, then next unrated
-        await press(pilot, "3", "enter")  # item 2: turn 1 only, then next unrated (item 2 still needs turn 2)
+        await press(
+            pilot, "3", "enter"
+        )  # item 2: turn 1 only, then next unrated (item 2 still needs turn 2)
         await press(pilot, "right", "0", "tab", "1")  # item 3: 10 and 1
         shown = screen_text(app)
     items = sorted({(q, m) for q, m, _t in scores(demo_store, "alice")})
     assert len(items) == 3
     first, second, third = items
     assert scores(demo_store, "alice") == {
-        (*first, 1): 7, (*first, 2): 8,
+        (*first, 1): 7,
+        (*first, 2): 8,
         (*second, 1): 3,
-        (*third, 1): 10, (*third, 2): 1,
+        (*third, 1): 10,
+        (*third, 2): 1,
     }
     assert "saved ✓" in shown
 
@@ -75,7 +79,9 @@ async def test_blind_mode_hides_verdict_until_scored(demo_store: Store) -> None:
         assert "hidden" in screen_text(app)
         await press(pilot, "6")  # revise turn 1 after the reveal
         await press(pilot, "tab", "9")
-    history = demo_store.ratings.history(TurnKey(screen.view.key.question_id, screen.view.key.model, 1), "alice")
+    history = demo_store.ratings.history(
+        TurnKey(screen.view.key.question_id, screen.view.key.model, 1), "alice"
+    )
     assert [(e.score, e.blind) for e in history] == [(4, True), (9, False)]
 
 
@@ -175,12 +181,29 @@ async def test_hostile_text_never_reaches_the_terminal(store: Store, tmp_path) -
 
     data = tmp_path / "hostile"
     payload = "[red]x[/red] \x1b[31mRED\x1b[0m \x07bell \x9b31m [link=http://evil]click[/link]"
-    write_jsonl(data / "question.jsonl", [{"question_id": 1, "category": "writing", "turns": [payload, payload]}])
-    write_jsonl(data / "model_answer" / "m[bold]x.jsonl",
-                [{"question_id": 1, "choices": [{"index": 0, "turns": [payload, payload]}]}])
-    write_jsonl(data / "model_judgment" / "j_single.jsonl", [
-        {"question_id": 1, "model": "m[bold]x", "judge": ["gpt-4", "single-v1"], "judgment": payload,
-         "score": 3, "turn": t, "user_prompt": ""} for t in (1, 2)])
+    write_jsonl(
+        data / "question.jsonl",
+        [{"question_id": 1, "category": "writing", "turns": [payload, payload]}],
+    )
+    write_jsonl(
+        data / "model_answer" / "m[bold]x.jsonl",
+        [{"question_id": 1, "choices": [{"index": 0, "turns": [payload, payload]}]}],
+    )
+    write_jsonl(
+        data / "model_judgment" / "j_single.jsonl",
+        [
+            {
+                "question_id": 1,
+                "model": "m[bold]x",
+                "judge": ["gpt-4", "single-v1"],
+                "judgment": payload,
+                "score": 3,
+                "turn": t,
+                "user_prompt": "",
+            }
+            for t in (1, 2)
+        ],
+    )
     import_sources(store, loading.discover(data))
     app = build(store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -199,8 +222,12 @@ async def test_filter_by_category_and_model_from_cli_options(demo_store: Store) 
         for _ in range(3):
             await press(pilot, "right")
             seen.append(screen.view.key)
-        assert seen == [ItemKey(909, "lynx-13b-chat"), ItemKey(910, "lynx-13b-chat"),
-                        ItemKey(910, "lynx-13b-chat"), ItemKey(910, "lynx-13b-chat")]
+        assert seen == [
+            ItemKey(909, "lynx-13b-chat"),
+            ItemKey(910, "lynx-13b-chat"),
+            ItemKey(910, "lynx-13b-chat"),
+            ItemKey(910, "lynx-13b-chat"),
+        ]
         assert "Item 2 of 2" in screen_text(app)
         assert "End of the queue" in notices(app)
 
@@ -289,8 +316,19 @@ async def test_help_and_palette_list_every_key(demo_store: Store) -> None:
     async with app.run_test(size=(110, 40)) as pilot:
         await press(pilot, "question_mark")
         text = screen_text(app)
-        for word in ("score the focused turn", "next unrated", "undo", "comment", "flags", "go to", "filter",
-                     "by gap", "blind", "reference", "quit"):
+        for word in (
+            "score the focused turn",
+            "next unrated",
+            "undo",
+            "comment",
+            "flags",
+            "go to",
+            "filter",
+            "by gap",
+            "blind",
+            "reference",
+            "quit",
+        ):
             assert word in text, word
         await press(pilot, "escape", "ctrl+p")
         for ch in "undo":

@@ -15,7 +15,9 @@ from tests.helpers import edit_row, read_jsonl, replace_line, write_jsonl
 def import_fails(demo_copy: Path, db: Path) -> str:
     """Run an import that must fail; return its output after checking the database is untouched."""
     before = hashlib.sha256(db.read_bytes()).hexdigest() if db.exists() else None
-    result = CliRunner().invoke(main, ["import", str(demo_copy), "--db", str(db)], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["import", str(demo_copy), "--db", str(db)], catch_exceptions=False
+    )
     assert result.exit_code != 0, result.output
     after = hashlib.sha256(db.read_bytes()).hexdigest() if db.exists() else None
     assert before == after
@@ -58,7 +60,11 @@ def test_mistyped_question_id(demo_copy: Path, db: Path) -> None:
 def test_non_utf8_file(demo_copy: Path, db: Path) -> None:
     path = demo_copy / "model_answer" / "pico-1b-chat.jsonl"
     lines = path.read_bytes().split(b"\n")
-    lines[4] = lines[4].replace(b"sheep", b"sh\xe9ep") if b"sheep" in lines[4] else lines[4][:-3] + b"\xff\"}"
+    lines[4] = (
+        lines[4].replace(b"sheep", b"sh\xe9ep")
+        if b"sheep" in lines[4]
+        else lines[4][:-3] + b'\xff"}'
+    )
     path.write_bytes(b"\n".join(lines))
     out = import_fails(demo_copy, db)
     assert "pico-1b-chat.jsonl:5" in out and "not valid UTF-8" in out
@@ -93,7 +99,9 @@ def test_duplicate_question_across_files(demo_copy: Path, tmp_path: Path) -> Non
     result = CliRunner().invoke(main, ["import", str(demo_copy), "--db", str(tmp_path / "q.db")])
     assert result.exit_code == 0
     # A different question.jsonl that redefines 901 is a *change*, reported and applied, not an error.
-    result = CliRunner().invoke(main, ["import", "--questions", str(other), "--db", str(tmp_path / "q.db")])
+    result = CliRunner().invoke(
+        main, ["import", "--questions", str(other), "--db", str(tmp_path / "q.db")]
+    )
     assert result.exit_code == 0 and "updated" in result.output
 
 
@@ -116,9 +124,16 @@ def test_question_with_three_turns(demo_copy: Path, db: Path) -> None:
 
 
 def test_answer_with_one_turn(demo_copy: Path, db: Path) -> None:
-    edit_row(demo_copy / "model_answer" / "orion-70b-chat.jsonl", 2, choices=[{"index": 0, "turns": ["one"]}])
+    edit_row(
+        demo_copy / "model_answer" / "orion-70b-chat.jsonl",
+        2,
+        choices=[{"index": 0, "turns": ["one"]}],
+    )
     out = import_fails(demo_copy, db)
-    assert "orion-70b-chat.jsonl:2" in out and "field 'choices[0].turns': expected 2 turns, got 1" in out
+    assert (
+        "orion-70b-chat.jsonl:2" in out
+        and "field 'choices[0].turns': expected 2 turns, got 1" in out
+    )
 
 
 def test_turn_number_out_of_range(demo_copy: Path, db: Path) -> None:

@@ -65,7 +65,9 @@ def test_seed_makes_intervals_reproducible() -> None:
 
 def test_undefined_resamples_are_counted() -> None:
     x = np.array([1.0, 1.0, 1.0, 2.0])
-    result = stats.bootstrap_ci(lambda v: np.nan if np.all(v == v[0]) else float(np.std(v)), x, n_resamples=500)
+    result = stats.bootstrap_ci(
+        lambda v: np.nan if np.all(v == v[0]) else float(np.std(v)), x, n_resamples=500
+    )
     assert 0 < result.n_degenerate < 500
 
 

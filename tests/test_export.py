@@ -20,7 +20,9 @@ from mtbench_tui.core.store import Store
 from tests.helpers import write_jsonl
 
 GOLDEN = Path(__file__).parent / "golden"
-EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: reports stamped with SOURCE_DATE_EPOCH are reproducible
+EPOCH = (
+    "1767225600"  # 2026-01-01T00:00:00Z: reports stamped with SOURCE_DATE_EPOCH are reproducible
+)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -49,8 +51,13 @@ def normalise(fmt: str, text: str) -> str:
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json", "csv", "fastchat"])
-def test_golden(fmt: str, rated_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                update_golden: bool) -> None:
+def test_golden(
+    fmt: str,
+    rated_store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    update_golden: bool,
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     text = normalise(fmt, export(rated_store.path, fmt, tmp_path / f"out.{fmt}"))
     golden = GOLDEN / f"demo_report.{fmt}"
@@ -60,12 +67,22 @@ def test_golden(fmt: str, rated_store: Store, tmp_path: Path, monkeypatch: pytes
     assert text == golden.read_text(encoding="utf-8")
 
 
-def test_json_numbers_equal_stats_json(rated_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_json_numbers_equal_stats_json(
+    rated_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     exported = json.loads(export(rated_store.path, "json", tmp_path / "r.json"))
     code, out = run("stats", "--db", str(rated_store.path), "--json")
     stats = json.loads(out)
-    for section in ("judge_human", "human_human", "pairwise", "bias", "no_verdict", "counts", "settings"):
+    for section in (
+        "judge_human",
+        "human_human",
+        "pairwise",
+        "bias",
+        "no_verdict",
+        "counts",
+        "settings",
+    ):
         assert exported[section] == stats[section], section
     assert exported["tool_version"] and exported["judges"] == stats["judges"]
     assert exported["reviewers"] == ["alice", "bob"]
@@ -81,7 +98,9 @@ def test_markdown_and_html_show_the_same_numbers(rated_store: Store, tmp_path: P
         v = overall[metric]
         shown = f"{v['value']:.3f} [{v['ci'][0]:.3f}, {v['ci'][1]:.3f}]"
         assert shown in md and shown in html, metric
-    embedded = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S).group(1)
+    embedded = re.search(
+        r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S
+    ).group(1)
     assert json.loads(embedded)["judge_human"] == stats["judge_human"]
 
 
@@ -91,8 +110,13 @@ def test_html_is_self_contained(rated_store: Store, tmp_path: Path) -> None:
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert not re.search(r"(src|href)\s*=\s*[\"'](?!data:|#)", html)
     # Only XML namespace names remain (xmlns="http://www.w3.org/..."), which browsers never fetch.
-    assert set(re.findall(r"https?://[^\"' ]+", html)) <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
-    assert "@import" not in html and not re.search(r"url\((?!#)", html)  # only in-page fragment refs
+    assert set(re.findall(r"https?://[^\"' ]+", html)) <= {
+        "http://www.w3.org/2000/svg",
+        "http://www.w3.org/1999/xlink",
+    }
+    assert "@import" not in html and not re.search(
+        r"url\((?!#)", html
+    )  # only in-page fragment refs
 
 
 class _Elements(HTMLParser):
@@ -108,7 +132,7 @@ class _Elements(HTMLParser):
 
 PAYLOADS = {
     "script": "<script>alert('xss')</script><img src=x onerror=alert(1)>",
-    "formula": "=HYPERLINK(\"http://evil.example\",\"x\")",
+    "formula": '=HYPERLINK("http://evil.example","x")',
     "plus": "+cmd|' /C calc'!A0",
     "minus": "-2+3+cmd|' /C calc'!A0",
     "at": "@SUM(1,1)*cmd|' /C calc'!A0",
@@ -121,13 +145,36 @@ def hostile_store(store: Store, tmp_path: Path) -> Store:
     """A dataset whose every text field is an injection payload, rated with a hostile note."""
     data = tmp_path / "hostile"
     texts = list(PAYLOADS.values())
-    write_jsonl(data / "question.jsonl", [
-        {"question_id": i + 1, "category": "writing", "turns": [t, t]} for i, t in enumerate(texts)])
-    write_jsonl(data / "model_answer" / "=evil-model.jsonl", [
-        {"question_id": i + 1, "choices": [{"index": 0, "turns": [t, t]}]} for i, t in enumerate(texts)])
-    write_jsonl(data / "model_judgment" / "gpt-4_single.jsonl", [
-        {"question_id": i + 1, "model": "=evil-model", "judge": ["gpt-4", "single-v1"], "judgment": t,
-         "score": 5 + i % 3, "turn": turn, "user_prompt": t} for i, t in enumerate(texts) for turn in (1, 2)])
+    write_jsonl(
+        data / "question.jsonl",
+        [
+            {"question_id": i + 1, "category": "writing", "turns": [t, t]}
+            for i, t in enumerate(texts)
+        ],
+    )
+    write_jsonl(
+        data / "model_answer" / "=evil-model.jsonl",
+        [
+            {"question_id": i + 1, "choices": [{"index": 0, "turns": [t, t]}]}
+            for i, t in enumerate(texts)
+        ],
+    )
+    write_jsonl(
+        data / "model_judgment" / "gpt-4_single.jsonl",
+        [
+            {
+                "question_id": i + 1,
+                "model": "=evil-model",
+                "judge": ["gpt-4", "single-v1"],
+                "judgment": t,
+                "score": 5 + i % 3,
+                "turn": turn,
+                "user_prompt": t,
+            }
+            for i, t in enumerate(texts)
+            for turn in (1, 2)
+        ],
+    )
     import_sources(store, loading.discover(data))
     for i, t in enumerate(texts):
         from mtbench_tui.core.models import TurnKey
@@ -157,7 +204,15 @@ def test_payloads_stay_inert_in_csv(hostile_store: Store, tmp_path: Path) -> Non
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 2 * len(PAYLOADS)
     for row in rows:
-        for column in ("model", "reviewer", "note", "question", "answer", "judge_explanation", "category"):
+        for column in (
+            "model",
+            "reviewer",
+            "note",
+            "question",
+            "answer",
+            "judge_explanation",
+            "category",
+        ):
             assert not row[column].startswith(("=", "+", "-", "@")), (column, row[column])
     assert any(r["answer"] == "'" + PAYLOADS["formula"] for r in rows)
     assert any(r["model"] == "'=evil-model" for r in rows)
@@ -174,11 +229,16 @@ def test_payloads_stay_inert_in_markdown(hostile_store: Store, tmp_path: Path) -
 def test_payloads_are_data_in_json_and_fastchat(hostile_store: Store, tmp_path: Path) -> None:
     data = json.loads(export(hostile_store.path, "json", tmp_path / "h.json"))
     assert "=alice" in data["reviewers"]
-    rows = [json.loads(line) for line in export(hostile_store.path, "fastchat", tmp_path / "h.jsonl").splitlines()]
+    rows = [
+        json.loads(line)
+        for line in export(hostile_store.path, "fastchat", tmp_path / "h.jsonl").splitlines()
+    ]
     assert {r["judgment"] for r in rows} == set(PAYLOADS.values())
 
 
-def test_no_report_contains_an_api_key(rated_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_report_contains_an_api_key(
+    rated_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = "sk-test-NEVER-IN-A-REPORT-1234567890"
     monkeypatch.setenv("OPENAI_API_KEY", secret)
     for fmt in ("md", "html", "json", "csv", "fastchat"):
@@ -193,14 +253,24 @@ def test_fastchat_round_trip_loses_nothing(rated_store: Store, tmp_path: Path) -
     code, out = run("import", str(exported), "--db", str(other.path))
     assert code == 0, out
     assert list(other.ratings.iter_all()) == list(rated_store.ratings.iter_all())
+
     def events(store: Store) -> list:
-        return sorted(store.ratings.all_history(), key=lambda e: (e.question_id, e.model, e.turn, e.reviewer, e.at))
+        return sorted(
+            store.ratings.all_history(),
+            key=lambda e: (e.question_id, e.model, e.turn, e.reviewer, e.at),
+        )
 
     assert events(other) == events(rated_store)
     # Importing again changes nothing.
     code, out = run("import", str(exported), "--db", str(other.path), "--json")
-    assert json.loads(out)["kinds"]["ratings"] == {"read": 192, "new": 0, "updated": 0, "unchanged": 192,
-                                                   "repeated": 0, "no_verdict": 0}
+    assert json.loads(out)["kinds"]["ratings"] == {
+        "read": 192,
+        "new": 0,
+        "updated": 0,
+        "unchanged": 192,
+        "repeated": 0,
+        "no_verdict": 0,
+    }
 
 
 def test_merging_two_reviewers_databases(tmp_path: Path) -> None:
@@ -231,13 +301,21 @@ def test_fastchat_export_imports_into_a_real_run(runs: list[Path], tmp_path: Pat
     run_dir = next(r for r in runs if r.name == "llama-2-7b")
     source = Store.open(tmp_path / "rater.db")
     import_sources(source, loading.discover(run_dir))
-    for i, (q, model, turn, judge) in enumerate(source.db.execute(
-            "SELECT question_id, model, turn, score FROM judgments ORDER BY question_id, model, turn LIMIT 120")):
-        source.ratings.set_score(TurnKey(q, model, turn), "rater", int(min(10, max(1, judge + (i % 3) - 1))))
+    for i, (q, model, turn, judge) in enumerate(
+        source.db.execute(
+            "SELECT question_id, model, turn, score FROM judgments ORDER BY question_id, model, turn LIMIT 120"
+        )
+    ):
+        source.ratings.set_score(
+            TurnKey(q, model, turn), "rater", int(min(10, max(1, judge + (i % 3) - 1)))
+        )
     export(source.path, "fastchat", tmp_path / "rater.jsonl")
     target = tmp_path / "run.db"
     assert run("import", str(run_dir), "--db", str(target))[0] == 0
     assert run("import", str(tmp_path / "rater.jsonl"), "--db", str(target))[0] == 0
     report = json.loads(export(target, "json", tmp_path / "run.json"))
     stats = json.loads(run("stats", "--db", str(target), "--json")[1])
-    assert report["judge_human"] == stats["judge_human"] and report["judge_human"][0]["rows"][0]["n"] == 120
+    assert (
+        report["judge_human"] == stats["judge_human"]
+        and report["judge_human"][0]["rows"][0]["n"] == 120
+    )

@@ -56,19 +56,33 @@ def test_every_run_imports_and_scores_match_fastchat(runs: list[Path], tmp_path:
         assert set(board) == set(expected)
         for model, values in expected.items():
             for key in ("turn1", "turn2", "overall"):
-                assert board[model][key] == pytest.approx(values[key], abs=1e-9), (run.name, model, key)
+                assert board[model][key] == pytest.approx(values[key], abs=1e-9), (
+                    run.name,
+                    model,
+                    key,
+                )
 
 
 @pytest.mark.shared
 def test_no_verdict_rows_are_kept_and_counted(runs: list[Path], tmp_path: Path) -> None:
-    expected_missing = {"claude-3": 0, "llama-2-7b": 0, "gemma": 11, "mistral-dolphin": 15, "phi-3": 0}
+    expected_missing = {
+        "claude-3": 0,
+        "llama-2-7b": 0,
+        "gemma": 11,
+        "mistral-dolphin": 15,
+        "phi-3": 0,
+    }
     for run in runs:
         store = Store.open(tmp_path / f"{run.name}.db")
         summary = import_sources(store, loading.discover(run))
         rows = read_jsonl(run / "model_judgment" / "gpt-4_single.jsonl")
         counts = store.content.counts()
         assert counts["judgments"] == len(rows)
-        assert counts["no_verdict"] == summary.kind("judgments").no_verdict == expected_missing[run.name]
+        assert (
+            counts["no_verdict"]
+            == summary.kind("judgments").no_verdict
+            == expected_missing[run.name]
+        )
         board = store.content.leaderboard()
         assert sum(r.n_no_verdict for r in board) == expected_missing[run.name]
         # The text of a verdict without a rating is kept, not dropped.
@@ -87,7 +101,11 @@ def test_float_scores_are_kept_as_given(runs: list[Path], tmp_path: Path) -> Non
     gemma = next(r for r in runs if r.name == "gemma")
     store = Store.open(tmp_path / "g.db")
     import_sources(store, loading.discover(gemma))
-    floats = [r for r in read_jsonl(gemma / "model_judgment" / "gpt-4_single.jsonl") if isinstance(r["score"], float)]
+    floats = [
+        r
+        for r in read_jsonl(gemma / "model_judgment" / "gpt-4_single.jsonl")
+        if isinstance(r["score"], float)
+    ]
     assert floats, "the gemma run has fractional scores"
     for row in floats:
         stored = store.db.execute(
@@ -108,7 +126,8 @@ def test_official_answers_use_file_stem_as_model(shared: Path, tmp_path: Path) -
     assert "vicuna-13b-v1.3" in models and "vicuna-13b-hao-0515" not in models
     assert len(models) == 31
     row = store.db.execute(
-        "SELECT model_id FROM answers WHERE model = 'rwkv-4-raven-14b' LIMIT 1").fetchone()
+        "SELECT model_id FROM answers WHERE model = 'rwkv-4-raven-14b' LIMIT 1"
+    ).fetchone()
     assert row[0] == "RWKV-4-Raven-14B"
 
 
@@ -158,7 +177,9 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_failed_import_leaves_existing_database_byte_identical(demo_store: Store, demo_copy: Path) -> None:
+def test_failed_import_leaves_existing_database_byte_identical(
+    demo_store: Store, demo_copy: Path
+) -> None:
     db = demo_store.path
     demo_store.close()
     digest = file_digest(db)
@@ -191,15 +212,27 @@ def test_error_late_in_import_rolls_back_earlier_files(store: Store, demo_copy: 
 def test_single_file_options(tmp_path: Path, demo_copy: Path) -> None:
     db = tmp_path / "files.db"
     code, output = run_cli(
-        "import", "--db", str(db), "--questions", str(demo_copy / "question.jsonl"),
-        "--answers", str(demo_copy / "model_answer" / "orion-70b-chat.jsonl"),
-        "--judgments", str(demo_copy / "model_judgment" / "gpt-4_single.jsonl"),
+        "import",
+        "--db",
+        str(db),
+        "--questions",
+        str(demo_copy / "question.jsonl"),
+        "--answers",
+        str(demo_copy / "model_answer" / "orion-70b-chat.jsonl"),
+        "--judgments",
+        str(demo_copy / "model_judgment" / "gpt-4_single.jsonl"),
     )
     # The judgments file refers to models whose answers were not given: rejected, naming the model.
     assert code != 0 and "unknown model 'lynx-13b-chat'" in output
     code, output = run_cli(
-        "import", "--db", str(db), "--questions", str(demo_copy / "question.jsonl"),
-        "--answers", str(demo_copy / "model_answer" / "orion-70b-chat.jsonl"), "--json",
+        "import",
+        "--db",
+        str(db),
+        "--questions",
+        str(demo_copy / "question.jsonl"),
+        "--answers",
+        str(demo_copy / "model_answer" / "orion-70b-chat.jsonl"),
+        "--json",
     )
     assert code == 0, output
     assert json.loads(output)["kinds"]["answers"]["new"] == 16

@@ -35,8 +35,12 @@ def test_previous_walks_back(demo_store: Store) -> None:
 
 
 def test_filters(demo_store: Store) -> None:
-    assert {i.question_id for i in walk(demo_store.queue(QueueFilter(category="coding"), "a", JUDGE))} == {911, 912}
-    assert {i.model for i in walk(demo_store.queue(QueueFilter(model="pico-1b-chat"), "a", JUDGE))} == {"pico-1b-chat"}
+    assert {
+        i.question_id for i in walk(demo_store.queue(QueueFilter(category="coding"), "a", JUDGE))
+    } == {911, 912}
+    assert {
+        i.model for i in walk(demo_store.queue(QueueFilter(model="pico-1b-chat"), "a", JUDGE))
+    } == {"pico-1b-chat"}
     assert demo_store.queue(QueueFilter(judge=JUDGE), "a", JUDGE).count() == 48
     assert demo_store.queue(QueueFilter(judge="someone-else"), "a", JUDGE).count() == 0
     both = demo_store.queue(QueueFilter(category="math", model="lynx-13b-chat"), "a", JUDGE)
@@ -88,8 +92,11 @@ def test_gap_order_and_min_gap(demo_store: Store) -> None:
     demo_store.ratings.set_score(TurnKey(901, "pico-1b-chat", 1), "alice", 5)  # gap 3
     demo_store.ratings.set_score(TurnKey(902, "pico-1b-chat", 1), "bob", 10)  # someone else's
     queue = demo_store.queue(QueueFilter(by_gap=True), "alice", JUDGE)
-    assert walk(queue) == [ItemKey(901, "lynx-13b-chat"), ItemKey(901, "pico-1b-chat"),
-                           ItemKey(901, "orion-70b-chat")]
+    assert walk(queue) == [
+        ItemKey(901, "lynx-13b-chat"),
+        ItemKey(901, "pico-1b-chat"),
+        ItemKey(901, "orion-70b-chat"),
+    ]
     assert demo_store.queue(QueueFilter(min_gap=3), "alice", JUDGE).count() == 2
     # The snapshot holds its order while the reviewer revises a score.
     demo_store.ratings.set_score(TurnKey(901, "orion-70b-chat", 1), "alice", 1)

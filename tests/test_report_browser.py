@@ -13,17 +13,38 @@ from mtbench_tui.core.store import Store
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium not found (Debian package 'chromium')")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium not found (Debian package 'chromium')"
+)
 
 # What the project's browser probe uses: no background services, so nothing but the page can make requests.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def test_html_report_renders_offline(rated_store: Store, tmp_path: Path) -> None:
     report = tmp_path / "report.html"
-    result = CliRunner().invoke(main, ["export", "--db", str(rated_store.path), "--format", "html",
-                                       "-o", str(report), "--bootstrap", "200"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "export",
+            "--db",
+            str(rated_store.path),
+            "--format",
+            "html",
+            "-o",
+            str(report),
+            "--bootstrap",
+            "200",
+        ],
+    )
     assert result.exit_code == 0, result.output
     requests: list[str] = []
     with playwright_api.sync_playwright() as p:
@@ -33,7 +54,9 @@ def test_html_report_renders_offline(rated_store: Store, tmp_path: Path) -> None
         page.on("request", lambda request: requests.append(request.url))
         page.goto(report.as_uri(), wait_until="load")
         charts = page.eval_on_selector_all(
-            "svg.chart", "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })")
+            "svg.chart",
+            "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })",
+        )
         tables = page.eval_on_selector_all("table", "els => els.map(e => e.rows.length)")
         headings = page.eval_on_selector_all("h2", "els => els.map(e => e.textContent)")
         shot = tmp_path / "report.png"

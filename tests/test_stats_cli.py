@@ -35,16 +35,42 @@ def test_every_section_is_present(report: dict) -> None:
     block = report["judge_human"][0]
     assert [r["reviewer"] for r in block["rows"]] == ["all", "alice", "bob"]
     overall = block["rows"][0]
-    for metric in ("n", "exact", "within_1", "mae", "mean_diff", "ba_lower", "ba_upper", "pearson", "spearman",
-                   "kendall_tau_b", "kappa_quadratic", "alpha_interval", "alpha_ordinal", "icc_2_1"):
+    for metric in (
+        "n",
+        "exact",
+        "within_1",
+        "mae",
+        "mean_diff",
+        "ba_lower",
+        "ba_upper",
+        "pearson",
+        "spearman",
+        "kendall_tau_b",
+        "kappa_quadratic",
+        "alpha_interval",
+        "alpha_ordinal",
+        "icc_2_1",
+    ):
         assert metric in overall["metrics"]
     for name, m in overall["metrics"].items():
         if name != "n" and m["value"] is not None:
             low, high = m["ci"]
-            assert low <= m["value"] <= high or np.isclose(low, m["value"]) or np.isclose(high, m["value"]), name
+            assert (
+                low <= m["value"] <= high
+                or np.isclose(low, m["value"])
+                or np.isclose(high, m["value"])
+            ), name
     assert set(overall["breakdowns"]) == {"turn", "category", "model"}
     assert {g["group"] for g in overall["breakdowns"]["category"]} == {
-        "writing", "roleplay", "extraction", "reasoning", "math", "coding", "stem", "humanities"}
+        "writing",
+        "roleplay",
+        "extraction",
+        "reasoning",
+        "math",
+        "coding",
+        "stem",
+        "humanities",
+    }
     assert sum(g["n"] for g in overall["breakdowns"]["turn"]) == overall["n"]
     hh = report["human_human"]
     assert hh["reviewers"] == ["alice", "bob"] and hh["n"] == 96
@@ -53,8 +79,15 @@ def test_every_section_is_present(report: dict) -> None:
     assert pw["judge_human"]["with_ties"]["total"] >= pw["judge_human"]["without_ties"]["total"] > 0
     assert pw["human_human"]["with_ties"]["total"] > 0
     checks = {i["check"] for i in report["bias"][0]["items"]}
-    assert {"leniency", "compression", "verbosity", "self_preference", "gap_by_category", "gap_by_turn",
-            "anchoring"} <= checks
+    assert {
+        "leniency",
+        "compression",
+        "verbosity",
+        "self_preference",
+        "gap_by_category",
+        "gap_by_turn",
+        "anchoring",
+    } <= checks
     assert any(n["no_verdict"] == 1 for n in report["no_verdict"])
 
 
@@ -67,12 +100,18 @@ def test_numbers_equal_an_independent_computation(rated_store: Store, report: di
     assert metrics["n"] == len(rows)
     rounded = np.floor(judge + 0.5)
     assert metrics["kappa_quadratic"]["value"] == pytest.approx(
-        stats.cohen_kappa(human, rounded, "quadratic", range(1, 11)), abs=1e-6)
-    assert metrics["spearman"]["value"] == pytest.approx(stats.spearman(human, judge).coefficient, abs=1e-6)
+        stats.cohen_kappa(human, rounded, "quadratic", range(1, 11)), abs=1e-6
+    )
+    assert metrics["spearman"]["value"] == pytest.approx(
+        stats.spearman(human, judge).coefficient, abs=1e-6
+    )
     assert metrics["mean_diff"]["value"] == pytest.approx(float(np.mean(judge - human)), abs=1e-6)
-    assert metrics["icc_2_1"]["value"] == pytest.approx(stats.icc(np.column_stack([human, judge])), abs=1e-6)
+    assert metrics["icc_2_1"]["value"] == pytest.approx(
+        stats.icc(np.column_stack([human, judge])), abs=1e-6
+    )
     assert metrics["alpha_ordinal"]["value"] == pytest.approx(
-        stats.krippendorff_alpha([human, judge], "ordinal"), abs=1e-6)
+        stats.krippendorff_alpha([human, judge], "ordinal"), abs=1e-6
+    )
 
 
 def test_human_human_pairs_the_two_reviewers(rated_store: Store, report: dict) -> None:
@@ -84,24 +123,42 @@ def test_human_human_pairs_the_two_reviewers(rated_store: Store, report: dict) -
     bob = [v["bob"] for v in by_key.values() if len(v) == 2]
     metrics = report["human_human"]["metrics"]
     assert metrics["exact"]["value"] == pytest.approx(stats.percent_agreement(alice, bob), abs=1e-6)
-    assert metrics["mean_diff"]["value"] == pytest.approx(float(np.mean(np.array(bob) - np.array(alice))), abs=1e-6)
+    assert metrics["mean_diff"]["value"] == pytest.approx(
+        float(np.mean(np.array(bob) - np.array(alice))), abs=1e-6
+    )
 
 
 def test_gates(rated_store: Store) -> None:
     db = str(rated_store.path)
-    code, out = run("stats", "--db", db, "--by", "", "--bootstrap", "0", "--fail-under", "kappa_quadratic=0.5")
+    code, out = run(
+        "stats", "--db", db, "--by", "", "--bootstrap", "0", "--fail-under", "kappa_quadratic=0.5"
+    )
     assert code == 0 and "pass" in out
-    code, out = run("stats", "--db", db, "--by", "", "--bootstrap", "0", "--fail-under", "kappa_quadratic=0.99")
+    code, out = run(
+        "stats", "--db", db, "--by", "", "--bootstrap", "0", "--fail-under", "kappa_quadratic=0.99"
+    )
     assert code == 1 and "FAIL" in out
-    code, out = run("stats", "--db", db, "--by", "", "--bootstrap", "0", "--fail-over", "mae=0.1", "--json")
+    code, out = run(
+        "stats", "--db", db, "--by", "", "--bootstrap", "0", "--fail-over", "mae=0.1", "--json"
+    )
     assert code == 1 and json.loads(out)["gates"][0]["passed"] is False
     code, out = run("stats", "--db", db, "--fail-under", "kappa=0.5")
     assert code == 2 and "bad gate" in out
 
 
 def test_judge_and_reviewer_options(rated_store: Store) -> None:
-    code, out = run("stats", "--db", str(rated_store.path), "--json", "--reviewer", "alice", "--by", "turn",
-                    "--bootstrap", "50")
+    code, out = run(
+        "stats",
+        "--db",
+        str(rated_store.path),
+        "--json",
+        "--reviewer",
+        "alice",
+        "--by",
+        "turn",
+        "--bootstrap",
+        "50",
+    )
     data = json.loads(out)
     assert [r["reviewer"] for r in data["judge_human"][0]["rows"]] == ["all", "alice"]
     assert set(data["judge_human"][0]["rows"][0]["breakdowns"]) == {"turn"}

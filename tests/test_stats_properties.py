@@ -15,7 +15,9 @@ sklearn_metrics = pytest.importorskip("sklearn.metrics")
 krippendorff = pytest.importorskip("krippendorff")
 
 
-def random_scores(seed: int, n: int = 300, fractional: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def random_scores(
+    seed: int, n: int = 300, fractional: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Correlated 1-10 scores, the second sometimes with half points."""
     rng = np.random.default_rng(seed)
     a = rng.integers(1, 11, n).astype(float)
@@ -99,14 +101,26 @@ def test_perfect_agreement_gives_one(xs: list[int]) -> None:
     assert stats.spearman(xs, xs).coefficient == pytest.approx(1)
     assert stats.kendall(xs, xs).coefficient == pytest.approx(1)
     result = engine.agreement(engine.PairedData.of(xs, xs), n_resamples=0)
-    for name in ("exact", "within_1", "pearson", "spearman", "kendall_tau_b", "kappa_quadratic",
-                 "alpha_interval", "alpha_ordinal", "icc_2_1"):
+    for name in (
+        "exact",
+        "within_1",
+        "pearson",
+        "spearman",
+        "kendall_tau_b",
+        "kappa_quadratic",
+        "alpha_interval",
+        "alpha_ordinal",
+        "icc_2_1",
+    ):
         assert result[name].value == pytest.approx(1), name
     assert result["mae"].value == 0
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 10), st.integers(1, 10)), min_size=4, max_size=60), st.randoms())
+@given(
+    st.lists(st.tuples(st.integers(1, 10), st.integers(1, 10)), min_size=4, max_size=60),
+    st.randoms(),
+)
 def test_symmetry_and_permutation_invariance(pairs: list[tuple[int, int]], rnd) -> None:
     a = [p[0] for p in pairs]
     b = [p[1] for p in pairs]
@@ -151,4 +165,6 @@ def test_labels_are_enforced() -> None:
 def test_declared_labels_change_weighted_kappa() -> None:
     """With gaps in the observed scores, weighted kappa over 1-10 differs from kappa over the observed values."""
     a, b = [1, 5, 10, 10, 5], [1, 10, 5, 10, 5]
-    assert stats.cohen_kappa(a, b, "quadratic") != pytest.approx(stats.cohen_kappa(a, b, "quadratic", range(1, 11)))
+    assert stats.cohen_kappa(a, b, "quadratic") != pytest.approx(
+        stats.cohen_kappa(a, b, "quadratic", range(1, 11))
+    )

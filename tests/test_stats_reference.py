@@ -24,7 +24,9 @@ def load_vectors() -> list[dict]:
 
 
 VECTORS = load_vectors()
-pytestmark = pytest.mark.skipif(not VECTORS, reason=f"reference vectors not found at {VECTORS_FILE}")
+pytestmark = pytest.mark.skipif(
+    not VECTORS, reason=f"reference vectors not found at {VECTORS_FILE}"
+)
 
 
 def vector(name: str) -> dict:
@@ -58,13 +60,22 @@ def parse_repeat(expr: str) -> list[int]:
 
 def test_every_vector_is_covered() -> None:
     covered = {
-        "krippendorff_alpha", "cohen_kappa", "fleiss_kappa", "icc", "spearman_rho", "kendall_tau",
-        "scott_pi/gwet_ac1/ac2/bp/alpha", "pairwise_verdict_agreement", "bland_altman",
+        "krippendorff_alpha",
+        "cohen_kappa",
+        "fleiss_kappa",
+        "icc",
+        "spearman_rho",
+        "kendall_tau",
+        "scott_pi/gwet_ac1/ac2/bp/alpha",
+        "pairwise_verdict_agreement",
+        "bland_altman",
     }
     assert {v["metric"] for v in VECTORS} <= covered
 
 
-@pytest.mark.parametrize("v", [v for v in VECTORS if v["metric"] == "krippendorff_alpha"], ids=lambda v: v["name"])
+@pytest.mark.parametrize(
+    "v", [v for v in VECTORS if v["metric"] == "krippendorff_alpha"], ids=lambda v: v["name"]
+)
 def test_krippendorff(v: dict) -> None:
     data = np.array([[np.nan if x is None else x for x in row] for row in v["data"]], dtype=float)
     alpha = stats.krippendorff_alpha(data, level=v["params"]["level_of_measurement"])
@@ -82,10 +93,14 @@ def test_cohen_wikipedia_2x2() -> None:
 def test_cohen_weighted_sklearn_3class() -> None:
     v = vector("sklearn_test_weighted_3class")
     a, b = parse_repeat(v["data"]["rater1"]), parse_repeat(v["data"]["rater2"])
-    assert (a, b) == tuple(map(list, zip(*sorted(zip(*expand(v["data"]["as_table"])))))) or len(a) == 100
+    assert (a, b) == tuple(map(list, zip(*sorted(zip(*expand(v["data"]["as_table"])))))) or len(
+        a
+    ) == 100
     labels = v["params"]["categories"]
     for key, weights in (("none", None), ("linear", "linear"), ("quadratic", "quadratic")):
-        assert stats.cohen_kappa(a, b, weights, labels) == pytest.approx(v["expected"][key], abs=tolerance(v, key))
+        assert stats.cohen_kappa(a, b, weights, labels) == pytest.approx(
+            v["expected"][key], abs=tolerance(v, key)
+        )
 
 
 def test_cohen_gwet_3x3() -> None:
@@ -110,8 +125,14 @@ def test_fleiss() -> None:
 def test_icc_shrout_fleiss() -> None:
     v = vector("shrout_fleiss_1979_6targets_4judges")
     expected, tol = v["expected"], v["tolerance"]
-    names = {"ICC1": "ICC(1,1)", "ICC2": "ICC(2,1)", "ICC3": "ICC(3,1)",
-             "ICC1k": "ICC(1,4)", "ICC2k": "ICC(2,4)", "ICC3k": "ICC(3,4)"}
+    names = {
+        "ICC1": "ICC(1,1)",
+        "ICC2": "ICC(2,1)",
+        "ICC3": "ICC(3,1)",
+        "ICC1k": "ICC(1,4)",
+        "ICC2k": "ICC(2,4)",
+        "ICC3k": "ICC(3,4)",
+    }
     exact = dict(zip(names, (0.165742, 0.289764, 0.714841, 0.442797, 0.620051, 0.909316)))
     for form, published in names.items():
         value = stats.icc(v["data"], form)
@@ -136,8 +157,12 @@ def test_spearman() -> None:
 def test_kendall_b_and_c() -> None:
     v = vector("kendall1970_tau_b_tau_c_ties")
     x, y = v["data"]["x"], v["data"]["y"]
-    assert stats.kendall(x, y).coefficient == pytest.approx(v["expected"]["tau_b"], abs=v["tolerance"])
-    assert stats.kendall(x, y, variant="c").coefficient == pytest.approx(v["expected"]["tau_c"], abs=v["tolerance"])
+    assert stats.kendall(x, y).coefficient == pytest.approx(
+        v["expected"]["tau_b"], abs=v["tolerance"]
+    )
+    assert stats.kendall(x, y, variant="c").coefficient == pytest.approx(
+        v["expected"]["tau_c"], abs=v["tolerance"]
+    )
 
 
 def test_gwet_all_coefficients() -> None:
@@ -147,13 +172,19 @@ def test_gwet_all_coefficients() -> None:
     assert stats.percent_agreement(a, b) == pytest.approx(e["pa"], abs=tol)
     assert stats.cohen_kappa(a, b, labels=labels) == pytest.approx(e["cohen"], abs=tol)
     assert stats.scotts_pi(a, b, labels) == pytest.approx(e["scott_pi"], abs=tol)
-    assert stats.scotts_pi(a, b, labels, weights="linear") == pytest.approx(e["scott_linear"], abs=tol)
-    assert stats.scotts_pi(a, b, labels, weights="quadratic") == pytest.approx(e["scott_quadratic"], abs=tol)
+    assert stats.scotts_pi(a, b, labels, weights="linear") == pytest.approx(
+        e["scott_linear"], abs=tol
+    )
+    assert stats.scotts_pi(a, b, labels, weights="quadratic") == pytest.approx(
+        e["scott_quadratic"], abs=tol
+    )
     assert stats.gwet_ac1(a, b, labels) == pytest.approx(e["gwet_ac1"], abs=tol)
     assert stats.gwet_ac2(a, b, "linear", labels) == pytest.approx(e["ac2_linear"], abs=tol)
     assert stats.gwet_ac2(a, b, "quadratic", labels) == pytest.approx(e["ac2_quadratic"], abs=tol)
     assert stats.brennan_prediger(a, b, labels) == pytest.approx(e["brennan_prediger"], abs=tol)
-    assert stats.krippendorff_alpha([a, b], "nominal") == pytest.approx(e["krippendorff_alpha"], abs=tol)
+    assert stats.krippendorff_alpha([a, b], "nominal") == pytest.approx(
+        e["krippendorff_alpha"], abs=tol
+    )
 
 
 def test_mtbench_verdict_agreement() -> None:
@@ -173,7 +204,9 @@ def test_bland_altman() -> None:
     ba = stats.bland_altman(wright, mini)
     assert ba.mean_diff == pytest.approx(v["expected"]["mean_diff"], abs=v["tolerance"])
     assert ba.sd_diff == pytest.approx(v["expected"]["sd_diff"], abs=v["tolerance"])
-    assert stats.pearson(wright, mini).coefficient == pytest.approx(v["expected"]["r"], abs=v["tolerance"])
+    assert stats.pearson(wright, mini).coefficient == pytest.approx(
+        v["expected"]["r"], abs=v["tolerance"]
+    )
     two_sd = stats.bland_altman(wright, mini, z=2)
     assert (two_sd.lower, two_sd.upper) == pytest.approx((-79.65, 75.41), abs=0.01)
     assert ba.upper - ba.mean_diff == pytest.approx(1.96 * ba.sd_diff)

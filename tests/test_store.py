@@ -19,9 +19,21 @@ KEY = TurnKey(901, "orion-70b-chat", 1)
 def test_migrations_create_schema_on_blank_database(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "blank.db")
     tables = set(store.db.table_names())
-    assert {"questions", "answers", "judgments", "reviewers", "ratings", "rating_history",
-            "reference_answers", "imports", "pair_judgments", "_sqlite_migrations"} <= tables
-    assert [m.name for m in MIGRATIONS.applied(store.db)] == [m.name for m in MIGRATIONS._migrations]
+    assert {
+        "questions",
+        "answers",
+        "judgments",
+        "reviewers",
+        "ratings",
+        "rating_history",
+        "reference_answers",
+        "imports",
+        "pair_judgments",
+        "_sqlite_migrations",
+    } <= tables
+    assert [m.name for m in MIGRATIONS.applied(store.db)] == [
+        m.name for m in MIGRATIONS._migrations
+    ]
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
@@ -41,7 +53,12 @@ def test_rating_round_trip(demo_store: Store) -> None:
     # A second connection (as another process would) sees the committed rating.
     other = Store.open(demo_store.path)
     rating = other.ratings.get(KEY, "alice")
-    assert (rating.score, rating.note, rating.flags, rating.blind) == (7, "solid answer", ("judge-wrong",), True)
+    assert (rating.score, rating.note, rating.flags, rating.blind) == (
+        7,
+        "solid answer",
+        ("judge-wrong",),
+        True,
+    )
     assert rating.created <= rating.updated
     assert other.ratings.get(KEY, "bob") is None
 
@@ -53,7 +70,8 @@ def test_score_must_be_in_range(demo_store: Store) -> None:
         with demo_store.db.atomic():
             demo_store.db.execute(
                 "INSERT INTO ratings (question_id, model, turn, reviewer, score, created, updated)"
-                " VALUES (901, 'orion-70b-chat', 2, 'alice', 0, 'x', 'x')")
+                " VALUES (901, 'orion-70b-chat', 2, 'alice', 0, 'x', 'x')"
+            )
 
 
 def test_rating_must_refer_to_an_answer(demo_store: Store) -> None:
@@ -67,7 +85,10 @@ def test_history_keeps_every_change(demo_store: Store) -> None:
     demo_store.ratings.set_note(KEY, "alice", "changed my mind")
     events = demo_store.ratings.history(KEY, "alice")
     assert [(e.event, e.score, e.blind) for e in events] == [
-        ("score", 4, True), ("score", 6, False), ("note", 6, False)]
+        ("score", 4, True),
+        ("score", 6, False),
+        ("note", 6, False),
+    ]
     assert events[-1].note == "changed my mind"
 
 
@@ -78,18 +99,27 @@ def test_undo_restores_previous_state(demo_store: Store) -> None:
     assert demo_store.ratings.get(KEY, "alice").score == 3
     demo_store.ratings.restore(first)
     assert demo_store.ratings.get(KEY, "alice") is None
-    assert [e.event for e in demo_store.ratings.history(KEY, "alice")] == ["score", "score", "undo", "undo"]
+    assert [e.event for e in demo_store.ratings.history(KEY, "alice")] == [
+        "score",
+        "score",
+        "undo",
+        "undo",
+    ]
 
 
 def test_iter_all_pages_through_every_rating(demo_store: Store) -> None:
-    items = [(q, m) for q in (901, 902, 903) for m in ("orion-70b-chat", "lynx-13b-chat", "pico-1b-chat")]
+    items = [
+        (q, m) for q in (901, 902, 903) for m in ("orion-70b-chat", "lynx-13b-chat", "pico-1b-chat")
+    ]
     for q, m in items:
         for turn in (1, 2):
             demo_store.ratings.set_score(TurnKey(q, m, turn), "alice", 5)
     demo_store.ratings.set_score(TurnKey(901, "pico-1b-chat", 1), "bob", 2)
     everything = list(demo_store.ratings.iter_all(page_size=4))
     assert len(everything) == 19
-    assert everything == sorted(everything, key=lambda r: (r.question_id, r.model, r.turn, r.reviewer))
+    assert everything == sorted(
+        everything, key=lambda r: (r.question_id, r.model, r.turn, r.reviewer)
+    )
     assert len(list(demo_store.ratings.iter_all("bob", page_size=4))) == 1
 
 

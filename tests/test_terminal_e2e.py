@@ -25,7 +25,9 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX p
 class Terminal:
     """A child process on a pty of a given size, with a reader that drains its output."""
 
-    def __init__(self, args: list[str], env: dict[str, str], size: tuple[int, int] = (100, 30)) -> None:
+    def __init__(
+        self, args: list[str], env: dict[str, str], size: tuple[int, int] = (100, 30)
+    ) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # child
             os.execvpe(args[0], args, env)
@@ -71,14 +73,18 @@ def rating_count(db: Path) -> int:
         return 0
     store = Store.open(db)
     try:
-        return store.db.execute("SELECT COUNT(*) FROM ratings WHERE score IS NOT NULL").fetchone()[0]
+        return store.db.execute("SELECT COUNT(*) FROM ratings WHERE score IS NOT NULL").fetchone()[
+            0
+        ]
     finally:
         store.close()
 
 
 def app_env(tmp_path: Path) -> dict[str, str]:
     """Environment for the child: a real terminal type, the test's HOME."""
-    env = dict(os.environ, TERM="xterm-256color", HOME=str(tmp_path / "home"), MTBENCH_REVIEWER="kim")
+    env = dict(
+        os.environ, TERM="xterm-256color", HOME=str(tmp_path / "home"), MTBENCH_REVIEWER="kim"
+    )
     env.pop("TEXTUAL", None)
     return env
 
@@ -100,10 +106,15 @@ def test_sigkill_loses_nothing_shown_as_saved(tmp_path: Path) -> None:
         wait_for(lambda: term.output.count("saved ✓".encode()) >= 3, term)
     finally:
         term.kill()
-    ratings = subprocess.run([exe(), "ratings", "--db", str(db), "--json"], capture_output=True, text=True,
-                             check=True)
+    ratings = subprocess.run(
+        [exe(), "ratings", "--db", str(db), "--json"], capture_output=True, text=True, check=True
+    )
     rows = json.loads(ratings.stdout)
-    assert [(r["turn"], r["score"], r["reviewer"]) for r in rows] == [(1, 7, "kim"), (2, 8, "kim"), (1, 3, "kim")]
+    assert [(r["turn"], r["score"], r["reviewer"]) for r in rows] == [
+        (1, 7, "kim"),
+        (2, 8, "kim"),
+        (1, 3, "kim"),
+    ]
 
 
 @pytest.mark.slow

@@ -15,93 +15,163 @@ JUDGE_MODEL = "gpt-4"
 MODELS = ("orion-70b-chat", "lynx-13b-chat", "pico-1b-chat")
 
 QUESTIONS = [
-    (901, "writing", (
-        "Write a short product announcement (under 120 words) for a reusable water bottle that tracks how much you drink.",
-        "Now rewrite the announcement as exactly three haiku.",
-    )),
-    (902, "writing", (
-        "Draft a polite email to a landlord asking them to fix a broken heater. Mention that it has not worked for five days.",
-        "Make the email firmer, and ask for a repair date in writing.",
-    )),
-    (903, "roleplay", (
-        "Pretend you are a lighthouse keeper in 1890 writing a diary entry about last night's storm.",
-        "Continue the diary the next morning, when the crew of a wrecked ship knocks on your door.",
-    )),
-    (904, "roleplay", (
-        "Act as a friendly barista. Recommend a drink to a customer who says they hate bitter flavours.",
-        "The customer adds that they are lactose intolerant. Adjust your recommendation.",
-    )),
-    (905, "extraction", (
-        "List every date in the text below with the event it refers to, as JSON.\n\n"
-        "The town library opened on 3 March 1998. Its east wing was added on 12 June 2005, "
-        "and a fire closed the building from 2 to 9 January 2011.",
-        "Now give the same events sorted from newest to oldest, as a Markdown table.",
-    )),
-    (906, "extraction", (
-        "Extract each company and its reported revenue: \"Northwind reported revenue of $4.2 billion, up from "
-        "$3.9 billion. Contoso's revenue fell to $780 million, while Fabrikam posted $1.1 billion.\"",
-        "Which company had the highest revenue, and by how much did it exceed the second highest?",
-    )),
-    (907, "reasoning", (
-        "Alice is taller than Bob. Bob is taller than Carol. Is Carol taller than Alice?",
-        "Dave is shorter than Carol. Who is the second-shortest of the four?",
-    )),
-    (908, "reasoning", (
-        "A farmer has 17 sheep. All but 9 run away. How many sheep does the farmer have left?",
-        "The farmer then buys twice as many sheep as he has left. How many does he have now?",
-    )),
-    (909, "math", (
-        "Solve for x: 3x + 7 = 22.",
-        "Now solve 3x + 7 = 22 + x.",
-    )),
-    (910, "math", (
-        "What is the sum of the interior angles of a hexagon?",
-        "What is each interior angle of a regular hexagon?",
-    )),
-    (911, "coding", (
-        "Write a Python function that returns the n-th Fibonacci number, computed iteratively.",
-        "Make it raise ValueError for negative n, and add a doctest.",
-    )),
-    (912, "coding", (
-        "Write a SQL query that returns the three customers with the highest total order value, "
-        "given customers(id, name) and orders(id, customer_id, amount).",
-        "Change the query so that customers tied on total are all included, even if that returns more than three rows.",
-    )),
-    (913, "stem", (
-        "Explain in two or three sentences why the sky is blue.",
-        "Using the same idea, explain why sunsets look red.",
-    )),
-    (914, "stem", (
-        "What is the difference between a virus and a bacterium?",
-        "Why don't antibiotics work against viruses?",
-    )),
-    (915, "humanities", (
-        "Summarise the main causes of the French Revolution in one paragraph.",
-        "Which of those causes was the most important, in your view, and why?",
-    )),
-    (916, "humanities", (
-        "What is the 'tragedy of the commons'? Give one modern example.",
-        "Suggest two policies that could prevent the example you gave.",
-    )),
+    (
+        901,
+        "writing",
+        (
+            "Write a short product announcement (under 120 words) for a reusable water bottle that tracks how much you drink.",
+            "Now rewrite the announcement as exactly three haiku.",
+        ),
+    ),
+    (
+        902,
+        "writing",
+        (
+            "Draft a polite email to a landlord asking them to fix a broken heater. Mention that it has not worked for five days.",
+            "Make the email firmer, and ask for a repair date in writing.",
+        ),
+    ),
+    (
+        903,
+        "roleplay",
+        (
+            "Pretend you are a lighthouse keeper in 1890 writing a diary entry about last night's storm.",
+            "Continue the diary the next morning, when the crew of a wrecked ship knocks on your door.",
+        ),
+    ),
+    (
+        904,
+        "roleplay",
+        (
+            "Act as a friendly barista. Recommend a drink to a customer who says they hate bitter flavours.",
+            "The customer adds that they are lactose intolerant. Adjust your recommendation.",
+        ),
+    ),
+    (
+        905,
+        "extraction",
+        (
+            "List every date in the text below with the event it refers to, as JSON.\n\n"
+            "The town library opened on 3 March 1998. Its east wing was added on 12 June 2005, "
+            "and a fire closed the building from 2 to 9 January 2011.",
+            "Now give the same events sorted from newest to oldest, as a Markdown table.",
+        ),
+    ),
+    (
+        906,
+        "extraction",
+        (
+            'Extract each company and its reported revenue: "Northwind reported revenue of $4.2 billion, up from '
+            "$3.9 billion. Contoso's revenue fell to $780 million, while Fabrikam posted $1.1 billion.\"",
+            "Which company had the highest revenue, and by how much did it exceed the second highest?",
+        ),
+    ),
+    (
+        907,
+        "reasoning",
+        (
+            "Alice is taller than Bob. Bob is taller than Carol. Is Carol taller than Alice?",
+            "Dave is shorter than Carol. Who is the second-shortest of the four?",
+        ),
+    ),
+    (
+        908,
+        "reasoning",
+        (
+            "A farmer has 17 sheep. All but 9 run away. How many sheep does the farmer have left?",
+            "The farmer then buys twice as many sheep as he has left. How many does he have now?",
+        ),
+    ),
+    (
+        909,
+        "math",
+        (
+            "Solve for x: 3x + 7 = 22.",
+            "Now solve 3x + 7 = 22 + x.",
+        ),
+    ),
+    (
+        910,
+        "math",
+        (
+            "What is the sum of the interior angles of a hexagon?",
+            "What is each interior angle of a regular hexagon?",
+        ),
+    ),
+    (
+        911,
+        "coding",
+        (
+            "Write a Python function that returns the n-th Fibonacci number, computed iteratively.",
+            "Make it raise ValueError for negative n, and add a doctest.",
+        ),
+    ),
+    (
+        912,
+        "coding",
+        (
+            "Write a SQL query that returns the three customers with the highest total order value, "
+            "given customers(id, name) and orders(id, customer_id, amount).",
+            "Change the query so that customers tied on total are all included, even if that returns more than three rows.",
+        ),
+    ),
+    (
+        913,
+        "stem",
+        (
+            "Explain in two or three sentences why the sky is blue.",
+            "Using the same idea, explain why sunsets look red.",
+        ),
+    ),
+    (
+        914,
+        "stem",
+        (
+            "What is the difference between a virus and a bacterium?",
+            "Why don't antibiotics work against viruses?",
+        ),
+    ),
+    (
+        915,
+        "humanities",
+        (
+            "Summarise the main causes of the French Revolution in one paragraph.",
+            "Which of those causes was the most important, in your view, and why?",
+        ),
+    ),
+    (
+        916,
+        "humanities",
+        (
+            "What is the 'tragedy of the commons'? Give one modern example.",
+            "Suggest two policies that could prevent the example you gave.",
+        ),
+    ),
 ]
 
 REFERENCES = {
-    907: ("No. Alice is taller than Bob, who is taller than Carol, so Alice is taller than Carol.",
-          "From tallest to shortest: Alice, Bob, Carol, Dave. The second-shortest is Carol."),
-    908: ("9. 'All but 9 run away' means 9 stay.",
-          "He buys 2 x 9 = 18 more, so he has 9 + 18 = 27 sheep."),
-    909: ("3x = 15, so x = 5.",
-          "3x - x = 22 - 7, so 2x = 15 and x = 7.5."),
-    910: ("(6 - 2) x 180 = 720 degrees.",
-          "720 / 6 = 120 degrees."),
-    911: ("def fib(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a",
-          "def fib(n):\n    \"\"\"\n    >>> fib(10)\n    55\n    \"\"\"\n    if n < 0:\n        raise ValueError('n must be >= 0')\n"
-          "    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a"),
-    912: ("SELECT c.name, SUM(o.amount) AS total FROM customers c JOIN orders o ON o.customer_id = c.id\n"
-          "GROUP BY c.id, c.name ORDER BY total DESC LIMIT 3;",
-          "WITH t AS (SELECT c.id, c.name, SUM(o.amount) AS total FROM customers c JOIN orders o ON o.customer_id = c.id\n"
-          "GROUP BY c.id, c.name), r AS (SELECT *, DENSE_RANK() OVER (ORDER BY total DESC) AS rk FROM t)\n"
-          "SELECT name, total FROM r WHERE rk <= 3 ORDER BY total DESC;"),
+    907: (
+        "No. Alice is taller than Bob, who is taller than Carol, so Alice is taller than Carol.",
+        "From tallest to shortest: Alice, Bob, Carol, Dave. The second-shortest is Carol.",
+    ),
+    908: (
+        "9. 'All but 9 run away' means 9 stay.",
+        "He buys 2 x 9 = 18 more, so he has 9 + 18 = 27 sheep.",
+    ),
+    909: ("3x = 15, so x = 5.", "3x - x = 22 - 7, so 2x = 15 and x = 7.5."),
+    910: ("(6 - 2) x 180 = 720 degrees.", "720 / 6 = 120 degrees."),
+    911: (
+        "def fib(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a",
+        'def fib(n):\n    """\n    >>> fib(10)\n    55\n    """\n    if n < 0:\n        raise ValueError(\'n must be >= 0\')\n'
+        "    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a",
+    ),
+    912: (
+        "SELECT c.name, SUM(o.amount) AS total FROM customers c JOIN orders o ON o.customer_id = c.id\n"
+        "GROUP BY c.id, c.name ORDER BY total DESC LIMIT 3;",
+        "WITH t AS (SELECT c.id, c.name, SUM(o.amount) AS total FROM customers c JOIN orders o ON o.customer_id = c.id\n"
+        "GROUP BY c.id, c.name), r AS (SELECT *, DENSE_RANK() OVER (ORDER BY total DESC) AS rk FROM t)\n"
+        "SELECT name, total FROM r WHERE rk <= 3 ORDER BY total DESC;",
+    ),
 }
 
 ANSWERS: dict[str, dict[int, tuple[str, str]]] = {
@@ -148,10 +218,10 @@ ANSWERS: dict[str, dict[int, tuple[str, str]]] = {
             "that one today. Would you like it iced or hot?",
         ),
         905: (
-            "```json\n[\n  {\"date\": \"1998-03-03\", \"event\": \"library opened\"},\n"
-            "  {\"date\": \"2005-06-12\", \"event\": \"east wing added\"},\n"
-            "  {\"date\": \"2011-01-02\", \"event\": \"fire closed the building (start)\"},\n"
-            "  {\"date\": \"2011-01-09\", \"event\": \"fire closure ended\"}\n]\n```",
+            '```json\n[\n  {"date": "1998-03-03", "event": "library opened"},\n'
+            '  {"date": "2005-06-12", "event": "east wing added"},\n'
+            '  {"date": "2011-01-02", "event": "fire closed the building (start)"},\n'
+            '  {"date": "2011-01-09", "event": "fire closure ended"}\n]\n```',
             "| Date | Event |\n|---|---|\n| 2011-01-09 | fire closure ended |\n| 2011-01-02 | fire closed the building |\n"
             "| 2005-06-12 | east wing added |\n| 1998-03-03 | library opened |",
         ),
@@ -166,7 +236,7 @@ ANSWERS: dict[str, dict[int, tuple[str, str]]] = {
             "second-shortest.",
         ),
         908: (
-            "9 sheep. \"All but 9 run away\" means every sheep except 9 ran away, so 9 remain.",
+            '9 sheep. "All but 9 run away" means every sheep except 9 ran away, so 9 remain.',
             "He buys twice as many as he has left: 2 x 9 = 18. In total he now has 9 + 18 = 27 sheep.",
         ),
         909: (
@@ -179,12 +249,12 @@ ANSWERS: dict[str, dict[int, tuple[str, str]]] = {
             "In a regular hexagon all six angles are equal, so each is 720 / 6 = **120 degrees**.",
         ),
         911: (
-            "```python\ndef fib(n: int) -> int:\n    \"\"\"Return the n-th Fibonacci number (fib(0) == 0).\"\"\"\n"
+            '```python\ndef fib(n: int) -> int:\n    """Return the n-th Fibonacci number (fib(0) == 0)."""\n'
             "    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n```\n\n"
             "It runs in O(n) time and O(1) memory.",
-            "```python\ndef fib(n: int) -> int:\n    \"\"\"Return the n-th Fibonacci number.\n\n    >>> [fib(i) for i in range(8)]\n"
+            '```python\ndef fib(n: int) -> int:\n    """Return the n-th Fibonacci number.\n\n    >>> [fib(i) for i in range(8)]\n'
             "    [0, 1, 1, 2, 3, 5, 8, 13]\n    >>> fib(-1)\n    Traceback (most recent call last):\n    ...\n"
-            "    ValueError: n must be non-negative\n    \"\"\"\n    if n < 0:\n        raise ValueError(\"n must be non-negative\")\n"
+            '    ValueError: n must be non-negative\n    """\n    if n < 0:\n        raise ValueError("n must be non-negative")\n'
             "    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n```\n\n"
             "Run the doctest with `python -m doctest fib.py -v`.",
         ),
@@ -257,7 +327,7 @@ ANSWERS: dict[str, dict[int, tuple[str, str]]] = {
             "Sure! Then I'd recommend the caramel macchiato with almond milk. Enjoy!",
         ),
         905: (
-            "{\n  \"1998-03-03\": \"library opened\",\n  \"2005-06-12\": \"east wing added\",\n  \"2011-01-02\": \"fire\"\n}",
+            '{\n  "1998-03-03": "library opened",\n  "2005-06-12": "east wing added",\n  "2011-01-02": "fire"\n}',
             "| Date | Event |\n|---|---|\n| 2011-01-02 | fire |\n| 2005-06-12 | east wing added |\n| 1998-03-03 | library opened |",
         ),
         906: (
@@ -283,7 +353,7 @@ ANSWERS: dict[str, dict[int, tuple[str, str]]] = {
         911: (
             "```python\ndef fibonacci(n):\n    if n <= 1:\n        return n\n    a, b = 0, 1\n    for i in range(2, n + 1):\n"
             "        a, b = b, a + b\n    return b\n```",
-            "```python\ndef fibonacci(n):\n    if n < 0:\n        raise ValueError(\"negative\")\n    if n <= 1:\n        return n\n"
+            '```python\ndef fibonacci(n):\n    if n < 0:\n        raise ValueError("negative")\n    if n <= 1:\n        return n\n'
             "    a, b = 0, 1\n    for i in range(2, n + 1):\n        a, b = b, a + b\n    return b\n```\n\n"
             "Doctest:\n```\n>>> fibonacci(5)\n5\n```",
         ),
@@ -338,7 +408,7 @@ ANSWERS: dict[str, dict[int, tuple[str, str]]] = {
             "2011 fire, 2005 wing, 1998 open.",
         ),
         906: (
-            "=HYPERLINK(\"http://example.com/revenue\",\"Click for revenue\")\nNorthwind 4.2, Contoso 780, Fabrikam 1.1",
+            '=HYPERLINK("http://example.com/revenue","Click for revenue")\nNorthwind 4.2, Contoso 780, Fabrikam 1.1',
             "Contoso had the highest revenue with 780.",
         ),
         907: (
@@ -391,134 +461,383 @@ V = tuple[str, float | None]
 
 VERDICTS: dict[str, dict[int, tuple[V, V]]] = {
     "orion-70b-chat": {
-        901: (("The announcement is vivid, stays under the word limit, and covers the tracking feature, the phone app, "
-               "battery life and price. The tone suits a launch. A minor quibble is that the headline name is generic.", 9),
-              ("Three haiku as requested, each following a 5-7-5 pattern closely, and they carry the product's key facts. "
-               "The last line of the third haiku is slightly forced, but the response fulfils the instruction well.", 8)),
-        902: (("Polite, clear and complete: it states the problem, the five days, and asks for a repair while offering "
-               "flexible access. Nothing important is missing.", 9),
-              ("The revised email is firmer without being rude, cites the landlord's responsibility, and explicitly asks "
-               "for a written repair date with a deadline. It fully meets the request.", 10)),
-        903: (("An atmospheric, period-appropriate diary entry with concrete details (clockwork, trimming the wick) and a "
-               "hint of a ship in distress. Creative and well written.", 9),
-              ("The continuation ties back to the light seen in the storm and handles the crew's arrival with believable "
-               "detail. Engaging and consistent with the first entry.", 9)),
-        904: (("A friendly, in-character recommendation that directly addresses the dislike of bitterness and offers a "
-               "coffee-free alternative.", 8),
-              ("It adapts the drink with oat milk and correctly withdraws the dairy-based option. Helpful and in "
-               "character.", 9)),
-        905: (("All dates are extracted, normalised to ISO format, and the closure period is split into start and end. "
-               "Valid JSON.", 10),
-              ("Correctly sorted newest to oldest in a valid Markdown table.", 10)),
-        906: (("Extracts all three companies and their revenues accurately and notes Northwind's prior-year figure "
-               "separately, which avoids confusion.", 9),
-              ("Correct: Northwind leads and exceeds Fabrikam by $3.1 billion. The arithmetic is right.", 10)),
-        907: (("The assistant answers correctly that Carol is not taller than Alice, with the transitive reasoning "
-               "matching the reference.", 10),
-              ("Correct ordering and correct answer: Carol is second-shortest, as in the reference.", 10)),
-        908: (("Correct answer, 9, with a clear explanation of the wording trap.", 10),
-              ("Correct: 9 + 18 = 27, matching the reference.", 10)),
-        909: (("Correct solution x = 5 with clear steps.", 10),
-              ("Correct: x = 7.5, with each algebraic step shown.", 10)),
-        910: (("Correct formula and result, 720 degrees.", 10),
-              ("Correct: 120 degrees, derived from the previous answer.", 10)),
-        911: (("A correct, idiomatic iterative implementation with a docstring and complexity note; it matches the "
-               "reference behaviour.", 9),
-              ("Adds the ValueError and a doctest that covers both normal values and the error case. Correct and "
-               "well documented, though the doctest line for the exception could mention the detail match.", 8.5)),
-        912: (("Correct join, grouping by id and name, ordering and limit. Matches the reference.", 10),
-              ("Uses DENSE_RANK to include ties, exactly as the reference, and explains the RANK alternative.", 10)),
-        913: (("Accurate, concise explanation naming Rayleigh scattering and its wavelength dependence, within the "
-               "sentence limit.", 10),
-              ("Correctly applies the same scattering idea to the longer path at sunset.", 9)),
-        914: (("Accurately contrasts the two, including that viruses are not cells and need a host.", 9),
-              ("Explains clearly why antibiotics have no target in viruses and mentions antivirals. Accurate.", 9)),
-        915: (("A dense, accurate paragraph covering fiscal, social, economic and intellectual causes.", 9),
-              ("A reasoned, defensible choice with a nuanced caveat. Good historical reasoning.", 9)),
-        916: (("Clear definition and a fitting modern example.", 9),
-              ("Two concrete, well-explained policies that match the example. Helpful and accurate.", 9)),
+        901: (
+            (
+                "The announcement is vivid, stays under the word limit, and covers the tracking feature, the phone app, "
+                "battery life and price. The tone suits a launch. A minor quibble is that the headline name is generic.",
+                9,
+            ),
+            (
+                "Three haiku as requested, each following a 5-7-5 pattern closely, and they carry the product's key facts. "
+                "The last line of the third haiku is slightly forced, but the response fulfils the instruction well.",
+                8,
+            ),
+        ),
+        902: (
+            (
+                "Polite, clear and complete: it states the problem, the five days, and asks for a repair while offering "
+                "flexible access. Nothing important is missing.",
+                9,
+            ),
+            (
+                "The revised email is firmer without being rude, cites the landlord's responsibility, and explicitly asks "
+                "for a written repair date with a deadline. It fully meets the request.",
+                10,
+            ),
+        ),
+        903: (
+            (
+                "An atmospheric, period-appropriate diary entry with concrete details (clockwork, trimming the wick) and a "
+                "hint of a ship in distress. Creative and well written.",
+                9,
+            ),
+            (
+                "The continuation ties back to the light seen in the storm and handles the crew's arrival with believable "
+                "detail. Engaging and consistent with the first entry.",
+                9,
+            ),
+        ),
+        904: (
+            (
+                "A friendly, in-character recommendation that directly addresses the dislike of bitterness and offers a "
+                "coffee-free alternative.",
+                8,
+            ),
+            (
+                "It adapts the drink with oat milk and correctly withdraws the dairy-based option. Helpful and in "
+                "character.",
+                9,
+            ),
+        ),
+        905: (
+            (
+                "All dates are extracted, normalised to ISO format, and the closure period is split into start and end. "
+                "Valid JSON.",
+                10,
+            ),
+            ("Correctly sorted newest to oldest in a valid Markdown table.", 10),
+        ),
+        906: (
+            (
+                "Extracts all three companies and their revenues accurately and notes Northwind's prior-year figure "
+                "separately, which avoids confusion.",
+                9,
+            ),
+            (
+                "Correct: Northwind leads and exceeds Fabrikam by $3.1 billion. The arithmetic is right.",
+                10,
+            ),
+        ),
+        907: (
+            (
+                "The assistant answers correctly that Carol is not taller than Alice, with the transitive reasoning "
+                "matching the reference.",
+                10,
+            ),
+            (
+                "Correct ordering and correct answer: Carol is second-shortest, as in the reference.",
+                10,
+            ),
+        ),
+        908: (
+            ("Correct answer, 9, with a clear explanation of the wording trap.", 10),
+            ("Correct: 9 + 18 = 27, matching the reference.", 10),
+        ),
+        909: (
+            ("Correct solution x = 5 with clear steps.", 10),
+            ("Correct: x = 7.5, with each algebraic step shown.", 10),
+        ),
+        910: (
+            ("Correct formula and result, 720 degrees.", 10),
+            ("Correct: 120 degrees, derived from the previous answer.", 10),
+        ),
+        911: (
+            (
+                "A correct, idiomatic iterative implementation with a docstring and complexity note; it matches the "
+                "reference behaviour.",
+                9,
+            ),
+            (
+                "Adds the ValueError and a doctest that covers both normal values and the error case. Correct and "
+                "well documented, though the doctest line for the exception could mention the detail match.",
+                8.5,
+            ),
+        ),
+        912: (
+            (
+                "Correct join, grouping by id and name, ordering and limit. Matches the reference.",
+                10,
+            ),
+            (
+                "Uses DENSE_RANK to include ties, exactly as the reference, and explains the RANK alternative.",
+                10,
+            ),
+        ),
+        913: (
+            (
+                "Accurate, concise explanation naming Rayleigh scattering and its wavelength dependence, within the "
+                "sentence limit.",
+                10,
+            ),
+            ("Correctly applies the same scattering idea to the longer path at sunset.", 9),
+        ),
+        914: (
+            (
+                "Accurately contrasts the two, including that viruses are not cells and need a host.",
+                9,
+            ),
+            (
+                "Explains clearly why antibiotics have no target in viruses and mentions antivirals. Accurate.",
+                9,
+            ),
+        ),
+        915: (
+            (
+                "A dense, accurate paragraph covering fiscal, social, economic and intellectual causes.",
+                9,
+            ),
+            ("A reasoned, defensible choice with a nuanced caveat. Good historical reasoning.", 9),
+        ),
+        916: (
+            ("Clear definition and a fitting modern example.", 9),
+            (
+                "Two concrete, well-explained policies that match the example. Helpful and accurate.",
+                9,
+            ),
+        ),
     },
     "lynx-13b-chat": {
-        901: (("The announcement covers the key feature but exceeds the 120-word limit and leans on generic marketing "
-               "phrases. It is readable but not tailored.", 6),
-              ("The user asked for exactly three haiku; the response gives two, and neither follows the 5-7-5 form. It "
-               "only partly follows the instruction.", 3)),
-        902: (("The email is polite and mentions five days, but it is very terse and gives no details or availability. "
-               "Adequate but minimal.", 6),
-              ("Firmer, but it omits the explicit request for a repair date in writing, which the user asked for.", 4)),
-        903: (("A plain diary entry with little period detail or atmosphere. It answers the prompt, but without "
-               "creativity.", 5),
-              ("Continues the story logically, though flatly. Acceptable.", 6)),
-        904: (("A reasonable suggestion, though a macchiato still has an espresso shot; a more thoughtful option would "
-               "suit someone who hates bitterness.", 6),
-              ("Switches to almond milk, which addresses lactose intolerance, but the reply is very brief.", 6)),
-        905: (("Valid JSON, but the fire closure end date (9 January 2011) is missing and the structure uses dates as "
-               "keys, which is fragile.", 5),
-              ("Sorted correctly but still misses the end of the fire closure.", 5)),
-        906: (("Extracts the three companies correctly but lists the previous-year figure as if it were a separate "
-               "entry, which is misleading.", 6),
-              ("Northwind is correct but the difference is wrong: 4.2 - 1.1 = 3.1 billion, not 3.3.", 3)),
-        907: (("Correct answer, though the explanation is minimal.", 8),
-              ("Incorrect. The reference order Alice, Bob, Carol, Dave makes Carol the second-shortest, not Bob.", 2)),
-        908: (("Correct answer, 9, without explanation.", 8),
-              ("The assistant computed only the purchased sheep (18) and forgot the 9 he already had. The reference "
-               "answer is 27.", 2)),
-        909: (("Correct solution, x = 5.", 9),
-              ("Incorrect: subtracting 7 gives 2x = 15, not 29. The reference answer is 7.5.", 2)),
-        910: (("Correct, 720 degrees, though no working is shown.", 8),
-              ("Correct, 120 degrees.", 8)),
-        911: (("The function is correct for all n >= 0 and iterative, but lacks a docstring or explanation.", 7),
-              ("Raises ValueError as asked, but the 'doctest' is outside any docstring, so it will never run. Partly "
-               "meets the request.", 5)),
-        912: (("Works, but groups by name only, so two customers with the same name would merge, and uses an "
-               "implicit join.", 6),
-              ("FETCH FIRST ... WITH TIES does include ties and is valid in PostgreSQL and Oracle, though not in "
-               "every database. Reasonable, but grouping by name is still a flaw.", 6)),
-        913: (("Broadly correct but vague: it does not name Rayleigh scattering, and 'smaller waves' is imprecise.", 6),
-              ("Correct in substance and concise.", 7)),
-        914: (("Partly correct, but shallow and it never explains what a virus actually is.", 5),
-              ("True but circular: it does not explain why antibiotics only affect bacteria.", 4)),
-        915: (("Covers some causes, but the storming of the Bastille is an event of the revolution, not a cause. "
-               "Superficial.", 5),
-              ("A defensible view but supported by a single generic sentence.", 5)),
-        916: (("The definition is roughly right, but traffic jams are a weak example of a depletable commons.", 5),
-              ("The two policies fit the example given, and are reasonable.", 6)),
+        901: (
+            (
+                "The announcement covers the key feature but exceeds the 120-word limit and leans on generic marketing "
+                "phrases. It is readable but not tailored.",
+                6,
+            ),
+            (
+                "The user asked for exactly three haiku; the response gives two, and neither follows the 5-7-5 form. It "
+                "only partly follows the instruction.",
+                3,
+            ),
+        ),
+        902: (
+            (
+                "The email is polite and mentions five days, but it is very terse and gives no details or availability. "
+                "Adequate but minimal.",
+                6,
+            ),
+            (
+                "Firmer, but it omits the explicit request for a repair date in writing, which the user asked for.",
+                4,
+            ),
+        ),
+        903: (
+            (
+                "A plain diary entry with little period detail or atmosphere. It answers the prompt, but without "
+                "creativity.",
+                5,
+            ),
+            ("Continues the story logically, though flatly. Acceptable.", 6),
+        ),
+        904: (
+            (
+                "A reasonable suggestion, though a macchiato still has an espresso shot; a more thoughtful option would "
+                "suit someone who hates bitterness.",
+                6,
+            ),
+            (
+                "Switches to almond milk, which addresses lactose intolerance, but the reply is very brief.",
+                6,
+            ),
+        ),
+        905: (
+            (
+                "Valid JSON, but the fire closure end date (9 January 2011) is missing and the structure uses dates as "
+                "keys, which is fragile.",
+                5,
+            ),
+            ("Sorted correctly but still misses the end of the fire closure.", 5),
+        ),
+        906: (
+            (
+                "Extracts the three companies correctly but lists the previous-year figure as if it were a separate "
+                "entry, which is misleading.",
+                6,
+            ),
+            (
+                "Northwind is correct but the difference is wrong: 4.2 - 1.1 = 3.1 billion, not 3.3.",
+                3,
+            ),
+        ),
+        907: (
+            ("Correct answer, though the explanation is minimal.", 8),
+            (
+                "Incorrect. The reference order Alice, Bob, Carol, Dave makes Carol the second-shortest, not Bob.",
+                2,
+            ),
+        ),
+        908: (
+            ("Correct answer, 9, without explanation.", 8),
+            (
+                "The assistant computed only the purchased sheep (18) and forgot the 9 he already had. The reference "
+                "answer is 27.",
+                2,
+            ),
+        ),
+        909: (
+            ("Correct solution, x = 5.", 9),
+            ("Incorrect: subtracting 7 gives 2x = 15, not 29. The reference answer is 7.5.", 2),
+        ),
+        910: (
+            ("Correct, 720 degrees, though no working is shown.", 8),
+            ("Correct, 120 degrees.", 8),
+        ),
+        911: (
+            (
+                "The function is correct for all n >= 0 and iterative, but lacks a docstring or explanation.",
+                7,
+            ),
+            (
+                "Raises ValueError as asked, but the 'doctest' is outside any docstring, so it will never run. Partly "
+                "meets the request.",
+                5,
+            ),
+        ),
+        912: (
+            (
+                "Works, but groups by name only, so two customers with the same name would merge, and uses an "
+                "implicit join.",
+                6,
+            ),
+            (
+                "FETCH FIRST ... WITH TIES does include ties and is valid in PostgreSQL and Oracle, though not in "
+                "every database. Reasonable, but grouping by name is still a flaw.",
+                6,
+            ),
+        ),
+        913: (
+            (
+                "Broadly correct but vague: it does not name Rayleigh scattering, and 'smaller waves' is imprecise.",
+                6,
+            ),
+            ("Correct in substance and concise.", 7),
+        ),
+        914: (
+            ("Partly correct, but shallow and it never explains what a virus actually is.", 5),
+            ("True but circular: it does not explain why antibiotics only affect bacteria.", 4),
+        ),
+        915: (
+            (
+                "Covers some causes, but the storming of the Bastille is an event of the revolution, not a cause. "
+                "Superficial.",
+                5,
+            ),
+            ("A defensible view but supported by a single generic sentence.", 5),
+        ),
+        916: (
+            (
+                "The definition is roughly right, but traffic jams are a weak example of a depletable commons.",
+                5,
+            ),
+            ("The two policies fit the example given, and are reasonable.", 6),
+        ),
     },
     "pico-1b-chat": {
-        901: (("Far too short and generic; it reads as a fragment rather than an announcement.", 2),
-              ("Not haiku, not three of them, and not about the product's features.", 1)),
-        902: (("Extremely brief; it omits the five days and any politeness beyond a token 'please'.", 3),
-              ("All capitals and exclamation marks make it aggressive rather than firm, and it asks for no repair date.", 2)),
-        903: (("Does not write a diary entry or take on the role; it is essentially a non-answer.", 1),
-              ("A knock-knock joke does not continue the diary. Off-task.", 1)),
-        904: (("Recommends espresso to a customer who hates bitter flavours: the opposite of what was asked.", 2),
-              ("A milkshake contains milk, which a lactose-intolerant customer should avoid.", 1)),
-        905: (("Gives only years, no events, and not JSON.", 2),
-              ("Not a Markdown table, and it omits the end of the closure.", 2)),
-        906: (("The response opens with a spreadsheet formula and gives numbers without units. Hard to use and partly "
-               "wrong.", 2),
-              ("Contoso had the lowest revenue, not the highest. Incorrect.", 1)),
-        907: (("Incorrect: Alice is taller than Carol, as the reference shows.", 1),
-              ("Incorrect: Dave is the shortest, Carol the second-shortest.", 1)),
-        908: (("Falls for the trap: the answer is 9, not 8.", 1),
-              ("Builds on the wrong first answer; the reference total is 27.", 1)),
-        909: (("Incorrect; the solution is x = 5.", 1),
-              ("The assistant gives x = 5, which is the answer to the first equation, not this one. The reference is "
-               "7.5, so this is wrong. I would rate this a one out of ten.", None)),
-        910: (("Uses the wrong formula; the sum is 720 degrees, not 1080.", 1),
-              ("180 degrees is not possible for an interior angle of a polygon; the answer is 120.", 1)),
-        911: (("The function has no base case and recurses forever, and the response contains stray markup and a "
-               "script tag. It is not a working answer.", 1),
-              ("Still has no base case, so fib(3) never returns; the 'doctest' is not a doctest.", 2)),
-        912: (("Wrong table and no aggregation; does not answer the question.", 1),
-              ("Returns all customers; ignores the task entirely.", 1)),
-        913: (("A common misconception; the sky is blue because of Rayleigh scattering, not reflection.", 2),
-              ("Incorrect and unrelated to scattering.", 1)),
-        914: (("Factually wrong: viruses and bacteria are fundamentally different.", 1),
-              ("Dangerous misinformation: antibiotics do not work against viruses at any dose.", 1)),
-        915: (("Historically wrong: Napoleon rose to power a decade after the revolution began.", 1),
-              ("Repeats the error.", 1)),
-        916: (("Confuses the concept with a play; the tragedy of the commons is an economic idea.", 1),
-              ("Irrelevant to the question.", 1)),
+        901: (
+            ("Far too short and generic; it reads as a fragment rather than an announcement.", 2),
+            ("Not haiku, not three of them, and not about the product's features.", 1),
+        ),
+        902: (
+            (
+                "Extremely brief; it omits the five days and any politeness beyond a token 'please'.",
+                3,
+            ),
+            (
+                "All capitals and exclamation marks make it aggressive rather than firm, and it asks for no repair date.",
+                2,
+            ),
+        ),
+        903: (
+            (
+                "Does not write a diary entry or take on the role; it is essentially a non-answer.",
+                1,
+            ),
+            ("A knock-knock joke does not continue the diary. Off-task.", 1),
+        ),
+        904: (
+            (
+                "Recommends espresso to a customer who hates bitter flavours: the opposite of what was asked.",
+                2,
+            ),
+            ("A milkshake contains milk, which a lactose-intolerant customer should avoid.", 1),
+        ),
+        905: (
+            ("Gives only years, no events, and not JSON.", 2),
+            ("Not a Markdown table, and it omits the end of the closure.", 2),
+        ),
+        906: (
+            (
+                "The response opens with a spreadsheet formula and gives numbers without units. Hard to use and partly "
+                "wrong.",
+                2,
+            ),
+            ("Contoso had the lowest revenue, not the highest. Incorrect.", 1),
+        ),
+        907: (
+            ("Incorrect: Alice is taller than Carol, as the reference shows.", 1),
+            ("Incorrect: Dave is the shortest, Carol the second-shortest.", 1),
+        ),
+        908: (
+            ("Falls for the trap: the answer is 9, not 8.", 1),
+            ("Builds on the wrong first answer; the reference total is 27.", 1),
+        ),
+        909: (
+            ("Incorrect; the solution is x = 5.", 1),
+            (
+                "The assistant gives x = 5, which is the answer to the first equation, not this one. The reference is "
+                "7.5, so this is wrong. I would rate this a one out of ten.",
+                None,
+            ),
+        ),
+        910: (
+            ("Uses the wrong formula; the sum is 720 degrees, not 1080.", 1),
+            (
+                "180 degrees is not possible for an interior angle of a polygon; the answer is 120.",
+                1,
+            ),
+        ),
+        911: (
+            (
+                "The function has no base case and recurses forever, and the response contains stray markup and a "
+                "script tag. It is not a working answer.",
+                1,
+            ),
+            ("Still has no base case, so fib(3) never returns; the 'doctest' is not a doctest.", 2),
+        ),
+        912: (
+            ("Wrong table and no aggregation; does not answer the question.", 1),
+            ("Returns all customers; ignores the task entirely.", 1),
+        ),
+        913: (
+            (
+                "A common misconception; the sky is blue because of Rayleigh scattering, not reflection.",
+                2,
+            ),
+            ("Incorrect and unrelated to scattering.", 1),
+        ),
+        914: (
+            ("Factually wrong: viruses and bacteria are fundamentally different.", 1),
+            ("Dangerous misinformation: antibiotics do not work against viruses at any dose.", 1),
+        ),
+        915: (
+            ("Historically wrong: Napoleon rose to power a decade after the revolution began.", 1),
+            ("Repeats the error.", 1),
+        ),
+        916: (
+            (
+                "Confuses the concept with a play; the tragedy of the commons is an economic idea.",
+                1,
+            ),
+            ("Irrelevant to the question.", 1),
+        ),
     },
 }

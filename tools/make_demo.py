@@ -49,28 +49,60 @@ def main() -> None:
     """Write every demo file."""
     out = ROOT / "data" / "demo"
     questions = {qid: Question(qid, cat, turns) for qid, cat, turns in content.QUESTIONS}
-    _write(out / "question.jsonl",
-           [{"question_id": q.question_id, "category": q.category, "turns": list(q.turns)} for q in questions.values()])
-    refs = {qid: ReferenceAnswer(qid, content.JUDGE_MODEL, turns) for qid, turns in content.REFERENCES.items()}
-    _write(out / "reference_answer" / f"{content.JUDGE_MODEL}.jsonl", [
-        {"question_id": qid, "answer_id": _id("ref", qid), "model_id": content.JUDGE_MODEL,
-         "choices": [{"index": 0, "turns": list(r.turns)}], "tstamp": BASE_TSTAMP} for qid, r in refs.items()])
+    _write(
+        out / "question.jsonl",
+        [
+            {"question_id": q.question_id, "category": q.category, "turns": list(q.turns)}
+            for q in questions.values()
+        ],
+    )
+    refs = {
+        qid: ReferenceAnswer(qid, content.JUDGE_MODEL, turns)
+        for qid, turns in content.REFERENCES.items()
+    }
+    _write(
+        out / "reference_answer" / f"{content.JUDGE_MODEL}.jsonl",
+        [
+            {
+                "question_id": qid,
+                "answer_id": _id("ref", qid),
+                "model_id": content.JUDGE_MODEL,
+                "choices": [{"index": 0, "turns": list(r.turns)}],
+                "tstamp": BASE_TSTAMP,
+            }
+            for qid, r in refs.items()
+        ],
+    )
     prompts = builtin_prompts()
     judgments = []
     for m_index, model in enumerate(content.MODELS):
         rows = []
         for qid, turns in content.ANSWERS[model].items():
-            rows.append({"question_id": qid, "answer_id": _id(model, qid), "model_id": model,
-                         "choices": [{"index": 0, "turns": list(turns)}], "tstamp": BASE_TSTAMP + m_index * 1000 + qid})
+            rows.append(
+                {
+                    "question_id": qid,
+                    "answer_id": _id(model, qid),
+                    "model_id": model,
+                    "choices": [{"index": 0, "turns": list(turns)}],
+                    "tstamp": BASE_TSTAMP + m_index * 1000 + qid,
+                }
+            )
             answer = Answer(qid, model, turns)
             for turn in (1, 2):
                 explanation, score = content.VERDICTS[model][qid][turn - 1]
                 request = prompts.build(questions[qid], answer, turn, refs.get(qid))
-                judgments.append({
-                    "question_id": qid, "model": model, "judge": [content.JUDGE_MODEL, request.prompt.name],
-                    "user_prompt": request.user, "judgment": _verdict_text(explanation, score),
-                    "score": -1 if score is None else score, "turn": turn,
-                    "tstamp": BASE_TSTAMP + 50_000 + len(judgments)})
+                judgments.append(
+                    {
+                        "question_id": qid,
+                        "model": model,
+                        "judge": [content.JUDGE_MODEL, request.prompt.name],
+                        "user_prompt": request.user,
+                        "judgment": _verdict_text(explanation, score),
+                        "score": -1 if score is None else score,
+                        "turn": turn,
+                        "tstamp": BASE_TSTAMP + 50_000 + len(judgments),
+                    }
+                )
         _write(out / "model_answer" / f"{model}.jsonl", rows)
     _write(out / "model_judgment" / f"{content.JUDGE_MODEL}_single.jsonl", judgments)
     _write(ROOT / "data" / "demo-ratings" / "human_ratings.jsonl", _sample_ratings(judgments))
@@ -88,22 +120,52 @@ def _sample_ratings(judgments: list[dict]) -> list[dict]:
         for reviewer, offset in (("alice", -0.6), ("bob", -1.1)):
             score = int(min(10, max(1, round(judge + offset + rng.gauss(0, 1.1)))))
             at = f"2026-02-{1 + j['question_id'] % 27:02d}T10:{j['turn'] * 10 + (reviewer == 'bob'):02d}:00.000Z"
-            history = [{"event": "score", "score": score, "note": "", "flags": [], "blind": True, "at": at}]
+            history = [
+                {"event": "score", "score": score, "note": "", "flags": [], "blind": True, "at": at}
+            ]
             final = score
             if reviewer == "alice" and abs(judge - score) >= 2 and rng.random() < 0.4:
                 final = score + (1 if judge > score else -1)
-                history.append({"event": "score", "score": final, "note": "", "flags": [], "blind": False,
-                                "at": at.replace(":00.000Z", ":30.000Z")})
+                history.append(
+                    {
+                        "event": "score",
+                        "score": final,
+                        "note": "",
+                        "flags": [],
+                        "blind": False,
+                        "at": at.replace(":00.000Z", ":30.000Z"),
+                    }
+                )
             flags = ["judge-wrong"] if abs(judge - final) >= 4 else []
             note = "judge missed the error" if flags else ""
             if flags or note:
-                history.append({"event": "flags", "score": final, "note": note, "flags": flags,
-                                "blind": len(history) == 1, "at": at.replace(":00.000Z", ":45.000Z")})
-            rows.append({
-                "question_id": j["question_id"], "model": j["model"], "judge": [f"human:{reviewer}", "review"],
-                "user_prompt": "", "judgment": note, "score": final, "turn": j["turn"], "tstamp": None,
-                "flags": flags, "blind": len(history) == 1, "created": at, "updated": history[-1]["at"],
-                "history": history})
+                history.append(
+                    {
+                        "event": "flags",
+                        "score": final,
+                        "note": note,
+                        "flags": flags,
+                        "blind": len(history) == 1,
+                        "at": at.replace(":00.000Z", ":45.000Z"),
+                    }
+                )
+            rows.append(
+                {
+                    "question_id": j["question_id"],
+                    "model": j["model"],
+                    "judge": [f"human:{reviewer}", "review"],
+                    "user_prompt": "",
+                    "judgment": note,
+                    "score": final,
+                    "turn": j["turn"],
+                    "tstamp": None,
+                    "flags": flags,
+                    "blind": len(history) == 1,
+                    "created": at,
+                    "updated": history[-1]["at"],
+                    "history": history,
+                }
+            )
     return rows
 
 

@@ -52,20 +52,39 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(module), attr)
 
 
-@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @db_option
-@click.option("--reviewer", help="Your reviewer name. Default: $MTBENCH_REVIEWER, else your OS user name.")
-@click.option("--blind", is_flag=True, help="Hide the judge's verdict on a turn until you have scored it.")
+@click.option(
+    "--reviewer", help="Your reviewer name. Default: $MTBENCH_REVIEWER, else your OS user name."
+)
+@click.option(
+    "--blind", is_flag=True, help="Hide the judge's verdict on a turn until you have scored it."
+)
 @click.option("--category", help="Only this category (e.g. math).")
 @click.option("--model", help="Only this model's answers.")
 @click.option("--judge", help="Only items this judge has judged; show its verdicts.")
 @click.option("--turn", type=click.IntRange(1, 2), help="Only rate this turn.")
 @click.option("--unrated", is_flag=True, help="Only items you haven't fully scored.")
 @click.option("--judge-model", "judge_model", help="Judge for the 'j' (re-judge) key, e.g. gpt-4o.")
-@click.option("--base-url", help="OpenAI-compatible endpoint for re-judging (default: $OPENAI_BASE_URL or OpenAI).")
-@click.option("--api-key-env", default="OPENAI_API_KEY", show_default=True, help="Variable holding the API key.")
-@click.option("--prompts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="FastChat judge_prompts.jsonl for re-judging (default: the built-in prompts).")
+@click.option(
+    "--base-url",
+    help="OpenAI-compatible endpoint for re-judging (default: $OPENAI_BASE_URL or OpenAI).",
+)
+@click.option(
+    "--api-key-env",
+    default="OPENAI_API_KEY",
+    show_default=True,
+    help="Variable holding the API key.",
+)
+@click.option(
+    "--prompts",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="FastChat judge_prompts.jsonl for re-judging (default: the built-in prompts).",
+)
 @click.version_option(__version__, prog_name="mtbench-review")
 @click.pass_context
 def main(

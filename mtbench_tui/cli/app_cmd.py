@@ -28,14 +28,18 @@ def launch_app(
     store = Store.open(resolve_db(db_path))
     if store.content.is_empty():
         summary = import_sources(store, loading.discover(demo_data_dir()))
-        stderr().print(f"First run: imported the demo data ({summary.kind('answers').new} answers).")
+        stderr().print(
+            f"First run: imported the demo data ({summary.kind('answers').new} answers)."
+        )
     # Textual is imported only here, so headless commands never load the UI.
     from mtbench_tui.ui.app import make_app
 
     app = make_app(
         store,
         reviewer=reviewer or default_reviewer(),
-        queue_filter=QueueFilter(category=category, model=model, judge=judge, turn=turn, unrated=unrated),
+        queue_filter=QueueFilter(
+            category=category, model=model, judge=judge, turn=turn, unrated=unrated
+        ),
         blind=blind,
         judge_settings=judge_settings,
     )

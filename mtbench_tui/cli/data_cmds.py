@@ -31,10 +31,24 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.argument("source", required=False, type=click.Path(exists=True, path_type=Path))
 @db_option
 @click.option("--questions", type=_FILE, help="A question.jsonl file.")
-@click.option("--answers", type=_FILE, multiple=True, help="A model_answer/<model>.jsonl file (repeatable).")
-@click.option("--references", type=_FILE, multiple=True, help="A reference_answer/<name>.jsonl file (repeatable).")
-@click.option("--judgments", type=_FILE, multiple=True, help="A model_judgment/*_single.jsonl file (repeatable).")
-@click.option("--pairs", type=_FILE, multiple=True, help="A model_judgment/*_pair.jsonl file (repeatable).")
+@click.option(
+    "--answers", type=_FILE, multiple=True, help="A model_answer/<model>.jsonl file (repeatable)."
+)
+@click.option(
+    "--references",
+    type=_FILE,
+    multiple=True,
+    help="A reference_answer/<name>.jsonl file (repeatable).",
+)
+@click.option(
+    "--judgments",
+    type=_FILE,
+    multiple=True,
+    help="A model_judgment/*_single.jsonl file (repeatable).",
+)
+@click.option(
+    "--pairs", type=_FILE, multiple=True, help="A model_judgment/*_pair.jsonl file (repeatable)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @handle_errors
 def import_cmd(
@@ -109,7 +123,9 @@ def _sources(
     found.judgments += list(judgments)
     found.pairs += list(pairs)
     if not found.all_files():
-        raise InputError(source or "(arguments)", 0, None, "nothing to import: give a directory or files")
+        raise InputError(
+            source or "(arguments)", 0, None, "nothing to import: give a directory or files"
+        )
     return found
 
 
@@ -130,7 +146,15 @@ def print_summary(summary: ImportSummary, path: Path) -> None:
         table.add_column(column, justify="left" if column == "kind" else "right")
     for name, k in summary.kinds.items():
         no_verdict = str(k.no_verdict) if name == "judgments" else ""
-        table.add_row(name, str(k.read), str(k.new), str(k.updated), str(k.unchanged), str(k.repeated), no_verdict)
+        table.add_row(
+            name,
+            str(k.read),
+            str(k.new),
+            str(k.updated),
+            str(k.unchanged),
+            str(k.repeated),
+            no_verdict,
+        )
     console = stdout()
     console.print(table)
     if summary.changed:
@@ -164,15 +188,31 @@ def scores_cmd(db_path: Path | None, judge: str | None, as_json: bool) -> None:
     for column in ("model", "judge", "turn 1", "turn 2", "overall", "n", "no verdict"):
         table.add_column(column, justify="left" if column in ("model", "judge") else "right")
     for r in board:
-        table.add_row(inert(r.model), inert(r.judge), _fmt(r.turn1), _fmt(r.turn2), _fmt(r.overall),
-                      str(r.n), str(r.n_no_verdict))
+        table.add_row(
+            inert(r.model),
+            inert(r.judge),
+            _fmt(r.turn1),
+            _fmt(r.turn2),
+            _fmt(r.overall),
+            str(r.n),
+            str(r.n_no_verdict),
+        )
     stdout().print(table)
 
 
 def _board_dict(r: Any) -> dict[str, Any]:
     """A leaderboard row for JSON."""
-    return {"model": r.model, "judge": r.judge, "turn1": r.turn1, "turn2": r.turn2, "overall": r.overall,
-            "n": r.n, "n_no_verdict": r.n_no_verdict, "n_turn1": r.n_turn1, "n_turn2": r.n_turn2}
+    return {
+        "model": r.model,
+        "judge": r.judge,
+        "turn1": r.turn1,
+        "turn2": r.turn2,
+        "overall": r.overall,
+        "n": r.n,
+        "n_no_verdict": r.n_no_verdict,
+        "n_turn1": r.n_turn1,
+        "n_turn2": r.n_turn2,
+    }
 
 
 def _fmt(value: float | None) -> str:
@@ -200,12 +240,30 @@ def ratings_cmd(db_path: Path | None, reviewer: str | None, as_json: bool) -> No
         _stream_json_list(rows)
         return
     table = Table(title=f"Ratings (judge column: {judge or 'none'})", title_justify="left")
-    for column in ("question", "model", "turn", "reviewer", "score", "judge", "flags", "note", "updated"):
+    for column in (
+        "question",
+        "model",
+        "turn",
+        "reviewer",
+        "score",
+        "judge",
+        "flags",
+        "note",
+        "updated",
+    ):
         table.add_column(column)
     for r in rows:
-        table.add_row(str(r["question_id"]), inert(r["model"]), str(r["turn"]), inert(r["reviewer"]),
-                      _opt(r["score"]), _opt(r["judge_score"]), ", ".join(r["flags"]),
-                      inert(r["note"][:40]), r["updated"])
+        table.add_row(
+            str(r["question_id"]),
+            inert(r["model"]),
+            str(r["turn"]),
+            inert(r["reviewer"]),
+            _opt(r["score"]),
+            _opt(r["judge_score"]),
+            ", ".join(r["flags"]),
+            inert(r["note"][:40]),
+            r["updated"],
+        )
     stdout().print(table)
 
 
@@ -216,10 +274,19 @@ def _rating_dict(store: Store, rating: Any, judge: str | None) -> dict[str, Any]
         if j.turn == rating.turn:
             verdicts[j.judge] = j.score
     return {
-        "question_id": rating.question_id, "model": rating.model, "turn": rating.turn,
-        "reviewer": rating.reviewer, "score": rating.score, "note": rating.note, "flags": list(rating.flags),
-        "blind": rating.blind, "created": rating.created, "updated": rating.updated,
-        "judge": judge, "judge_score": verdicts.get(judge) if judge else None, "judge_scores": verdicts,
+        "question_id": rating.question_id,
+        "model": rating.model,
+        "turn": rating.turn,
+        "reviewer": rating.reviewer,
+        "score": rating.score,
+        "note": rating.note,
+        "flags": list(rating.flags),
+        "blind": rating.blind,
+        "created": rating.created,
+        "updated": rating.updated,
+        "judge": judge,
+        "judge_score": verdicts.get(judge) if judge else None,
+        "judge_scores": verdicts,
     }
 
 

@@ -15,15 +15,33 @@ from mtbench_tui.core.report.export import FORMATS, export_report, render
 @click.command("export")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write ('-' for standard output).")
-@click.option("--judge", help="Only this judge (csv: whose score to join; default: the main judge).")
-@click.option("--reviewer", help="Report this reviewer separately too (fastchat: only their ratings).")
-@click.option("--bootstrap", "n_resamples", default=1000, show_default=True, help="Bootstrap resamples.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write ('-' for standard output).",
+)
+@click.option(
+    "--judge", help="Only this judge (csv: whose score to join; default: the main judge)."
+)
+@click.option(
+    "--reviewer", help="Report this reviewer separately too (fastchat: only their ratings)."
+)
+@click.option(
+    "--bootstrap", "n_resamples", default=1000, show_default=True, help="Bootstrap resamples."
+)
 @click.option("--seed", default=0, show_default=True, help="Bootstrap seed.")
 @handle_errors
-def export_cmd(db_path: Path | None, fmt: str, output: Path, judge: str | None, reviewer: str | None,
-               n_resamples: int, seed: int) -> None:
+def export_cmd(
+    db_path: Path | None,
+    fmt: str,
+    output: Path,
+    judge: str | None,
+    reviewer: str | None,
+    n_resamples: int,
+    seed: int,
+) -> None:
     """Export the agreement report, or the ratings themselves.
 
     \b
@@ -48,4 +66,6 @@ def export_cmd(db_path: Path | None, fmt: str, output: Path, judge: str | None, 
         return
     result = export_report(store, fmt, output, judge, reviewer, settings)
     rows = f", {result.rows} rows" if result.rows is not None else ""
-    stderr().print(f"Wrote {result.path} ({result.bytes:,} bytes{rows}).", soft_wrap=True, markup=False)
+    stderr().print(
+        f"Wrote {result.path} ({result.bytes:,} bytes{rows}).", soft_wrap=True, markup=False
+    )

@@ -65,40 +65,112 @@ def prompt_set(prompts: Path | None, family: str | None) -> PromptSet:
 
 @click.command("judge")
 @db_option
-@click.option("--judge-model", required=True, help="The judge, e.g. gpt-4o, or a model your server serves.")
-@click.option("--base-url", help="OpenAI-compatible endpoint (vLLM, Ollama, ...). Default: $OPENAI_BASE_URL or OpenAI.")
-@click.option("--api-key-env", default="OPENAI_API_KEY", show_default=True, help="Environment variable with the key.")
-@click.option("--prompts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="FastChat judge_prompts.jsonl. Default: mtbench-review's own prompt set (mtr-v1).")
+@click.option(
+    "--judge-model", required=True, help="The judge, e.g. gpt-4o, or a model your server serves."
+)
+@click.option(
+    "--base-url",
+    help="OpenAI-compatible endpoint (vLLM, Ollama, ...). Default: $OPENAI_BASE_URL or OpenAI.",
+)
+@click.option(
+    "--api-key-env",
+    default="OPENAI_API_KEY",
+    show_default=True,
+    help="Environment variable with the key.",
+)
+@click.option(
+    "--prompts",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="FastChat judge_prompts.jsonl. Default: mtbench-review's own prompt set (mtr-v1).",
+)
 @click.option("--prompt-family", help="Family within --prompts (default single-v1).")
 @click.option("--models", help="Comma-separated models to judge (default: all).")
 @click.option("--questions", help="Question ids, e.g. 81,83,90-95 (default: all).")
 @click.option("--turns", default="1,2", show_default=True, help="Turns to judge.")
 @click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 1024))
-@click.option("--max-requests", type=click.IntRange(0), help="Send at most this many new requests; rerun for more.")
+@click.option(
+    "--max-requests",
+    type=click.IntRange(0),
+    help="Send at most this many new requests; rerun for more.",
+)
 @click.option("--temperature", default=0.0, show_default=True)
 @click.option("--max-tokens", default=2048, show_default=True)
 @click.option("--timeout", default=120.0, show_default=True, help="Seconds per request.")
-@click.option("--max-retries", default=6, show_default=True, help="Retries per request (429, 5xx, timeouts ...).")
+@click.option(
+    "--max-retries",
+    default=6,
+    show_default=True,
+    help="Retries per request (429, 5xx, timeouts ...).",
+)
 @click.option("--strict", is_flag=True, help="A rating outside 1-10 counts as no verdict.")
-@click.option("--reference", "reference_source", help="Reference answers to use (default: the judge's, else gpt-4).")
-@click.option("--prices", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help='JSON of {"model": [input, output]} USD per 1M tokens.')
-@click.option("--price", multiple=True, metavar="MODEL=IN,OUT", help="Override one model's price (repeatable).")
-@click.option("--confirm-above", default=5.0, show_default=True, help="Ask before spending more than this (USD).")
-@click.option("--dry-run", is_flag=True, help="Show what would be requested and its estimated cost; send nothing.")
+@click.option(
+    "--reference",
+    "reference_source",
+    help="Reference answers to use (default: the judge's, else gpt-4).",
+)
+@click.option(
+    "--prices",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='JSON of {"model": [input, output]} USD per 1M tokens.',
+)
+@click.option(
+    "--price",
+    multiple=True,
+    metavar="MODEL=IN,OUT",
+    help="Override one model's price (repeatable).",
+)
+@click.option(
+    "--confirm-above",
+    default=5.0,
+    show_default=True,
+    help="Ask before spending more than this (USD).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be requested and its estimated cost; send nothing.",
+)
 @click.option("--yes", is_flag=True, help="Don't ask for confirmation.")
-@click.option("--force", is_flag=True, help="Judge again items this judge and prompt already judged.")
-@click.option("--batch", "use_batch", is_flag=True, help="Submit through the OpenAI Batch API (half price, ~24 h).")
+@click.option(
+    "--force", is_flag=True, help="Judge again items this judge and prompt already judged."
+)
+@click.option(
+    "--batch",
+    "use_batch",
+    is_flag=True,
+    help="Submit through the OpenAI Batch API (half price, ~24 h).",
+)
 @click.option("--collect", is_flag=True, help="Import the results of submitted batches.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan or summary as JSON.")
 @handle_errors
-def judge_cmd(db_path: Path | None, judge_model: str, base_url: str | None, api_key_env: str, prompts: Path | None,
-              prompt_family: str | None, models: str | None, questions: str | None, turns: str, concurrency: int,
-              max_requests: int | None, temperature: float, max_tokens: int, timeout: float, max_retries: int,
-              strict: bool, reference_source: str | None, prices: Path | None, price: tuple[str, ...],
-              confirm_above: float, dry_run: bool, yes: bool, force: bool, use_batch: bool, collect: bool,
-              as_json: bool) -> None:
+def judge_cmd(
+    db_path: Path | None,
+    judge_model: str,
+    base_url: str | None,
+    api_key_env: str,
+    prompts: Path | None,
+    prompt_family: str | None,
+    models: str | None,
+    questions: str | None,
+    turns: str,
+    concurrency: int,
+    max_requests: int | None,
+    temperature: float,
+    max_tokens: int,
+    timeout: float,
+    max_retries: int,
+    strict: bool,
+    reference_source: str | None,
+    prices: Path | None,
+    price: tuple[str, ...],
+    confirm_above: float,
+    dry_run: bool,
+    yes: bool,
+    force: bool,
+    use_batch: bool,
+    collect: bool,
+    as_json: bool,
+) -> None:
     """Judge the stored answers with any model behind an OpenAI-compatible API.
 
     Builds MT-Bench's judge messages exactly as FastChat does (with --prompts
@@ -120,15 +192,35 @@ def judge_cmd(db_path: Path | None, judge_model: str, base_url: str | None, api_
     except ValueError as exc:
         fail(str(exc))
     endpoint = endpoint_of(base_url)
-    config = RunConfig(judge_model, base_url or os.environ.get("OPENAI_BASE_URL"), api_key_env, concurrency, timeout,
-                       Backoff(max_retries=max_retries), strict)
+    config = RunConfig(
+        judge_model,
+        base_url or os.environ.get("OPENAI_BASE_URL"),
+        api_key_env,
+        concurrency,
+        timeout,
+        Backoff(max_retries=max_retries),
+        strict,
+    )
     if collect:
         _collect(store, config, table, as_json)
         return
-    turn_list = tuple(sorted({int(t) for t in turns.split(",") if t.strip() in ("1", "2")})) or (1, 2)
-    options = PlanOptions(judge_model, endpoint, [m.strip() for m in models.split(",")] if models else None,
-                          parse_ids(questions), turn_list, temperature, max_tokens, force, False, reference_source,
-                          max_requests)
+    turn_list = tuple(sorted({int(t) for t in turns.split(",") if t.strip() in ("1", "2")})) or (
+        1,
+        2,
+    )
+    options = PlanOptions(
+        judge_model,
+        endpoint,
+        [m.strip() for m in models.split(",")] if models else None,
+        parse_ids(questions),
+        turn_list,
+        temperature,
+        max_tokens,
+        force,
+        False,
+        reference_source,
+        max_requests,
+    )
     pset = prompt_set(prompts, prompt_family)
     plan = make_plan(store, pset, options)
     estimate = plan.estimate(table, judge_model, batch=use_batch)
@@ -136,61 +228,114 @@ def judge_cmd(db_path: Path | None, judge_model: str, base_url: str | None, api_
     if dry_run:
         return
     if not plan.items and not plan.cached:
-        stderr().print("Nothing to judge: every selected item already has this judge's verdict (use --force).")
+        stderr().print(
+            "Nothing to judge: every selected item already has this judge's verdict (use --force)."
+        )
         return
     _confirm(estimate, confirm_above, yes, judge_model, table.knows(judge_model))
-    params = {"temperature": temperature, "max_tokens": max_tokens, "concurrency": concurrency, "strict": strict,
-              "turns": list(turn_list), "force": force, "max_requests": max_requests}
-    run_id = store.judging.start_run(judge_model, pset.family, endpoint, params, "batch" if use_batch else "online")
+    params = {
+        "temperature": temperature,
+        "max_tokens": max_tokens,
+        "concurrency": concurrency,
+        "strict": strict,
+        "turns": list(turn_list),
+        "force": force,
+        "max_requests": max_requests,
+    }
+    run_id = store.judging.start_run(
+        judge_model, pset.family, endpoint, params, "batch" if use_batch else "online"
+    )
     if use_batch:
         _submit_batch(store, plan, config, run_id, table, as_json)
         return
     totals, errors, seconds = _run_online(resolve_db(db_path), config, run_id, table, plan)
-    summary = {**store.judging.run_usage(run_id), "seconds": round(seconds, 3), "errors": errors,
-               "cost_known": totals.priced}
+    summary = {
+        **store.judging.run_usage(run_id),
+        "seconds": round(seconds, 3),
+        "errors": errors,
+        "cost_known": totals.priced,
+    }
     store.judging.finish_run(run_id, summary)
     _show_summary(store, run_id, totals, summary, as_json)
 
 
-def _show_plan(plan: Plan, estimate: dict[str, Any], pset: PromptSet, judge_model: str, endpoint: str,
-               use_batch: bool, as_json: bool) -> None:
+def _show_plan(
+    plan: Plan,
+    estimate: dict[str, Any],
+    pset: PromptSet,
+    judge_model: str,
+    endpoint: str,
+    use_batch: bool,
+    as_json: bool,
+) -> None:
     """What the run will do, and roughly what it will cost."""
     if as_json:
-        click.echo(json.dumps({**estimate, "judge_model": judge_model, "prompt_family": pset.family,
-                               "endpoint": endpoint, "batch": use_batch, "over_limit": plan.over_limit,
-                               "no_reference_items": plan.no_reference}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    **estimate,
+                    "judge_model": judge_model,
+                    "prompt_family": pset.family,
+                    "endpoint": endpoint,
+                    "batch": use_batch,
+                    "over_limit": plan.over_limit,
+                    "no_reference_items": plan.no_reference,
+                },
+                indent=2,
+            )
+        )
         return
     cost = estimate["cost_usd"]
-    table = Table(title=f"Judge plan: {inert(judge_model)} ({pset.family} prompts) at {inert(endpoint)}",
-                  title_justify="left", show_header=False)
+    table = Table(
+        title=f"Judge plan: {inert(judge_model)} ({pset.family} prompts) at {inert(endpoint)}",
+        title_justify="left",
+        show_header=False,
+    )
     table.add_column("what")
     table.add_column("count", justify="right")
-    rows = [("requests to send", estimate["requests"]), ("cached responses (free)", estimate["cached"]),
-            ("already judged (skipped)", estimate["already_judged"]),
-            ("no reference answer (skipped)", estimate["no_reference"]),
-            ("left for a later run (--max-requests)", plan.over_limit),
-            ("estimated prompt tokens", f"{estimate['prompt_tokens']:,}"),
-            ("estimated completion tokens", f"{estimate['completion_tokens']:,}"),
-            ("estimated cost" + (" (batch, half price)" if use_batch else ""),
-             "unknown price (see --price)" if cost is None else f"${cost:,.2f} (at most ${estimate['max_cost_usd']:,.2f})")]
+    rows = [
+        ("requests to send", estimate["requests"]),
+        ("cached responses (free)", estimate["cached"]),
+        ("already judged (skipped)", estimate["already_judged"]),
+        ("no reference answer (skipped)", estimate["no_reference"]),
+        ("left for a later run (--max-requests)", plan.over_limit),
+        ("estimated prompt tokens", f"{estimate['prompt_tokens']:,}"),
+        ("estimated completion tokens", f"{estimate['completion_tokens']:,}"),
+        (
+            "estimated cost" + (" (batch, half price)" if use_batch else ""),
+            "unknown price (see --price)"
+            if cost is None
+            else f"${cost:,.2f} (at most ${estimate['max_cost_usd']:,.2f})",
+        ),
+    ]
     for label, value in rows:
         table.add_row(label, str(value))
     stderr().print(table)
 
 
-def _confirm(estimate: dict[str, Any], limit: float, yes: bool, judge_model: str, priced: bool) -> None:
+def _confirm(
+    estimate: dict[str, Any], limit: float, yes: bool, judge_model: str, priced: bool
+) -> None:
     """Ask before an expensive run (or a large one of unknown price)."""
     cost = estimate["cost_usd"]
     expensive = cost is not None and cost > limit
     large_unknown = not priced and estimate["requests"] > 1000
     if yes or not (expensive or large_unknown):
         return
-    what = f"about ${cost:,.2f}" if cost is not None else f"{estimate['requests']} requests at an unknown price"
-    if not click.confirm(f"This run will cost {what} on {judge_model}. Continue?", default=False, err=True):
+    what = (
+        f"about ${cost:,.2f}"
+        if cost is not None
+        else f"{estimate['requests']} requests at an unknown price"
+    )
+    if not click.confirm(
+        f"This run will cost {what} on {judge_model}. Continue?", default=False, err=True
+    ):
         raise SystemExit(1)
 
 
-def _run_online(db: Path, config: RunConfig, run_id: int, table: Any, plan: Plan) -> tuple[Totals, list[str], float]:
+def _run_online(
+    db: Path, config: RunConfig, run_id: int, table: Any, plan: Plan
+) -> tuple[Totals, list[str], float]:
     """Run with a live progress bar; Ctrl+C stops the workers and keeps what finished."""
     run = JudgeRun(db, config, run_id, table, plan.items, plan.cached)
     try:
@@ -198,48 +343,80 @@ def _run_online(db: Path, config: RunConfig, run_id: int, table: Any, plan: Plan
     except ValueError as exc:
         fail(str(exc))
     start = time.perf_counter()
-    columns = (TextColumn("judging"), BarColumn(), MofNCompleteColumn(), TextColumn("[green]{task.fields[ok]} ok"),
-               TextColumn("[red]{task.fields[failed]} failed"), TextColumn("{task.fields[rate]:.1f}/s"),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("judging"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("[green]{task.fields[ok]} ok"),
+        TextColumn("[red]{task.fields[failed]} failed"),
+        TextColumn("{task.fields[rate]:.1f}/s"),
+        TimeRemainingColumn(),
+    )
     counts = {"ok": 0, "failed": 0}
     try:
         with Progress(*columns, console=stderr(), transient=False) as progress:
-            task = progress.add_task("judging", total=len(plan.items) + len(plan.cached), ok=0, failed=0, rate=0.0)
+            task = progress.add_task(
+                "judging", total=len(plan.items) + len(plan.cached), ok=0, failed=0, rate=0.0
+            )
             for event in run.events():
                 if event.kind == "retry":
                     continue
                 counts["failed" if event.kind == "failed" else "ok"] += 1
                 rate = sum(counts.values()) / max(time.perf_counter() - start, 1e-9)
-                progress.update(task, advance=1, ok=counts["ok"], failed=counts["failed"], rate=rate)
+                progress.update(
+                    task, advance=1, ok=counts["ok"], failed=counts["failed"], rate=rate
+                )
     except KeyboardInterrupt:
         run.stop()
-        stderr().print("Interrupted: finished verdicts are saved; run the same command again to continue.")
+        stderr().print(
+            "Interrupted: finished verdicts are saved; run the same command again to continue."
+        )
         raise SystemExit(130) from None
     return run.totals, run.errors, time.perf_counter() - start
 
 
-def _show_summary(store: Any, run_id: int, totals: Totals, summary: dict[str, Any], as_json: bool) -> None:
+def _show_summary(
+    store: Any, run_id: int, totals: Totals, summary: dict[str, Any], as_json: bool
+) -> None:
     """Counts, tokens, cost, and the reason of each failure."""
     failures = store.judging.failures()
     if as_json:
-        click.echo(json.dumps({"run_id": run_id, "ok": totals.ok, "no_verdict": totals.no_verdict,
-                               "cached": totals.cached, "failed": totals.failed, "retries": totals.retries,
-                               **summary, "failures": failures[:100]}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "run_id": run_id,
+                    "ok": totals.ok,
+                    "no_verdict": totals.no_verdict,
+                    "cached": totals.cached,
+                    "failed": totals.failed,
+                    "retries": totals.retries,
+                    **summary,
+                    "failures": failures[:100],
+                },
+                indent=2,
+            )
+        )
         return
     cost = f"${totals.cost_usd:,.4f}" if totals.priced else "unknown (no price for this model)"
     out = stdout()
-    out.print(f"Run {run_id}: {totals.ok} verdicts, {totals.no_verdict} without a rating, {totals.cached} from cache, "
-              f"{totals.failed} failed, {totals.retries} retries in {summary['seconds']:.1f}s. Tokens "
-              f"{totals.prompt_tokens:,} in / {totals.completion_tokens:,} out; cost {cost}.")
+    out.print(
+        f"Run {run_id}: {totals.ok} verdicts, {totals.no_verdict} without a rating, {totals.cached} from cache, "
+        f"{totals.failed} failed, {totals.retries} retries in {summary['seconds']:.1f}s. Tokens "
+        f"{totals.prompt_tokens:,} in / {totals.completion_tokens:,} out; cost {cost}."
+    )
     for f in failures[:20]:
-        out.print(f"  failed: Q{f['question_id']} {inert(f['model'])} turn {f['turn']}: {inert(f['reason'])}")
+        out.print(
+            f"  failed: Q{f['question_id']} {inert(f['model'])} turn {f['turn']}: {inert(f['reason'])}"
+        )
     if totals.failed:
         out.print("Failed items are retried by running the same command again.")
     for error in summary["errors"]:
         out.print(f"[red]worker error:[/] {inert(error)}")
 
 
-def _submit_batch(store: Any, plan: Plan, config: RunConfig, run_id: int, table: Any, as_json: bool) -> None:
+def _submit_batch(
+    store: Any, plan: Plan, config: RunConfig, run_id: int, table: Any, as_json: bool
+) -> None:
     """Submit the uncached requests as one batch; cached ones are recorded at once."""
     if plan.cached:
         run = JudgeRun(Path(str(store.path)), config, run_id, table, [], plan.cached, processes=1)
@@ -257,9 +434,12 @@ def _submit_batch(store: Any, plan: Plan, config: RunConfig, run_id: int, table:
     if as_json:
         click.echo(json.dumps(info, indent=2))
     else:
-        stdout().print(f"Submitted batch {info['batch_id']} ({info['requests']} requests, file {info['file']}). "
-                       "Collect the results later with: mtbench-review judge --collect --judge-model "
-                       f"{inert(config.judge_model)}", soft_wrap=True)
+        stdout().print(
+            f"Submitted batch {info['batch_id']} ({info['requests']} requests, file {info['file']}). "
+            "Collect the results later with: mtbench-review judge --collect --judge-model "
+            f"{inert(config.judge_model)}",
+            soft_wrap=True,
+        )
 
 
 def _collect(store: Any, config: RunConfig, table: Any, as_json: bool) -> None:
@@ -274,5 +454,7 @@ def _collect(store: Any, config: RunConfig, table: Any, as_json: bool) -> None:
     if not results:
         stdout().print("No submitted batches are waiting.")
     for r in results:
-        stdout().print(f"batch {r.batch_id}: {r.status}; {r.ok} verdicts, {r.no_verdict} without a rating, "
-                       f"{r.failed} failed, cost ${r.cost_usd:,.4f}. {' '.join(r.notes)}")
+        stdout().print(
+            f"batch {r.batch_id}: {r.status}; {r.ok} verdicts, {r.no_verdict} without a rating, "
+            f"{r.failed} failed, cost ${r.cost_usd:,.4f}. {' '.join(r.notes)}"
+        )

@@ -38,20 +38,54 @@ def _parse_gates(values: tuple[str, ...], op: str) -> list[tuple[str, str, float
 
 @click.command("stats")
 @db_option
-@click.option("--reviewer", help="Also report this reviewer alone (the pooled 'all' row is always there).")
+@click.option(
+    "--reviewer", help="Also report this reviewer alone (the pooled 'all' row is always there)."
+)
 @click.option("--judge", help="Only this judge (default: every judge).")
-@click.option("--by", "by", default=",".join(BREAKDOWNS), show_default=True,
-              help="Breakdowns, comma-separated: turn, category, model (empty for none).")
-@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON (schema in the README).")
-@click.option("--fail-under", "fail_under", multiple=True, metavar="METRIC=VALUE",
-              help="Exit 1 when METRIC (all humans vs the judge) is below VALUE. Repeatable.")
-@click.option("--fail-over", "fail_over", multiple=True, metavar="METRIC=VALUE",
-              help="Exit 1 when METRIC is above VALUE (for mae, or |mean_diff|). Repeatable.")
-@click.option("--bootstrap", "n_resamples", default=1000, show_default=True, help="Bootstrap resamples (0: none).")
+@click.option(
+    "--by",
+    "by",
+    default=",".join(BREAKDOWNS),
+    show_default=True,
+    help="Breakdowns, comma-separated: turn, category, model (empty for none).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the full report as JSON (schema in the README)."
+)
+@click.option(
+    "--fail-under",
+    "fail_under",
+    multiple=True,
+    metavar="METRIC=VALUE",
+    help="Exit 1 when METRIC (all humans vs the judge) is below VALUE. Repeatable.",
+)
+@click.option(
+    "--fail-over",
+    "fail_over",
+    multiple=True,
+    metavar="METRIC=VALUE",
+    help="Exit 1 when METRIC is above VALUE (for mae, or |mean_diff|). Repeatable.",
+)
+@click.option(
+    "--bootstrap",
+    "n_resamples",
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples (0: none).",
+)
 @click.option("--seed", default=0, show_default=True, help="Bootstrap seed.")
 @handle_errors
-def stats_cmd(db_path: Path | None, reviewer: str | None, judge: str | None, by: str, as_json: bool,
-              fail_under: tuple[str, ...], fail_over: tuple[str, ...], n_resamples: int, seed: int) -> None:
+def stats_cmd(
+    db_path: Path | None,
+    reviewer: str | None,
+    judge: str | None,
+    by: str,
+    as_json: bool,
+    fail_under: tuple[str, ...],
+    fail_over: tuple[str, ...],
+    n_resamples: int,
+    seed: int,
+) -> None:
     """Human-judge and human-human agreement with 95% cluster-bootstrap CIs, and the judge-bias audit.
 
     \b
@@ -69,8 +103,13 @@ def stats_cmd(db_path: Path | None, reviewer: str | None, judge: str | None, by:
     store = open_existing(db_path)
     if judge and judge not in [j for j, _n in store.content.judges()]:
         fail(f"no verdicts from judge {judge!r}")
-    report = build_report(store, judge=judge, reviewer=reviewer, by=groups,
-                          settings=Settings(n_resamples=n_resamples, seed=seed))
+    report = build_report(
+        store,
+        judge=judge,
+        reviewer=reviewer,
+        by=groups,
+        settings=Settings(n_resamples=n_resamples, seed=seed),
+    )
     report["gates"] = _check_gates(report, gates)
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
@@ -80,7 +119,9 @@ def stats_cmd(db_path: Path | None, reviewer: str | None, judge: str | None, by:
         raise SystemExit(EXIT_GATE_FAILED)
 
 
-def _check_gates(report: dict[str, Any], gates: list[tuple[str, str, float]]) -> list[dict[str, Any]]:
+def _check_gates(
+    report: dict[str, Any], gates: list[tuple[str, str, float]]
+) -> list[dict[str, Any]]:
     """Evaluate each gate against every judge's pooled row."""
     results = []
     for metric, op, threshold in gates:
@@ -90,8 +131,14 @@ def _check_gates(report: dict[str, Any], gates: list[tuple[str, str, float]]) ->
                 passed = False
             else:
                 passed = value >= threshold if op == "under" else value <= threshold
-            results.append({"metric": metric, "op": f"fail-{op}", "threshold": threshold, "judge": judge,
-                            "value": value, "passed": passed})
+            results.append(
+                {
+                    "metric": metric,
+                    "op": f"fail-{op}",
+                    "threshold": threshold,
+                    "judge": judge,
+                    "value": value,
+                    "passed": passed,
+                }
+            )
     return results
-
-

@@ -89,7 +89,14 @@ def _describe(value: Any) -> str:
     """A short description of a JSON value for error messages."""
     if value is None:
         return "null"
-    kind = {bool: "boolean", int: "integer", float: "number", str: "string", list: "list", dict: "object"}
+    kind = {
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        str: "string",
+        list: "list",
+        dict: "object",
+    }
     shown = repr(value)
     if len(shown) > 40:
         shown = shown[:37] + "..."

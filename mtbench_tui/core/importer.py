@@ -74,7 +74,11 @@ class ImportSummary:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
-        return {"files": self.files, "kinds": {k: asdict(v) for k, v in self.kinds.items()}, "notes": self.notes}
+        return {
+            "files": self.files,
+            "kinds": {k: asdict(v) for k, v in self.kinds.items()},
+            "notes": self.notes,
+        }
 
     @property
     def changed(self) -> int:
@@ -105,7 +109,9 @@ def import_sources(
         importer = _Importer(store, session, summary, progress)
         importer.run(sources)
         if not sources.questions and store.content.counts()["questions"] == 0:
-            raise InputError("(import)", 0, None, "no question.jsonl given and the database has no questions")
+            raise InputError(
+                "(import)", 0, None, "no question.jsonl given and the database has no questions"
+            )
         session.log(summary.files, summary.to_dict())
     return summary
 
@@ -151,7 +157,9 @@ class _Importer:
             self.progress.end_file()
         if sum(k.read for k in self.summary.kinds.values()) == before:
             if required:
-                raise InputError(path, 1, None, f"file is empty: a {kind} file needs at least one row")
+                raise InputError(
+                    path, 1, None, f"file is empty: a {kind} file needs at least one row"
+                )
             self.summary.notes.append(f"{path}: empty, nothing imported")
 
     def _write(self, spec: TableSpec, kind: str, rows: list[tuple[Row, dict[str, Any]]]) -> None:
@@ -166,9 +174,13 @@ class _Importer:
         try:
             firsts = self.session.claim(spec, claims)
         except DuplicateKeyError as exc:
-            raise InputError(exc.second[0], exc.second[1], _key_field(spec),
-                             f"same key {_show_key(spec, exc.key)} as {exc.first[0]}:{exc.first[1]}"
-                             " but different content") from None
+            raise InputError(
+                exc.second[0],
+                exc.second[1],
+                _key_field(spec),
+                f"same key {_show_key(spec, exc.key)} as {exc.first[0]}:{exc.first[1]}"
+                " but different content",
+            ) from None
         counts.repeated += len(rows) - len(firsts)
         unique = [(keys[i], rows[i][1]) for i in firsts]
         stored = self.session.existing(spec, [k for k, _r in unique])
@@ -183,10 +195,15 @@ class _Importer:
     def _require_questions(self, rows: Iterable[tuple[Row, Any]]) -> None:
         """Every row must refer to a known question."""
         rows = list(rows)
-        known = self.session.present("questions", ("question_id",), [(m.question_id,) for _r, m in rows])
+        known = self.session.present(
+            "questions", ("question_id",), [(m.question_id,) for _r, m in rows]
+        )
         for row, model in rows:
             if (model.question_id,) not in known:
-                raise row.error("question_id", f"question {model.question_id} is not among the imported questions")
+                raise row.error(
+                    "question_id",
+                    f"question {model.question_id} is not among the imported questions",
+                )
 
     def _require_answers(self, rows: list[tuple[Row, Any]]) -> None:
         """Every row must refer to a known question answered by a known model."""
@@ -197,9 +214,15 @@ class _Importer:
         for row, item in rows:
             if (item.question_id, item.model) in known:
                 continue
-            if item.model not in models and not self.session.present("answers", ("model",), [(item.model,)]):
-                raise row.error("model", f"unknown model {item.model!r}: no model_answer file for it")
-            raise row.error("model", f"model {item.model!r} has no answer to question {item.question_id}")
+            if item.model not in models and not self.session.present(
+                "answers", ("model",), [(item.model,)]
+            ):
+                raise row.error(
+                    "model", f"unknown model {item.model!r}: no model_answer file for it"
+                )
+            raise row.error(
+                "model", f"model {item.model!r} has no answer to question {item.question_id}"
+            )
 
     def _questions(self, chunk: list[tuple[Row, Question]]) -> None:
         """Write questions."""
@@ -208,8 +231,18 @@ class _Importer:
     def _references(self, chunk: list[tuple[Row, ReferenceAnswer]]) -> None:
         """Write reference answers."""
         self._require_questions(chunk)
-        records = [(row, {"question_id": r.question_id, "source": r.source, "turn_1": r.turns[0],
-                          "turn_2": r.turns[1]}) for row, r in chunk]
+        records = [
+            (
+                row,
+                {
+                    "question_id": r.question_id,
+                    "source": r.source,
+                    "turn_1": r.turns[0],
+                    "turn_2": r.turns[1],
+                },
+            )
+            for row, r in chunk
+        ]
         self._write(REFERENCES, "references", records)
 
     def _answers(self, chunk: list[tuple[Row, Answer]]) -> None:
@@ -224,7 +257,9 @@ class _Importer:
         if verdicts:
             self._require_answers(verdicts)
             self._write(JUDGMENTS, "judgments", [(row, _judgment_record(j)) for row, j in verdicts])
-            self.summary.kind("judgments").no_verdict += sum(1 for _r, j in verdicts if j.score is None)
+            self.summary.kind("judgments").no_verdict += sum(
+                1 for _r, j in verdicts if j.score is None
+            )
         if humans:
             self._human(humans)
 
@@ -237,7 +272,9 @@ class _Importer:
             r = human.rating
             key = (r.question_id, r.model, r.turn, r.reviewer)
             if key in seen:
-                raise row.error("judge", f"rating {key} appears twice (first at line {seen[key][1]})")
+                raise row.error(
+                    "judge", f"rating {key} appears twice (first at line {seen[key][1]})"
+                )
             seen[key] = (str(row.path), row.line)
             counts.read += 1
             outcome = self.store.ratings.merge(human)
@@ -260,31 +297,66 @@ class _Side:
 
 def _pair_record(p: PairJudgment) -> dict[str, Any]:
     """A pair_judgments-table row; a pairwise judge is known by its model."""
-    return {"question_id": p.question_id, "model_1": p.model_1, "model_2": p.model_2, "turn": p.turn,
-            "judge": p.judge_model, "judge_model": p.judge_model, "prompt": p.prompt, "g1_winner": p.g1_winner,
-            "g2_winner": p.g2_winner, "g1_judgment": p.g1_judgment, "g2_judgment": p.g2_judgment,
-            "tstamp": p.tstamp}
+    return {
+        "question_id": p.question_id,
+        "model_1": p.model_1,
+        "model_2": p.model_2,
+        "turn": p.turn,
+        "judge": p.judge_model,
+        "judge_model": p.judge_model,
+        "prompt": p.prompt,
+        "g1_winner": p.g1_winner,
+        "g2_winner": p.g2_winner,
+        "g1_judgment": p.g1_judgment,
+        "g2_judgment": p.g2_judgment,
+        "tstamp": p.tstamp,
+    }
 
 
 def _question_record(q: Question) -> dict[str, Any]:
     """A questions-table row."""
-    reference = json.dumps(list(q.reference), ensure_ascii=False) if q.reference is not None else None
-    return {"question_id": q.question_id, "category": q.category, "turn_1": q.turns[0], "turn_2": q.turns[1],
-            "reference": reference}
+    reference = (
+        json.dumps(list(q.reference), ensure_ascii=False) if q.reference is not None else None
+    )
+    return {
+        "question_id": q.question_id,
+        "category": q.category,
+        "turn_1": q.turns[0],
+        "turn_2": q.turns[1],
+        "reference": reference,
+    }
 
 
 def _answer_record(a: Answer) -> dict[str, Any]:
     """An answers-table row; lengths are stored for the verbosity audit."""
-    return {"question_id": a.question_id, "model": a.model, "answer_id": a.answer_id, "model_id": a.model_id,
-            "turn_1": a.turns[0], "turn_2": a.turns[1], "length_1": len(a.turns[0]),
-            "length_2": len(a.turns[1]), "tstamp": a.tstamp}
+    return {
+        "question_id": a.question_id,
+        "model": a.model,
+        "answer_id": a.answer_id,
+        "model_id": a.model_id,
+        "turn_1": a.turns[0],
+        "turn_2": a.turns[1],
+        "length_1": len(a.turns[0]),
+        "length_2": len(a.turns[1]),
+        "tstamp": a.tstamp,
+    }
 
 
 def _judgment_record(j: Judgment, origin: str = "import") -> dict[str, Any]:
     """A judgments-table row."""
-    return {"question_id": j.question_id, "model": j.model, "turn": j.turn, "judge": j.judge,
-            "judge_model": j.judge_model, "prompt": j.prompt, "score": j.score, "judgment": j.judgment,
-            "user_prompt": j.user_prompt, "tstamp": j.tstamp, "origin": origin}
+    return {
+        "question_id": j.question_id,
+        "model": j.model,
+        "turn": j.turn,
+        "judge": j.judge,
+        "judge_model": j.judge_model,
+        "prompt": j.prompt,
+        "score": j.score,
+        "judgment": j.judgment,
+        "user_prompt": j.user_prompt,
+        "tstamp": j.tstamp,
+        "origin": origin,
+    }
 
 
 def _key_field(spec: TableSpec) -> str:

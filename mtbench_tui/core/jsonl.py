@@ -73,7 +73,10 @@ def _decode(path: Path, line_no: int, raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(
-            path, line_no, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"
+            path,
+            line_no,
+            None,
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})",
         ) from None
 
 
@@ -82,7 +85,9 @@ def _parse_object(path: Path, line_no: int, text: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(path, line_no, None, f"broken JSON: {exc.msg} at column {exc.colno}") from None
+        raise InputError(
+            path, line_no, None, f"broken JSON: {exc.msg} at column {exc.colno}"
+        ) from None
     if not isinstance(data, dict):
         raise InputError(path, line_no, None, f"expected a JSON object, got {type(data).__name__}")
     return data

@@ -69,7 +69,9 @@ def _jsonl_in(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.jsonl")) if directory.is_dir() else []
 
 
-def read_questions(path: Path, progress: ProgressCallback | None = None) -> Iterator[tuple[Row, Question]]:
+def read_questions(
+    path: Path, progress: ProgressCallback | None = None
+) -> Iterator[tuple[Row, Question]]:
     """Parse ``question.jsonl``."""
     for row in iter_rows(path, progress):
         turns = row.data.get("turns")
@@ -84,17 +86,22 @@ def read_questions(path: Path, progress: ProgressCallback | None = None) -> Iter
         yield row, question
 
 
-def read_answers(path: Path, progress: ProgressCallback | None = None) -> Iterator[tuple[Row, Answer]]:
+def read_answers(
+    path: Path, progress: ProgressCallback | None = None
+) -> Iterator[tuple[Row, Answer]]:
     """Parse ``model_answer/<model>.jsonl``; the model is the file's stem, whatever ``model_id`` says."""
     model = path.stem
     for row in iter_rows(path, progress):
-        yield row, Answer(
-            question_id=fields.get_int(row, "question_id"),
-            model=model,
-            turns=fields.get_choice_turns(row),
-            answer_id=fields.get_str(row, "answer_id", optional=True),
-            model_id=fields.get_str(row, "model_id", optional=True),
-            tstamp=fields.get_number(row, "tstamp", optional=True),
+        yield (
+            row,
+            Answer(
+                question_id=fields.get_int(row, "question_id"),
+                model=model,
+                turns=fields.get_choice_turns(row),
+                answer_id=fields.get_str(row, "answer_id", optional=True),
+                model_id=fields.get_str(row, "model_id", optional=True),
+                tstamp=fields.get_number(row, "tstamp", optional=True),
+            ),
         )
 
 
@@ -103,10 +110,13 @@ def read_references(
 ) -> Iterator[tuple[Row, ReferenceAnswer]]:
     """Parse ``reference_answer/<source>.jsonl``."""
     for row in iter_rows(path, progress):
-        yield row, ReferenceAnswer(
-            question_id=fields.get_int(row, "question_id"),
-            source=path.stem,
-            turns=fields.get_choice_turns(row),
+        yield (
+            row,
+            ReferenceAnswer(
+                question_id=fields.get_int(row, "question_id"),
+                source=path.stem,
+                turns=fields.get_choice_turns(row),
+            ),
         )
 
 
@@ -120,35 +130,43 @@ def read_judgments(
             yield row, _human_rating(row, judge_model[len(HUMAN_JUDGE_PREFIX) :])
             continue
         score = fields.get_number(row, "score")
-        yield row, Judgment(
-            question_id=fields.get_int(row, "question_id"),
-            model=fields.get_str(row, "model", non_empty=True) or "",
-            turn=_turn(row),
-            judge_model=judge_model,
-            prompt=prompt,
-            score=None if score == -1 else score,
-            judgment=fields.get_str(row, "judgment") or "",
-            user_prompt=fields.get_str(row, "user_prompt", optional=True) or "",
-            tstamp=fields.get_number(row, "tstamp", optional=True),
+        yield (
+            row,
+            Judgment(
+                question_id=fields.get_int(row, "question_id"),
+                model=fields.get_str(row, "model", non_empty=True) or "",
+                turn=_turn(row),
+                judge_model=judge_model,
+                prompt=prompt,
+                score=None if score == -1 else score,
+                judgment=fields.get_str(row, "judgment") or "",
+                user_prompt=fields.get_str(row, "user_prompt", optional=True) or "",
+                tstamp=fields.get_number(row, "tstamp", optional=True),
+            ),
         )
 
 
-def read_pairs(path: Path, progress: ProgressCallback | None = None) -> Iterator[tuple[Row, PairJudgment]]:
+def read_pairs(
+    path: Path, progress: ProgressCallback | None = None
+) -> Iterator[tuple[Row, PairJudgment]]:
     """Parse ``model_judgment/<judge>_pair.jsonl``."""
     for row in iter_rows(path, progress):
         judge_model, prompt = _judge_field(row)
-        yield row, PairJudgment(
-            question_id=fields.get_int(row, "question_id"),
-            model_1=fields.get_str(row, "model_1", non_empty=True) or "",
-            model_2=fields.get_str(row, "model_2", non_empty=True) or "",
-            turn=_turn(row),
-            judge_model=judge_model,
-            prompt=prompt,
-            g1_winner=_winner(row, "g1_winner"),
-            g2_winner=_winner(row, "g2_winner"),
-            g1_judgment=fields.get_str(row, "g1_judgment", optional=True) or "",
-            g2_judgment=fields.get_str(row, "g2_judgment", optional=True) or "",
-            tstamp=fields.get_number(row, "tstamp", optional=True),
+        yield (
+            row,
+            PairJudgment(
+                question_id=fields.get_int(row, "question_id"),
+                model_1=fields.get_str(row, "model_1", non_empty=True) or "",
+                model_2=fields.get_str(row, "model_2", non_empty=True) or "",
+                turn=_turn(row),
+                judge_model=judge_model,
+                prompt=prompt,
+                g1_winner=_winner(row, "g1_winner"),
+                g2_winner=_winner(row, "g2_winner"),
+                g1_judgment=fields.get_str(row, "g1_judgment", optional=True) or "",
+                g2_judgment=fields.get_str(row, "g2_judgment", optional=True) or "",
+                tstamp=fields.get_number(row, "tstamp", optional=True),
+            ),
         )
 
 

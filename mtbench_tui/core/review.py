@@ -157,4 +157,3 @@ class ReviewSession:
         if self.entry is None:
             raise RuntimeError("no item to rate")
         return TurnKey(self.entry.item.question_id, self.entry.item.model, turn)
-

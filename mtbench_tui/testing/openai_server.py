@@ -31,7 +31,9 @@ class ServerState:
 
     latency: float = 0.0
     replay: dict[str, str] = field(default_factory=dict)
-    default_reply: Callable[[list[dict[str, Any]]], str] = lambda messages: "Reasonable answer.\n\nRating: [[5]]"
+    default_reply: Callable[[list[dict[str, Any]]], str] = lambda messages: (
+        "Reasonable answer.\n\nRating: [[5]]"
+    )
     faults: deque[Fault] = field(default_factory=deque)
     fault_for: Callable[[dict[str, Any], int], Fault | None] | None = None
     retry_after: float = 0.05
@@ -55,11 +57,22 @@ def completion_body(model: str, content: str, messages: list[dict[str, Any]]) ->
     prompt_tokens = sum(len(m.get("content") or "") for m in messages) // 4 + 1
     completion_tokens = len(content) // 4 + 1
     return {
-        "id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion", "created": int(time.time()),
+        "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
+        "object": "chat.completion",
+        "created": int(time.time()),
         "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content},
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
 
 
@@ -75,8 +88,13 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature fixed by the base class
         """Stay quiet."""
 
-    def _send(self, status: int, body: bytes, content_type: str = "application/json",
-              extra: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str = "application/json",
+        extra: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -137,20 +155,45 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, request: dict[str, Any], fault: Fault | None) -> None:
         state = self.server.state
         if fault == "429":
-            self._json(429, {"error": {"message": "Rate limit reached", "type": "rate_limit_error"}},
-                       {"Retry-After": f"{state.retry_after}"})
+            self._json(
+                429,
+                {"error": {"message": "Rate limit reached", "type": "rate_limit_error"}},
+                {"Retry-After": f"{state.retry_after}"},
+            )
         elif fault == "500":
-            self._json(500, {"error": {"message": "The server had an error", "type": "server_error"}})
+            self._json(
+                500, {"error": {"message": "The server had an error", "type": "server_error"}}
+            )
         elif fault == "timeout":
             time.sleep(state.timeout_sleep)
-            self._json(200, completion_body(request["model"], state.reply_for(request["messages"]), request["messages"]))
+            self._json(
+                200,
+                completion_body(
+                    request["model"], state.reply_for(request["messages"]), request["messages"]
+                ),
+            )
         elif fault == "malformed":
             self._send(200, b'{"id": "chatcmpl-x", "choices": [ {"message": ')
         elif fault == "400":
-            self._json(400, {"error": {"message": "Invalid request: 'messages' is malformed", "type": "invalid_request"}})
+            self._json(
+                400,
+                {
+                    "error": {
+                        "message": "Invalid request: 'messages' is malformed",
+                        "type": "invalid_request",
+                    }
+                },
+            )
         elif fault == "echo-auth":
             # A badly behaved server that repeats the credentials it was sent.
-            self._json(401, {"error": {"message": f"Incorrect API key: {self.headers.get('Authorization', '')}"}})
+            self._json(
+                401,
+                {
+                    "error": {
+                        "message": f"Incorrect API key: {self.headers.get('Authorization', '')}"
+                    }
+                },
+            )
         elif fault == "disconnect":
             self.close_connection = True
             self.connection.close()
@@ -167,8 +210,18 @@ class _Handler(BaseHTTPRequestHandler):
                 content = part.split(b"\r\n\r\n", 1)[1].rsplit(b"\r\n", 1)[0]
         file_id = f"file-{uuid.uuid4().hex[:12]}"
         self.server.state.files[file_id] = content
-        self._json(200, {"id": file_id, "object": "file", "bytes": len(content), "created_at": int(time.time()),
-                         "filename": "input.jsonl", "purpose": "batch", "status": "processed"})
+        self._json(
+            200,
+            {
+                "id": file_id,
+                "object": "file",
+                "bytes": len(content),
+                "created_at": int(time.time()),
+                "filename": "input.jsonl",
+                "purpose": "batch",
+                "status": "processed",
+            },
+        )
 
     def _create_batch(self, request: dict[str, Any]) -> None:
         """Run every request of the batch at once and publish the output file."""
@@ -181,19 +234,35 @@ class _Handler(BaseHTTPRequestHandler):
             with state.lock:
                 state.requests.append(body)
             content = state.reply_for(body["messages"])
-            output.append({"id": f"batch_req_{uuid.uuid4().hex[:8]}", "custom_id": item["custom_id"],
-                           "response": {"status_code": 200, "request_id": "req",
-                                        "body": completion_body(body["model"], content, body["messages"])},
-                           "error": None})
+            output.append(
+                {
+                    "id": f"batch_req_{uuid.uuid4().hex[:8]}",
+                    "custom_id": item["custom_id"],
+                    "response": {
+                        "status_code": 200,
+                        "request_id": "req",
+                        "body": completion_body(body["model"], content, body["messages"]),
+                    },
+                    "error": None,
+                }
+            )
         out_id = f"file-{uuid.uuid4().hex[:12]}"
         state.files[out_id] = "".join(json.dumps(o) + "\n" for o in output).encode()
         batch_id = f"batch_{uuid.uuid4().hex[:12]}"
         now = int(time.time())
         state.batches[batch_id] = {
-            "id": batch_id, "object": "batch", "endpoint": request["endpoint"], "errors": None,
-            "input_file_id": request["input_file_id"], "completion_window": request["completion_window"],
-            "status": "completed", "output_file_id": out_id, "error_file_id": None, "created_at": now,
-            "completed_at": now, "request_counts": {"total": len(output), "completed": len(output), "failed": 0},
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": request["endpoint"],
+            "errors": None,
+            "input_file_id": request["input_file_id"],
+            "completion_window": request["completion_window"],
+            "status": "completed",
+            "output_file_id": out_id,
+            "error_file_id": None,
+            "created_at": now,
+            "completed_at": now,
+            "request_counts": {"total": len(output), "completed": len(output), "failed": 0},
         }
         self._json(200, {**state.batches[batch_id], "status": "validating", "output_file_id": None})
 
@@ -219,7 +288,9 @@ class LoopbackOpenAI:
 
     def __enter__(self) -> LoopbackOpenAI:
         self._server = _Server(self.state)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="loopback-openai", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="loopback-openai", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -245,7 +316,9 @@ def serve_forever(port: int = 8765, latency: float = 0.2) -> None:
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description="A loopback OpenAI-compatible server for trying the judge offline.")
+    parser = argparse.ArgumentParser(
+        description="A loopback OpenAI-compatible server for trying the judge offline."
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--latency", type=float, default=0.2, help="seconds each completion takes")
     args = parser.parse_args()

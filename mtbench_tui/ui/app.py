@@ -18,8 +18,15 @@ class ReviewApp(App[None]):
     TITLE = "mtbench-review"
     COMMANDS = App.COMMANDS | {ScreenKeysProvider}
 
-    def __init__(self, store: Store, reviewer: str, queue_filter: QueueFilter, blind: bool = False,
-                 judge: str | None = None, judge_settings: JudgeSettings | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        reviewer: str,
+        queue_filter: QueueFilter,
+        blind: bool = False,
+        judge: str | None = None,
+        judge_settings: JudgeSettings | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
         self.reviewer = reviewer
@@ -34,8 +41,14 @@ class ReviewApp(App[None]):
         self.push_screen(ReviewScreen(session, self.blind, self.judge_settings))
 
 
-def make_app(store: Store, reviewer: str, queue_filter: QueueFilter | None = None, blind: bool = False,
-             judge: str | None = None, judge_settings: JudgeSettings | None = None) -> ReviewApp:
+def make_app(
+    store: Store,
+    reviewer: str,
+    queue_filter: QueueFilter | None = None,
+    blind: bool = False,
+    judge: str | None = None,
+    judge_settings: JudgeSettings | None = None,
+) -> ReviewApp:
     """Build the app from its dependencies; used by the CLI and by tests alike.
 
     Args:
@@ -49,5 +62,11 @@ def make_app(store: Store, reviewer: str, queue_filter: QueueFilter | None = Non
     Returns:
         The app, ready to run.
     """
-    return ReviewApp(store, reviewer, queue_filter or QueueFilter(), blind=blind, judge=judge,
-                     judge_settings=judge_settings)
+    return ReviewApp(
+        store,
+        reviewer,
+        queue_filter or QueueFilter(),
+        blind=blind,
+        judge=judge,
+        judge_settings=judge_settings,
+    )

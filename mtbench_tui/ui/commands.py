@@ -23,8 +23,14 @@ class ScreenKeysProvider(Provider):
             title = binding.description
             if binding.action.startswith("score("):
                 title = f"score {binding.action[6:-1]}"
-            key = binding.key_display if binding.key_display and not binding.action.startswith("score") else binding.key
-            out.append((f"{title} ({key})", described.get(key, binding.description), binding.action))
+            key = (
+                binding.key_display
+                if binding.key_display and not binding.action.startswith("score")
+                else binding.key
+            )
+            out.append(
+                (f"{title} ({key})", described.get(key, binding.description), binding.action)
+            )
         return list({t: (t, h, a) for t, h, a in out}.values())
 
     async def discover(self) -> Hits:
@@ -38,4 +44,9 @@ class ScreenKeysProvider(Provider):
         for title, help_text, action in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self.screen.run_action, action), help=help_text)
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(self.screen.run_action, action),
+                    help=help_text,
+                )

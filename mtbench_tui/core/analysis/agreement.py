@@ -31,7 +31,9 @@ def metrics_json(estimates: dict[str, Estimate]) -> dict[str, Any]:
     return {name: (int(e.value) if name == "n" else e.as_dict()) for name, e in estimates.items()}
 
 
-def judge_human_block(pairs: RatingPairs, label: str, settings: Settings, by: tuple[str, ...]) -> dict[str, Any]:
+def judge_human_block(
+    pairs: RatingPairs, label: str, settings: Settings, by: tuple[str, ...]
+) -> dict[str, Any]:
     """Agreement of one reviewer (or all) with one judge, overall and broken down."""
     estimates = agreement(pairs.paired(), settings.n_resamples, settings.confidence, settings.seed)
     block: dict[str, Any] = {
@@ -46,13 +48,17 @@ def judge_human_block(pairs: RatingPairs, label: str, settings: Settings, by: tu
         groups = []
         for value in sorted(set(column.tolist()), key=str):
             mask = column == value
-            sub = agreement(pairs.paired(mask), settings.n_resamples, settings.confidence, settings.seed)
+            sub = agreement(
+                pairs.paired(mask), settings.n_resamples, settings.confidence, settings.seed
+            )
             groups.append({"group": str(value), "n": int(mask.sum()), "metrics": metrics_json(sub)})
         block["breakdowns"][field] = groups
     return block
 
 
-def human_human_block(humans: HumanPairs, judge_pairs: dict[str, RatingPairs], settings: Settings) -> dict[str, Any] | None:
+def human_human_block(
+    humans: HumanPairs, judge_pairs: dict[str, RatingPairs], settings: Settings
+) -> dict[str, Any] | None:
     """Human-human agreement, beside each judge's agreement with humans on the same turns (the paper's comparison)."""
     if humans.n == 0:
         return None
@@ -62,11 +68,18 @@ def human_human_block(humans: HumanPairs, judge_pairs: dict[str, RatingPairs], s
         keys = list(zip(pairs.question_id.tolist(), pairs.model.tolist(), pairs.turn.tolist()))
         mask = np.fromiter((k in shared for k in keys), dtype=bool, count=len(keys))
         if mask.any():
-            est = agreement(pairs.paired(mask), settings.n_resamples, settings.confidence, settings.seed)
+            est = agreement(
+                pairs.paired(mask), settings.n_resamples, settings.confidence, settings.seed
+            )
             same_items.append({"judge": judge, "n": int(mask.sum()), "metrics": metrics_json(est)})
     est = agreement(humans.paired(), settings.n_resamples, settings.confidence, settings.seed)
-    return {"reviewers": list(humans.reviewers), "n": humans.n, "n_turns": len(shared),
-            "metrics": metrics_json(est), "judge_human_same_items": same_items}
+    return {
+        "reviewers": list(humans.reviewers),
+        "n": humans.n,
+        "n_turns": len(shared),
+        "metrics": metrics_json(est),
+        "judge_human_same_items": same_items,
+    }
 
 
 def pairwise_block(pairs: RatingPairs, settings: Settings) -> dict[str, Any]:
@@ -78,8 +91,14 @@ def pairwise_block(pairs: RatingPairs, settings: Settings) -> dict[str, Any]:
     """
     human_scores: dict[tuple[int, int, str], dict[str, float]] = defaultdict(dict)
     judge_scores: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)
-    for q, m, t, r, h, j in zip(pairs.question_id.tolist(), pairs.model.tolist(), pairs.turn.tolist(),
-                                pairs.reviewer.tolist(), pairs.human.tolist(), pairs.judge.tolist()):
+    for q, m, t, r, h, j in zip(
+        pairs.question_id.tolist(),
+        pairs.model.tolist(),
+        pairs.turn.tolist(),
+        pairs.reviewer.tolist(),
+        pairs.human.tolist(),
+        pairs.judge.tolist(),
+    ):
         human_scores[(q, t, r)][m] = h
         judge_scores[(q, t)][m] = j
     votes: dict[tuple[int, int, str, str], list[str]] = defaultdict(list)
@@ -93,7 +112,11 @@ def pairwise_block(pairs: RatingPairs, settings: Settings) -> dict[str, Any]:
         judge_vote = score_vote(judged[m1], judged[m2])
         jh += [_trial(q, judge_vote, v) for v in human_votes]
         hh += [_trial(q, a, b) for a, b in combinations(human_votes, 2)]
-    return {"n_comparisons": len(votes), "judge_human": _rates(jh, settings), "human_human": _rates(hh, settings)}
+    return {
+        "n_comparisons": len(votes),
+        "judge_human": _rates(jh, settings),
+        "human_human": _rates(hh, settings),
+    }
 
 
 def _trial(question: int, left: str, right: str) -> tuple[int, bool, bool]:
@@ -111,10 +134,20 @@ def _rates(trials: list[tuple[int, bool, bool]], settings: Settings) -> dict[str
         if agree.size == 0:
             out[name] = {"agree": 0, "total": 0, "rate": None, "ci": [None, None]}
             continue
-        ci = bootstrap_sums({"one": np.ones(agree.size), "agree": agree}, np.array([t[0] for t in kept]),
-                            mean_of("agree"), settings.n_resamples, settings.confidence, settings.seed)
-        out[name] = {"agree": int(agree.sum()), "total": int(agree.size), "rate": round(float(agree.mean()), 6),
-                     "ci": [_round(ci.low), _round(ci.high)]}
+        ci = bootstrap_sums(
+            {"one": np.ones(agree.size), "agree": agree},
+            np.array([t[0] for t in kept]),
+            mean_of("agree"),
+            settings.n_resamples,
+            settings.confidence,
+            settings.seed,
+        )
+        out[name] = {
+            "agree": int(agree.sum()),
+            "total": int(agree.size),
+            "rate": round(float(agree.mean()), 6),
+            "ci": [_round(ci.low), _round(ci.high)],
+        }
     return out
 
 

@@ -30,10 +30,14 @@ class RatingPairs:
         rows = list(store.analysis.judge_human(judge, reviewer))
         cols = list(zip(*rows)) if rows else [()] * 9
         return cls(
-            question_id=np.asarray(cols[0], dtype=int), model=np.asarray(cols[1], dtype=object),
-            turn=np.asarray(cols[2], dtype=int), reviewer=np.asarray(cols[3], dtype=object),
-            human=np.asarray(cols[4], dtype=float), judge=np.asarray(cols[5], dtype=float),
-            category=np.asarray(cols[6], dtype=object), length=np.asarray(cols[7], dtype=float),
+            question_id=np.asarray(cols[0], dtype=int),
+            model=np.asarray(cols[1], dtype=object),
+            turn=np.asarray(cols[2], dtype=int),
+            reviewer=np.asarray(cols[3], dtype=object),
+            human=np.asarray(cols[4], dtype=float),
+            judge=np.asarray(cols[5], dtype=float),
+            category=np.asarray(cols[6], dtype=object),
+            length=np.asarray(cols[7], dtype=float),
             judge_model=cols[8][0] if rows else None,
         )
 
@@ -50,9 +54,17 @@ class RatingPairs:
 
     def select(self, mask: np.ndarray) -> RatingPairs:
         """The rows picked by a boolean mask."""
-        return RatingPairs(self.question_id[mask], self.model[mask], self.turn[mask], self.reviewer[mask],
-                           self.human[mask], self.judge[mask], self.category[mask], self.length[mask],
-                           self.judge_model)
+        return RatingPairs(
+            self.question_id[mask],
+            self.model[mask],
+            self.turn[mask],
+            self.reviewer[mask],
+            self.human[mask],
+            self.judge[mask],
+            self.category[mask],
+            self.length[mask],
+            self.judge_model,
+        )
 
     def turn_keys(self) -> set[tuple[int, str, int]]:
         """The (question, model, turn) of every row."""
@@ -76,9 +88,14 @@ class HumanPairs:
         rows = list(store.analysis.human_human())
         cols = list(zip(*rows)) if rows else [()] * 8
         names = sorted(set(cols[3]) | set(cols[5])) if rows else []
-        return cls(np.asarray(cols[0], dtype=int), np.asarray(cols[1], dtype=object),
-                   np.asarray(cols[2], dtype=int), np.asarray(cols[4], dtype=float),
-                   np.asarray(cols[6], dtype=float), tuple(names))
+        return cls(
+            np.asarray(cols[0], dtype=int),
+            np.asarray(cols[1], dtype=object),
+            np.asarray(cols[2], dtype=int),
+            np.asarray(cols[4], dtype=float),
+            np.asarray(cols[6], dtype=float),
+            tuple(names),
+        )
 
     @property
     def n(self) -> int:

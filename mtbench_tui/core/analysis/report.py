@@ -49,9 +49,20 @@ def build_report(
         "tool_version": __version__,
         "generated": report_time(),
         "database": Path(str(store.path)).name if store.path else None,
-        "settings": {"bootstrap_resamples": s.n_resamples, "confidence": s.confidence, "seed": s.seed,
-                     "cluster": "question_id", "by": list(by), "judge": judge, "reviewer": reviewer},
-        "counts": {**store.content.counts(), "ratings": sum(reviewers.values()), "ratings_by_reviewer": reviewers},
+        "settings": {
+            "bootstrap_resamples": s.n_resamples,
+            "confidence": s.confidence,
+            "seed": s.seed,
+            "cluster": "question_id",
+            "by": list(by),
+            "judge": judge,
+            "reviewer": reviewer,
+        },
+        "counts": {
+            **store.content.counts(),
+            "ratings": sum(reviewers.values()),
+            "ratings_by_reviewer": reviewers,
+        },
         "judges": judges,
         "reviewers": list(reviewers),
         "judge_human": [],
@@ -62,7 +73,7 @@ def build_report(
     }
     for j, pairs in pairs_by_judge.items():
         rows = [judge_human_block(pairs, "all", s, by)]
-        for name in ([reviewer] if reviewer else (list(reviewers) if len(reviewers) > 1 else [])):
+        for name in [reviewer] if reviewer else (list(reviewers) if len(reviewers) > 1 else []):
             own = pairs.select(pairs.reviewer == name)
             rows.append(judge_human_block(own, name, s, by))
         report["judge_human"].append({"judge": j, "judge_model": pairs.judge_model, "rows": rows})
@@ -72,7 +83,9 @@ def build_report(
     return report
 
 
-def headline(report: dict[str, Any], judge: str, metric: str, reviewer: str = "all") -> float | None:
+def headline(
+    report: dict[str, Any], judge: str, metric: str, reviewer: str = "all"
+) -> float | None:
     """One metric's point value from the report, for gates and summaries."""
     for block in report["judge_human"]:
         if block["judge"] != judge:

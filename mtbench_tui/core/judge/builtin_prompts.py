@@ -16,7 +16,7 @@ _SYSTEM = (
 _VERDICT = (
     "First write a short justification (two to five sentences) that names the answer's main strengths "
     "and its most important flaw. Then give your rating on a scale from 1 (useless or harmful) to 10 "
-    "(could not be meaningfully improved), written exactly like this: \"Rating: [[7]]\"."
+    '(could not be meaningfully improved), written exactly like this: "Rating: [[7]]".'
 )
 _REFERENCE_RULE = (
     "A reference answer is provided. Check the assistant's result against it step by step. "

@@ -70,7 +70,9 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-def make_client(base_url: str | None, api_key: str, timeout: float, connections: int) -> openai.AsyncOpenAI:
+def make_client(
+    base_url: str | None, api_key: str, timeout: float, connections: int
+) -> openai.AsyncOpenAI:
     """An AsyncOpenAI client on the SDK's aiohttp transport, leaving retries to us.
 
     The aiohttp backend (the openai[aiohttp] extra) spends about a third less CPU per
@@ -83,10 +85,12 @@ def make_client(base_url: str | None, api_key: str, timeout: float, connections:
     limits = httpx2.Limits(max_connections=connections, max_keepalive_connections=connections)
     # A plain-http endpoint (a local vLLM or Ollama) never uses TLS; don't pay to load the CA bundle for it.
     plain = bool(base_url) and str(base_url).startswith("http://")
-    http_client = openai.DefaultAioHttpClient(limits=limits, timeout=timeout,
-                                              verify=False if plain else _tls_context())
-    return openai.AsyncOpenAI(base_url=base_url, api_key=api_key, timeout=timeout, max_retries=0,
-                              http_client=http_client)
+    http_client = openai.DefaultAioHttpClient(
+        limits=limits, timeout=timeout, verify=False if plain else _tls_context()
+    )
+    return openai.AsyncOpenAI(
+        base_url=base_url, api_key=api_key, timeout=timeout, max_retries=0, http_client=http_client
+    )
 
 
 def _retry_after(exc: BaseException) -> float | None:
@@ -107,7 +111,9 @@ def _retry_after(exc: BaseException) -> float | None:
         return min(max(float(value), 0.0), MAX_RETRY_AFTER_S)
     except ValueError:
         try:
-            return min(max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0), MAX_RETRY_AFTER_S)
+            return min(
+                max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0), MAX_RETRY_AFTER_S
+            )
         except (TypeError, ValueError):
             return None
 
@@ -164,8 +170,14 @@ def _error_message(exc: openai.APIStatusError) -> str:
     return str(body or exc.message)[:300]
 
 
-async def complete(client: openai.AsyncOpenAI, body: dict[str, Any], backoff: Backoff, redact: Redactor,
-                   rng: random.Random, on_retry: Any = None) -> Completion:
+async def complete(
+    client: openai.AsyncOpenAI,
+    body: dict[str, Any],
+    backoff: Backoff,
+    redact: Redactor,
+    rng: random.Random,
+    on_retry: Any = None,
+) -> Completion:
     """One chat completion, retried on 429, 5xx, timeouts, connection errors, malformed and empty replies.
 
     Raises:
@@ -177,14 +189,21 @@ async def complete(client: openai.AsyncOpenAI, body: dict[str, Any], backoff: Ba
             reply = await _chat(client, body)
             content, usage = content_and_usage(reply)
             if content and content.strip():
-                return Completion(content, usage.get("prompt_tokens"), usage.get("completion_tokens"), attempt + 1,
-                                  time.perf_counter() - start)
+                return Completion(
+                    content,
+                    usage.get("prompt_tokens"),
+                    usage.get("completion_tokens"),
+                    attempt + 1,
+                    time.perf_counter() - start,
+                )
             retryable, reason, wait_hint = True, "empty response content", None
         except Exception as exc:  # noqa: BLE001 - every failure is classified and recorded
             retryable, reason = _classify(exc, redact)
             wait_hint = _retry_after(exc)
         if not retryable or attempt == backoff.max_retries:
-            raise CallFailed(reason if attempt == 0 else f"{reason} (after {attempt + 1} attempts)", attempt + 1)
+            raise CallFailed(
+                reason if attempt == 0 else f"{reason} (after {attempt + 1} attempts)", attempt + 1
+            )
         if on_retry is not None:
             on_retry(reason)
         await asyncio.sleep(backoff.delay(attempt, wait_hint, rng))

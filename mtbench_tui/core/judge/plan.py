@@ -30,14 +30,23 @@ class Plan:
         """Items that will cost an API call."""
         return len(self.items)
 
-    def estimate(self, prices: PriceTable, judge_model: str, batch: bool = False) -> dict[str, object]:
+    def estimate(
+        self, prices: PriceTable, judge_model: str, batch: bool = False
+    ) -> dict[str, object]:
         """Token and cost estimate for the uncached items."""
-        prompt = sum(estimate_tokens("".join(m["content"] for m in i.request["messages"])) for i in self.items)
+        prompt = sum(
+            estimate_tokens("".join(m["content"] for m in i.request["messages"]))
+            for i in self.items
+        )
         completion = EXPECTED_COMPLETION_TOKENS * len(self.items)
         worst = sum(i.request["max_tokens"] for i in self.items)
         return {
-            "requests": len(self.items), "cached": len(self.cached), "already_judged": self.already_judged,
-            "no_reference": len(self.no_reference), "prompt_tokens": prompt, "completion_tokens": completion,
+            "requests": len(self.items),
+            "cached": len(self.cached),
+            "already_judged": self.already_judged,
+            "no_reference": len(self.no_reference),
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
             "cost_usd": prices.cost(judge_model, prompt, completion, batch),
             "max_cost_usd": prices.cost(judge_model, prompt, worst, batch),
         }
@@ -77,12 +86,18 @@ def make_plan(store: Store, prompts: PromptSet, options: PlanOptions) -> Plan:
     return plan
 
 
-def _candidate_items(store: Store, prompts: PromptSet, o: PlanOptions, plan: Plan) -> Iterator[WorkItem]:
+def _candidate_items(
+    store: Store, prompts: PromptSet, o: PlanOptions, plan: Plan
+) -> Iterator[WorkItem]:
     """Every (answer, turn) to judge, with its request built."""
-    for qid, model, category, q1, q2, a1, a2 in store.judging.answers_to_judge(o.models, o.questions):
+    for qid, model, category, q1, q2, a1, a2 in store.judging.answers_to_judge(
+        o.models, o.questions
+    ):
         question = Question(qid, category, (q1, q2))
         answer = Answer(qid, model, (a1, a2))
-        reference = _reference(store, qid, o) if prompts.select(category, 1).needs_reference else None
+        reference = (
+            _reference(store, qid, o) if prompts.select(category, 1).needs_reference else None
+        )
         for turn in o.turns:
             prompt = prompts.select(category, turn)
             judge = judge_label(o.judge_model, prompt.name)
@@ -94,7 +109,16 @@ def _candidate_items(store: Store, prompts: PromptSet, o: PlanOptions, plan: Pla
                 continue
             request = prompts.build(question, answer, turn, reference)
             body = request_body(o.judge_model, request.messages(), o.temperature, o.max_tokens)
-            yield WorkItem(qid, model, turn, judge, o.judge_model, prompt.name, body, cache_key(o.endpoint, body))
+            yield WorkItem(
+                qid,
+                model,
+                turn,
+                judge,
+                o.judge_model,
+                prompt.name,
+                body,
+                cache_key(o.endpoint, body),
+            )
 
 
 def _reference(store: Store, question_id: int, o: PlanOptions) -> ReferenceAnswer | None:

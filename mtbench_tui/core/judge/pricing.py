@@ -30,8 +30,13 @@ class PriceTable:
 
     prices: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(DEFAULT_PRICES))
 
-    def cost(self, model: str, prompt_tokens: int | None, completion_tokens: int | None,
-             batch: bool = False) -> float | None:
+    def cost(
+        self,
+        model: str,
+        prompt_tokens: int | None,
+        completion_tokens: int | None,
+        batch: bool = False,
+    ) -> float | None:
         """Dollars for one request, or None when the model has no known price."""
         price = self.prices.get(model)
         if price is None or prompt_tokens is None or completion_tokens is None:
@@ -68,7 +73,9 @@ def _pair(value: object, where: str) -> tuple[float, float]:
     try:
         a, b = (float(x) for x in value)  # type: ignore[union-attr]
     except (TypeError, ValueError):
-        raise ValueError(f"{where}: expected two prices per million tokens, input and output") from None
+        raise ValueError(
+            f"{where}: expected two prices per million tokens, input and output"
+        ) from None
     if a < 0 or b < 0:
         raise ValueError(f"{where}: prices cannot be negative")
     return a, b

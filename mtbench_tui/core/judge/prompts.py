@@ -60,9 +60,15 @@ class PromptSet:
         self.by_kind: dict[tuple[bool, bool], JudgePrompt] = {}
         for prompt in prompts:
             self.by_kind[(prompt.needs_reference, prompt.multi_turn)] = prompt
-        missing = [k for k in ((False, False), (True, False), (False, True), (True, True)) if k not in self.by_kind]
+        missing = [
+            k
+            for k in ((False, False), (True, False), (False, True), (True, True))
+            if k not in self.by_kind
+        ]
         if missing:
-            raise ValueError(f"prompt set lacks {', '.join(_kind_name(k) for k in missing)} prompt(s)")
+            raise ValueError(
+                f"prompt set lacks {', '.join(_kind_name(k) for k in missing)} prompt(s)"
+            )
 
     @property
     def family(self) -> str:
@@ -85,13 +91,19 @@ class PromptSet:
         values: dict[str, Any] = {}
         if prompt.needs_reference:
             if reference is None:
-                raise ValueError(f"question {question.question_id} ({question.category}) needs a reference answer")
+                raise ValueError(
+                    f"question {question.question_id} ({question.category}) needs a reference answer"
+                )
             values["ref_answer_1"] = reference.turns[0]
             if turn == 2:
                 values["ref_answer_2"] = reference.turns[1]
         if turn == 2:
-            values.update(question_1=question.turns[0], question_2=question.turns[1],
-                          answer_1=answer.turns[0], answer_2=answer.turns[1])
+            values.update(
+                question_1=question.turns[0],
+                question_2=question.turns[1],
+                answer_1=answer.turns[0],
+                answer_2=answer.turns[1],
+            )
         else:
             values.update(question=question.turns[0], answer=answer.turns[0])
         return JudgeRequest(prompt, prompt.system_prompt, prompt.prompt_template.format(**values))
@@ -117,17 +129,23 @@ def load_prompt_file(path: Path, family: str | None = None) -> PromptSet:
         if fields.get_str(row, "type") != "single":
             continue
         name = fields.get_str(row, "name", non_empty=True) or ""
-        prompts.append(JudgePrompt(
-            name=name,
-            system_prompt=fields.get_str(row, "system_prompt") or "",
-            prompt_template=fields.get_str(row, "prompt_template") or "",
-            category=fields.get_str(row, "category", optional=True) or "general",
-            multi_turn=name.endswith("-multi-turn"),
-        ))
+        prompts.append(
+            JudgePrompt(
+                name=name,
+                system_prompt=fields.get_str(row, "system_prompt") or "",
+                prompt_template=fields.get_str(row, "prompt_template") or "",
+                category=fields.get_str(row, "category", optional=True) or "general",
+                multi_turn=name.endswith("-multi-turn"),
+            )
+        )
     families = sorted({p.family for p in prompts})
-    chosen = family or ("single-v1" if "single-v1" in families else (families[0] if len(families) == 1 else None))
+    chosen = family or (
+        "single-v1" if "single-v1" in families else (families[0] if len(families) == 1 else None)
+    )
     if chosen is None or chosen not in families:
-        raise InputError(path, 0, "name", f"choose a prompt family among {families or 'none found'}")
+        raise InputError(
+            path, 0, "name", f"choose a prompt family among {families or 'none found'}"
+        )
     try:
         return PromptSet(p for p in prompts if p.family == chosen)
     except ValueError as exc:

@@ -35,23 +35,41 @@ class RejudgeResult:
     judge: str | None
 
 
-def rejudge(store: Store, item: ItemKey, settings: JudgeSettings, on_event: Callable[[Event], None]) -> RejudgeResult:
+def rejudge(
+    store: Store, item: ItemKey, settings: JudgeSettings, on_event: Callable[[Event], None]
+) -> RejudgeResult:
     """Judge both turns of one answer again with fresh requests, replacing this judge's verdicts.
 
     Raises:
         ValueError: no API key is set for a non-local endpoint, or the prompts file is bad.
     """
     prompts = load_prompt_file(settings.prompts) if settings.prompts else builtin_prompts()
-    options = PlanOptions(settings.judge_model, settings.endpoint, models=[item.model], questions=[item.question_id],
-                          force=True, refresh_cache=True)
+    options = PlanOptions(
+        settings.judge_model,
+        settings.endpoint,
+        models=[item.model],
+        questions=[item.question_id],
+        force=True,
+        refresh_cache=True,
+    )
     plan = make_plan(store, prompts, options)
-    config = RunConfig(settings.judge_model, settings.base_url, settings.api_key_env, concurrency=2,
-                       timeout=settings.timeout)
+    config = RunConfig(
+        settings.judge_model,
+        settings.base_url,
+        settings.api_key_env,
+        concurrency=2,
+        timeout=settings.timeout,
+    )
     path = store.path
     if path is None:
         raise ValueError("re-judging needs a database file")
-    run_id = store.judging.start_run(settings.judge_model, prompts.family, settings.endpoint,
-                                     {"rejudge": f"Q{item.question_id} {item.model}"}, "rejudge")
+    run_id = store.judging.start_run(
+        settings.judge_model,
+        prompts.family,
+        settings.endpoint,
+        {"rejudge": f"Q{item.question_id} {item.model}"},
+        "rejudge",
+    )
     run = JudgeRun(path, config, run_id, PriceTable(), plan.items, [], processes=1)
     run.start()
     for event in run.events():

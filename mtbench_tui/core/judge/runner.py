@@ -102,8 +102,16 @@ class Worker:
     ``emit`` receives lists of Events, at most every FLUSH_SECONDS.
     """
 
-    def __init__(self, db_path: Path, config: RunConfig, run_id: int | None, prices: PriceTable,
-                 concurrency: int, emit: Any, batch_price: bool = False) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        config: RunConfig,
+        run_id: int | None,
+        prices: PriceTable,
+        concurrency: int,
+        emit: Any,
+        batch_price: bool = False,
+    ) -> None:
         self.store = Store.open(db_path, durable=False)
         self.config = config
         self.run_id = run_id
@@ -123,7 +131,11 @@ class Worker:
             for item in cached:
                 hit = self.store.judging.cache_get(item.cache_key)
                 if hit is not None:
-                    self._record(item, hit, Outcome("cached", 0, hit.prompt_tokens, hit.completion_tokens, 0.0, 0.0))
+                    self._record(
+                        item,
+                        hit,
+                        Outcome("cached", 0, hit.prompt_tokens, hit.completion_tokens, 0.0, 0.0),
+                    )
             if requests:
                 await self._request_all(requests)
         finally:
@@ -148,11 +160,15 @@ class Worker:
         """Fan out over a few clients with small pools."""
         n_clients = max(1, math.ceil(self.concurrency / CONNECTIONS_PER_CLIENT))
         per_client = math.ceil(self.concurrency / n_clients)
-        clients = [make_client(self.config.base_url, self.key, self.config.timeout, per_client)
-                   for _ in range(n_clients)]
+        clients = [
+            make_client(self.config.base_url, self.key, self.config.timeout, per_client)
+            for _ in range(n_clients)
+        ]
         limit = asyncio.Semaphore(self.concurrency)
         try:
-            await asyncio.gather(*(self._one(item, clients[i % n_clients], limit) for i, item in enumerate(items)))
+            await asyncio.gather(
+                *(self._one(item, clients[i % n_clients], limit) for i, item in enumerate(items))
+            )
         finally:
             for client in clients:
                 await client.close()
@@ -161,31 +177,57 @@ class Worker:
         """Request, cache, parse and record one verdict; or record why not."""
         async with limit:
             try:
-                reply = await complete(client, item.request, self.config.backoff, self.redact, self.rng,
-                                       on_retry=lambda why: self._retry(item, why))
+                reply = await complete(
+                    client,
+                    item.request,
+                    self.config.backoff,
+                    self.redact,
+                    self.rng,
+                    on_retry=lambda why: self._retry(item, why),
+                )
             except CallFailed as failure:
                 self.totals.failed += 1
-                self.store.judging.record_failure(item, Outcome("failed", failure.attempts, error=failure.reason),
-                                                  self.run_id)
+                self.store.judging.record_failure(
+                    item, Outcome("failed", failure.attempts, error=failure.reason), self.run_id
+                )
                 self.pending.append(Event("failed", item.label(), failure.reason))
                 return
         response = CachedResponse(reply.content, reply.prompt_tokens, reply.completion_tokens)
         cost = self.prices.cost(item.judge_model, reply.prompt_tokens, reply.completion_tokens)
         # The reply is cached in the same commit as its verdict, before the next await: a paid
         # reply is never lost, and a rerun never pays for it again.
-        self._record(item, response, Outcome("ok", reply.attempts, reply.prompt_tokens, reply.completion_tokens,
-                                             cost, reply.latency_s), cache=True)
+        self._record(
+            item,
+            response,
+            Outcome(
+                "ok",
+                reply.attempts,
+                reply.prompt_tokens,
+                reply.completion_tokens,
+                cost,
+                reply.latency_s,
+            ),
+            cache=True,
+        )
 
     def _retry(self, item: WorkItem, why: str) -> None:
         """Count and report a retry."""
         self.totals.retries += 1
         self.pending.append(Event("retry", item.label(), why))
 
-    def _record(self, item: WorkItem, response: CachedResponse, outcome: Outcome, cache: bool = False) -> None:
+    def _record(
+        self, item: WorkItem, response: CachedResponse, outcome: Outcome, cache: bool = False
+    ) -> None:
         """Store the verdict (or its absence) and count it."""
         verdict = parse_verdict(response.content, strict=self.config.strict)
-        self.store.judging.record_verdict(item, response.content, verdict.score, outcome, self.run_id,
-                                          cache=response if cache else None)
+        self.store.judging.record_verdict(
+            item,
+            response.content,
+            verdict.score,
+            outcome,
+            self.run_id,
+            cache=response if cache else None,
+        )
         t = self.totals
         if outcome.status == "cached":
             t.cached += 1
@@ -199,14 +241,31 @@ class Worker:
                 t.priced = False
             else:
                 t.cost_usd += outcome.cost_usd
-        self.pending.append(Event(kind, item.label(), "" if verdict.score is not None else (verdict.reason or "")))
+        self.pending.append(
+            Event(kind, item.label(), "" if verdict.score is not None else (verdict.reason or ""))
+        )
 
 
-def _shard_main(db_path: Path, config: RunConfig, run_id: int | None, prices: PriceTable, concurrency: int,
-                requests: list[WorkItem], cached: list[WorkItem], channel: Any) -> None:
+def _shard_main(
+    db_path: Path,
+    config: RunConfig,
+    run_id: int | None,
+    prices: PriceTable,
+    concurrency: int,
+    requests: list[WorkItem],
+    cached: list[WorkItem],
+    channel: Any,
+) -> None:
     """Entry point of a worker process (or thread): run a shard, report events, then the totals."""
     try:
-        worker = Worker(db_path, config, run_id, prices, concurrency, lambda batch: channel.put(("events", batch)))
+        worker = Worker(
+            db_path,
+            config,
+            run_id,
+            prices,
+            concurrency,
+            lambda batch: channel.put(("events", batch)),
+        )
         totals = asyncio.run(worker.run(requests, cached))
         channel.put(("totals", totals))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
@@ -223,8 +282,16 @@ def processes_for(concurrency: int, n_requests: int) -> int:
 class JudgeRun:
     """Runs a plan in one or more workers; iterate ``events()`` to follow it, then read ``totals``."""
 
-    def __init__(self, db_path: Path, config: RunConfig, run_id: int | None, prices: PriceTable,
-                 requests: list[WorkItem], cached: list[WorkItem], processes: int | None = None) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        config: RunConfig,
+        run_id: int | None,
+        prices: PriceTable,
+        requests: list[WorkItem],
+        cached: list[WorkItem],
+        processes: int | None = None,
+    ) -> None:
         self.db_path = db_path
         self.config = config
         self.run_id = run_id
@@ -241,22 +308,50 @@ class JudgeRun:
         api_key(self.config)  # fail early, in the caller, when there is no key
         # Import the client here, once: forked workers inherit it instead of each paying ~0.7 s.
         import openai  # noqa: F401
+
         n = self.processes
-        shares = [self.config.concurrency // n + (1 if i < self.config.concurrency % n else 0) for i in range(n)]
+        shares = [
+            self.config.concurrency // n + (1 if i < self.config.concurrency % n else 0)
+            for i in range(n)
+        ]
         if n == 1:
             self._channel: Any = queue.Queue()
-            thread = threading.Thread(target=_shard_main, daemon=True, args=(
-                self.db_path, self.config, self.run_id, self.prices, shares[0], self.requests, self.cached,
-                self._channel))
+            thread = threading.Thread(
+                target=_shard_main,
+                daemon=True,
+                args=(
+                    self.db_path,
+                    self.config,
+                    self.run_id,
+                    self.prices,
+                    shares[0],
+                    self.requests,
+                    self.cached,
+                    self._channel,
+                ),
+            )
             thread.start()
             self._workers = [thread]
             return
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        context = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        )
         self._channel = context.Queue()
         for i in range(n):
-            process = context.Process(target=_shard_main, daemon=True, args=(
-                self.db_path, self.config, self.run_id, self.prices, shares[i], self.requests[i::n],
-                self.cached[i::n], self._channel))
+            process = context.Process(
+                target=_shard_main,
+                daemon=True,
+                args=(
+                    self.db_path,
+                    self.config,
+                    self.run_id,
+                    self.prices,
+                    shares[i],
+                    self.requests[i::n],
+                    self.cached[i::n],
+                    self._channel,
+                ),
+            )
             process.start()
             self._workers.append(process)
 

@@ -31,13 +31,24 @@ class WorkItem:
         return f"Q{self.question_id} {self.model} turn {self.turn}"
 
 
-def request_body(judge_model: str, messages: list[dict[str, str]], temperature: float, max_tokens: int) -> dict[str, Any]:
+def request_body(
+    judge_model: str, messages: list[dict[str, str]], temperature: float, max_tokens: int
+) -> dict[str, Any]:
     """The chat-completions request body."""
-    return {"model": judge_model, "messages": messages, "temperature": temperature, "max_tokens": max_tokens}
+    return {
+        "model": judge_model,
+        "messages": messages,
+        "temperature": temperature,
+        "max_tokens": max_tokens,
+    }
 
 
 def cache_key(endpoint: str, body: dict[str, Any]) -> str:
     """A digest of the exact request (endpoint and body; never the API key)."""
-    canonical = json.dumps({"endpoint": endpoint, "body": body}, sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
+    canonical = json.dumps(
+        {"endpoint": endpoint, "body": body},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -8,7 +8,13 @@ from typing import Any
 
 import numpy as np
 
-_PALETTE = {"human": "#3b6ea5", "judge": "#d9822b", "grid": "#d0d4da", "text": "#24292f", "accent": "#8250df"}
+_PALETTE = {
+    "human": "#3b6ea5",
+    "judge": "#d9822b",
+    "grid": "#d0d4da",
+    "text": "#24292f",
+    "accent": "#8250df",
+}
 
 
 def _pyplot() -> Any:
@@ -18,13 +24,19 @@ def _pyplot() -> Any:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({
-        "svg.hashsalt": "mtbench-review",  # stable element ids across runs
-        "svg.fonttype": "path",  # glyphs as paths: no font lookups in the browser
-        "font.size": 9, "axes.edgecolor": _PALETTE["grid"], "axes.labelcolor": _PALETTE["text"],
-        "xtick.color": _PALETTE["text"], "ytick.color": _PALETTE["text"], "axes.spines.top": False,
-        "axes.spines.right": False,
-    })
+    plt.rcParams.update(
+        {
+            "svg.hashsalt": "mtbench-review",  # stable element ids across runs
+            "svg.fonttype": "path",  # glyphs as paths: no font lookups in the browser
+            "font.size": 9,
+            "axes.edgecolor": _PALETTE["grid"],
+            "axes.labelcolor": _PALETTE["text"],
+            "xtick.color": _PALETTE["text"],
+            "ytick.color": _PALETTE["text"],
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
     return plt
 
 
@@ -35,7 +47,7 @@ def _svg(fig: Any, title: str) -> str:
     fig.clf()
     _pyplot().close(fig)
     svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     # The RDF metadata block only names namespaces; dropping it keeps the page free of URLs.
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = re.sub(r"<svg ", '<svg role="img" class="chart" ', svg, count=1)
@@ -61,8 +73,15 @@ def confusion_heatmap(human: np.ndarray, judge: np.ndarray) -> str:
     image = ax.imshow(grid, origin="lower", cmap="Blues", extent=(0.5, 10.5, 0.5, 10.5))
     for (i, j), count in np.ndenumerate(grid):
         if count:
-            ax.text(j + 1, i + 1, str(count), ha="center", va="center", fontsize=7,
-                    color="white" if count > grid.max() / 2 else _PALETTE["text"])
+            ax.text(
+                j + 1,
+                i + 1,
+                str(count),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if count > grid.max() / 2 else _PALETTE["text"],
+            )
     ax.plot([0.5, 10.5], [0.5, 10.5], color=_PALETTE["accent"], lw=0.8, ls="--")
     ax.set(xlabel="judge score", ylabel="human score", xticks=range(1, 11), yticks=range(1, 11))
     fig.colorbar(image, ax=ax, shrink=0.8, label="ratings")
@@ -74,11 +93,23 @@ def scatter(human: np.ndarray, judge: np.ndarray, seed: int = 0) -> str:
     plt = _pyplot()
     rng = np.random.default_rng(seed)
     fig, ax = plt.subplots(figsize=(4.6, 4.0))
-    ax.scatter(judge + rng.uniform(-0.25, 0.25, judge.size), human + rng.uniform(-0.25, 0.25, human.size),
-               s=10, alpha=0.45, color=_PALETTE["human"], edgecolors="none")
+    ax.scatter(
+        judge + rng.uniform(-0.25, 0.25, judge.size),
+        human + rng.uniform(-0.25, 0.25, human.size),
+        s=10,
+        alpha=0.45,
+        color=_PALETTE["human"],
+        edgecolors="none",
+    )
     ax.plot([1, 10], [1, 10], color=_PALETTE["accent"], lw=0.8, ls="--", label="agreement")
-    ax.set(xlabel="judge score (jittered)", ylabel="human score (jittered)", xlim=(0.4, 10.6), ylim=(0.4, 10.6),
-           xticks=range(1, 11), yticks=range(1, 11))
+    ax.set(
+        xlabel="judge score (jittered)",
+        ylabel="human score (jittered)",
+        xlim=(0.4, 10.6),
+        ylim=(0.4, 10.6),
+        xticks=range(1, 11),
+        yticks=range(1, 11),
+    )
     ax.legend(frameon=False, loc="upper left")
     return _svg(fig, "Scatter of human against judge scores, with jitter")
 
@@ -91,10 +122,19 @@ def bland_altman_plot(human: np.ndarray, judge: np.ndarray, seed: int = 0) -> st
     centre = float(diff.mean()) if diff.size else 0.0
     sd = float(diff.std(ddof=1)) if diff.size > 1 else 0.0
     fig, ax = plt.subplots(figsize=(5.6, 3.4))
-    ax.scatter(mean + rng.uniform(-0.15, 0.15, mean.size), diff + rng.uniform(-0.15, 0.15, diff.size), s=10,
-               alpha=0.45, color=_PALETTE["judge"], edgecolors="none")
-    for y, style, label in ((centre, "-", f"mean {centre:+.2f}"), (centre - 1.96 * sd, "--", f"−1.96 SD {centre - 1.96 * sd:+.2f}"),
-                            (centre + 1.96 * sd, "--", f"+1.96 SD {centre + 1.96 * sd:+.2f}")):
+    ax.scatter(
+        mean + rng.uniform(-0.15, 0.15, mean.size),
+        diff + rng.uniform(-0.15, 0.15, diff.size),
+        s=10,
+        alpha=0.45,
+        color=_PALETTE["judge"],
+        edgecolors="none",
+    )
+    for y, style, label in (
+        (centre, "-", f"mean {centre:+.2f}"),
+        (centre - 1.96 * sd, "--", f"−1.96 SD {centre - 1.96 * sd:+.2f}"),
+        (centre + 1.96 * sd, "--", f"+1.96 SD {centre + 1.96 * sd:+.2f}"),
+    ):
         ax.axhline(y, color=_PALETTE["accent"], lw=0.9, ls=style)
         ax.annotate(label, (10.4, y), fontsize=7, ha="right", va="bottom", color=_PALETTE["accent"])
     ax.axhline(0, color=_PALETTE["grid"], lw=0.8)
@@ -102,24 +142,51 @@ def bland_altman_plot(human: np.ndarray, judge: np.ndarray, seed: int = 0) -> st
     return _svg(fig, "Bland-Altman plot: judge minus human against their mean")
 
 
-def agreement_by_category(groups: list[dict[str, Any]], metric: str = "kappa_quadratic",
-                          label: str = "Cohen's κ (quadratic)") -> str:
+def agreement_by_category(
+    groups: list[dict[str, Any]],
+    metric: str = "kappa_quadratic",
+    label: str = "Cohen's κ (quadratic)",
+) -> str:
     """One bar per category with its 95% interval."""
     plt = _pyplot()
     names = [g["group"] for g in groups]
-    values = np.array([np.nan if g["metrics"][metric]["value"] is None else g["metrics"][metric]["value"]
-                       for g in groups], dtype=float)
-    lows = np.array([np.nan if g["metrics"][metric]["ci"][0] is None else g["metrics"][metric]["ci"][0]
-                     for g in groups], dtype=float)
-    highs = np.array([np.nan if g["metrics"][metric]["ci"][1] is None else g["metrics"][metric]["ci"][1]
-                      for g in groups], dtype=float)
+    values = np.array(
+        [
+            np.nan if g["metrics"][metric]["value"] is None else g["metrics"][metric]["value"]
+            for g in groups
+        ],
+        dtype=float,
+    )
+    lows = np.array(
+        [
+            np.nan if g["metrics"][metric]["ci"][0] is None else g["metrics"][metric]["ci"][0]
+            for g in groups
+        ],
+        dtype=float,
+    )
+    highs = np.array(
+        [
+            np.nan if g["metrics"][metric]["ci"][1] is None else g["metrics"][metric]["ci"][1]
+            for g in groups
+        ],
+        dtype=float,
+    )
     fig, ax = plt.subplots(figsize=(5.6, 3.2))
     x = np.arange(len(names))
     errors = np.vstack([np.nan_to_num(values - lows), np.nan_to_num(highs - values)])
-    ax.bar(x, np.nan_to_num(values), color=_PALETTE["human"], alpha=0.85, yerr=errors, capsize=3,
-           error_kw={"ecolor": _PALETTE["text"], "lw": 0.8})
+    ax.bar(
+        x,
+        np.nan_to_num(values),
+        color=_PALETTE["human"],
+        alpha=0.85,
+        yerr=errors,
+        capsize=3,
+        error_kw={"ecolor": _PALETTE["text"], "lw": 0.8},
+    )
     ax.set_xticks(x, names, rotation=30, ha="right")
-    ax.set(ylabel=label, ylim=(min(0, float(np.nanmin(lows)) if np.isfinite(lows).any() else 0), 1.05))
+    ax.set(
+        ylabel=label, ylim=(min(0, float(np.nanmin(lows)) if np.isfinite(lows).any() else 0), 1.05)
+    )
     ax.axhline(0, color=_PALETTE["grid"], lw=0.8)
     return _svg(fig, f"{label} by category, with 95% intervals")
 

@@ -37,8 +37,14 @@ class ExportResult:
     bytes: int
 
 
-def render(store: Store, fmt: str, judge: str | None = None, reviewer: str | None = None,
-           settings: Settings | None = None, progress: Progress | None = None) -> tuple[str, int | None]:
+def render(
+    store: Store,
+    fmt: str,
+    judge: str | None = None,
+    reviewer: str | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> tuple[str, int | None]:
     """Produce a report in ``fmt`` as text; returns (text, row count for row formats)."""
     step = progress or (lambda _what, _done: None)
     if fmt not in FORMATS:
@@ -46,8 +52,11 @@ def render(store: Store, fmt: str, judge: str | None = None, reviewer: str | Non
     if fmt in ("csv", "fastchat"):
         step("writing rows", 0.1)
         buf = io.StringIO(newline="")
-        rows = write_csv(store, buf, judge or store.default_judge()) if fmt == "csv" else write_fastchat(
-            store, buf, reviewer)
+        rows = (
+            write_csv(store, buf, judge or store.default_judge())
+            if fmt == "csv"
+            else write_fastchat(store, buf, reviewer)
+        )
         step("done", 1.0)
         return buf.getvalue(), rows
     step("computing statistics (bootstrap)", 0.1)
@@ -71,25 +80,48 @@ def judge_charts(store: Store, judge: str, report: dict[str, Any]) -> list[tuple
     if pairs.n == 0:
         return []
     block = next(b for b in report["judge_human"] if b["judge"] == judge)
-    out = [("Human against judge score: counts", charts.confusion_heatmap(pairs.human, pairs.judge)),
-           ("Human against judge score, jittered", charts.scatter(pairs.human, pairs.judge)),
-           ("Bland–Altman: judge − human against their mean", charts.bland_altman_plot(pairs.human, pairs.judge)),
-           ("Score distributions", charts.score_distributions(pairs.human, pairs.judge))]
+    out = [
+        ("Human against judge score: counts", charts.confusion_heatmap(pairs.human, pairs.judge)),
+        ("Human against judge score, jittered", charts.scatter(pairs.human, pairs.judge)),
+        (
+            "Bland–Altman: judge − human against their mean",
+            charts.bland_altman_plot(pairs.human, pairs.judge),
+        ),
+        ("Score distributions", charts.score_distributions(pairs.human, pairs.judge)),
+    ]
     categories = block["rows"][0]["breakdowns"].get("category")
     if categories:
-        out.insert(3, ("Agreement by category (κ quadratic, 95% CI)", charts.agreement_by_category(categories)))
+        out.insert(
+            3,
+            (
+                "Agreement by category (κ quadratic, 95% CI)",
+                charts.agreement_by_category(categories),
+            ),
+        )
     return out
 
 
 def dataset_metadata(store: Store) -> dict[str, Any]:
     """What was imported, when: the dataset the numbers describe."""
     rows = store.db.execute("SELECT at, sources FROM imports ORDER BY id").fetchall()
-    return {"imports": [{"at": at, "files": [Path(p).name for p in json.loads(sources)]} for at, sources in rows],
-            "models": store.content.models(), "categories": store.content.categories()}
+    return {
+        "imports": [
+            {"at": at, "files": [Path(p).name for p in json.loads(sources)]} for at, sources in rows
+        ],
+        "models": store.content.models(),
+        "categories": store.content.categories(),
+    }
 
 
-def export_report(store: Store, fmt: str, path: Path, judge: str | None = None, reviewer: str | None = None,
-                  settings: Settings | None = None, progress: Progress | None = None) -> ExportResult:
+def export_report(
+    store: Store,
+    fmt: str,
+    path: Path,
+    judge: str | None = None,
+    reviewer: str | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
     """Render and write atomically: a crash never leaves a half-written report at ``path``."""
     text, rows = render(store, fmt, judge, reviewer, settings, progress)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,19 +5,46 @@ from __future__ import annotations
 from typing import Any
 
 METRIC_LABELS: dict[str, str] = {
-    "n": "n", "exact": "Exact agreement", "within_1": "Within ±1", "mae": "Mean absolute error",
-    "mean_diff": "Mean difference (judge − human)", "sd_diff": "SD of differences",
-    "ba_lower": "Bland–Altman lower limit", "ba_upper": "Bland–Altman upper limit",
-    "mean_a": "Mean human score", "mean_b": "Mean judge score", "sd_a": "SD human", "sd_b": "SD judge",
-    "sd_ratio": "SD ratio (judge / human)", "pearson": "Pearson r", "spearman": "Spearman ρ",
-    "kendall_tau_b": "Kendall τ-b", "kappa_quadratic": "Cohen's κ (quadratic, 1–10)",
-    "alpha_interval": "Krippendorff's α (interval)", "alpha_ordinal": "Krippendorff's α (ordinal)",
+    "n": "n",
+    "exact": "Exact agreement",
+    "within_1": "Within ±1",
+    "mae": "Mean absolute error",
+    "mean_diff": "Mean difference (judge − human)",
+    "sd_diff": "SD of differences",
+    "ba_lower": "Bland–Altman lower limit",
+    "ba_upper": "Bland–Altman upper limit",
+    "mean_a": "Mean human score",
+    "mean_b": "Mean judge score",
+    "sd_a": "SD human",
+    "sd_b": "SD judge",
+    "sd_ratio": "SD ratio (judge / human)",
+    "pearson": "Pearson r",
+    "spearman": "Spearman ρ",
+    "kendall_tau_b": "Kendall τ-b",
+    "kappa_quadratic": "Cohen's κ (quadratic, 1–10)",
+    "alpha_interval": "Krippendorff's α (interval)",
+    "alpha_ordinal": "Krippendorff's α (ordinal)",
     "icc_2_1": "ICC(2,1)",
 }
 """Display names of the metrics in reports."""
 
-REPORT_METRICS = ("n", "exact", "within_1", "mae", "mean_diff", "ba_lower", "ba_upper", "pearson", "spearman",
-                  "kendall_tau_b", "kappa_quadratic", "alpha_interval", "alpha_ordinal", "icc_2_1", "sd_ratio")
+REPORT_METRICS = (
+    "n",
+    "exact",
+    "within_1",
+    "mae",
+    "mean_diff",
+    "ba_lower",
+    "ba_upper",
+    "pearson",
+    "spearman",
+    "kendall_tau_b",
+    "kappa_quadratic",
+    "alpha_interval",
+    "alpha_ordinal",
+    "icc_2_1",
+    "sd_ratio",
+)
 """The metrics a report's main table shows, in order."""
 
 BRIEF_METRICS = ("n", "exact", "within_1", "mae", "mean_diff", "spearman", "kappa_quadratic")

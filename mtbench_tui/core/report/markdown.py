@@ -37,17 +37,34 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += _overview(report)
     for block in report["judge_human"]:
         judge = md_text(block["judge"])
-        lines += ["", f"## Judge {judge} vs human reviewers", "",
-                  "Point estimates with 95% cluster-bootstrap intervals (questions resampled whole).", ""]
+        lines += [
+            "",
+            f"## Judge {judge} vs human reviewers",
+            "",
+            "Point estimates with 95% cluster-bootstrap intervals (questions resampled whole).",
+            "",
+        ]
         rows = block["rows"]
         header = ["Metric", *(f"{md_text(r['reviewer'])} (n={r['n']})" for r in rows)]
-        lines += _table(header, [[METRIC_LABELS[m], *(estimate(m, r["metrics"].get(m)) for r in rows)]
-                                 for m in REPORT_METRICS])
+        lines += _table(
+            header,
+            [
+                [METRIC_LABELS[m], *(estimate(m, r["metrics"].get(m)) for r in rows)]
+                for m in REPORT_METRICS
+            ],
+        )
         for field, groups in rows[0]["breakdowns"].items():
             lines += ["", f"### By {field}", ""]
-            lines += _table([field.capitalize(), *(METRIC_LABELS[m] for m in BRIEF_METRICS)],
-                            [[md_text(g["group"]), *(estimate(m, g["metrics"].get(m)) for m in BRIEF_METRICS)]
-                             for g in groups])
+            lines += _table(
+                [field.capitalize(), *(METRIC_LABELS[m] for m in BRIEF_METRICS)],
+                [
+                    [
+                        md_text(g["group"]),
+                        *(estimate(m, g["metrics"].get(m)) for m in BRIEF_METRICS),
+                    ]
+                    for g in groups
+                ],
+            )
     lines += _human_human(report["human_human"])
     lines += _pairwise(report["pairwise"])
     lines += _bias(report["bias"])
@@ -76,21 +93,37 @@ def _human_human(hh: dict[str, Any] | None) -> list[str]:
     if not hh:
         return ["", "## Human–human agreement", "", "No turn has been rated by two reviewers yet."]
     columns = [("Human–human", hh["metrics"], hh["n"])]
-    columns += [(f"{md_text(s['judge'])}–human", s["metrics"], s["n"]) for s in hh["judge_human_same_items"]]
-    lines = ["", "## Human–human vs judge–human (the paper's comparison)", "",
-             f"On the {hh['n_turns']} turns rated by two or more reviewers "
-             f"({', '.join(md_text(r) for r in hh['reviewers'])}). For human–human, the mean difference is "
-             "the later reviewer (by name) minus the earlier.", ""]
-    lines += _table(["Metric", *(f"{name} (n={n})" for name, _m, n in columns)],
-                    [[METRIC_LABELS[m], *(estimate(m, metrics.get(m)) for _name, metrics, _n in columns)]
-                     for m in REPORT_METRICS])
+    columns += [
+        (f"{md_text(s['judge'])}–human", s["metrics"], s["n"]) for s in hh["judge_human_same_items"]
+    ]
+    lines = [
+        "",
+        "## Human–human vs judge–human (the paper's comparison)",
+        "",
+        f"On the {hh['n_turns']} turns rated by two or more reviewers "
+        f"({', '.join(md_text(r) for r in hh['reviewers'])}). For human–human, the mean difference is "
+        "the later reviewer (by name) minus the earlier.",
+        "",
+    ]
+    lines += _table(
+        ["Metric", *(f"{name} (n={n})" for name, _m, n in columns)],
+        [
+            [METRIC_LABELS[m], *(estimate(m, metrics.get(m)) for _name, metrics, _n in columns)]
+            for m in REPORT_METRICS
+        ],
+    )
     return lines
 
 
 def _pairwise(blocks: list[dict[str, Any]]) -> list[str]:
     """MT-Bench-style pairwise agreement derived from scores."""
-    lines = ["", "## Pairwise agreement derived from scores", "",
-             "For each question, turn and pair of models, the higher-scored answer wins (equal scores tie).", ""]
+    lines = [
+        "",
+        "## Pairwise agreement derived from scores",
+        "",
+        "For each question, turn and pair of models, the higher-scored answer wins (equal scores tie).",
+        "",
+    ]
     rows = []
     for b in blocks:
         for who in ("judge_human", "human_human"):
@@ -104,15 +137,35 @@ def _bias(blocks: list[dict[str, Any]]) -> list[str]:
     lines = []
     for b in blocks:
         lines += ["", f"## Bias audit: {md_text(b['judge'])}", ""]
-        lines += _table(["Check", "Effect [95% CI]", "p", "Flag", "Finding"],
-                        [[md_text(i["title"]), effect(i), p_value(i["p_value"]), "⚑" if i["flag"] else "",
-                          md_text(i["message"])] for i in b["items"]])
+        lines += _table(
+            ["Check", "Effect [95% CI]", "p", "Flag", "Finding"],
+            [
+                [
+                    md_text(i["title"]),
+                    effect(i),
+                    p_value(i["p_value"]),
+                    "⚑" if i["flag"] else "",
+                    md_text(i["message"]),
+                ]
+                for i in b["items"]
+            ],
+        )
     return lines
 
 
 def _no_verdict(rows: list[dict[str, Any]]) -> list[str]:
     """Verdicts without a parseable rating, by judge and prompt."""
     lines = ["", "## Verdicts without a rating", ""]
-    return lines + _table(["Judge", "Prompt", "Verdicts", "No rating", "Rate [95% CI]"],
-                          [[md_text(r["judge"]), md_text(r["prompt"]), str(r["n"]), str(r["no_verdict"]),
-                            estimate("rate", {"value": r["rate"], "ci": r["ci"] or [None, None]})] for r in rows])
+    return lines + _table(
+        ["Judge", "Prompt", "Verdicts", "No rating", "Rate [95% CI]"],
+        [
+            [
+                md_text(r["judge"]),
+                md_text(r["prompt"]),
+                str(r["n"]),
+                str(r["no_verdict"]),
+                estimate("rate", {"value": r["rate"], "ci": r["ci"] or [None, None]}),
+            ]
+            for r in rows
+        ],
+    )

@@ -26,13 +26,22 @@ def histograms(human: np.ndarray, judge: np.ndarray, width: int = 24) -> Table:
     h = np.bincount(_labels(human) - 1, minlength=10) if human.size else np.zeros(10, int)
     j = np.bincount(_labels(judge) - 1, minlength=10) if judge.size else np.zeros(10, int)
     scale = max(int(h.max(initial=0)), int(j.max(initial=0)), 1)
-    table = Table(title="Score distributions", title_justify="left", title_style="bold", box=None, padding=(0, 1))
+    table = Table(
+        title="Score distributions",
+        title_justify="left",
+        title_style="bold",
+        box=None,
+        padding=(0, 1),
+    )
     table.add_column("score", justify="right")
     table.add_column("human", no_wrap=True)
     table.add_column("judge", no_wrap=True)
     for score in range(10, 0, -1):
-        table.add_row(str(score), Text(f"{_bar(h[score - 1], scale, width)} {h[score - 1]}", style="blue"),
-                      Text(f"{_bar(j[score - 1], scale, width)} {j[score - 1]}", style="dark_orange"))
+        table.add_row(
+            str(score),
+            Text(f"{_bar(h[score - 1], scale, width)} {h[score - 1]}", style="blue"),
+            Text(f"{_bar(j[score - 1], scale, width)} {j[score - 1]}", style="dark_orange"),
+        )
     return table
 
 
@@ -52,9 +61,23 @@ def heatmap(human: np.ndarray, judge: np.ndarray) -> RenderableType:
         for col in range(1, 11):
             count = grid[row - 1, col - 1]
             shade = int(40 + 215 * count / top) if count else 0
-            style = f"on rgb({255 - shade // 2},{255 - shade // 3},255)" if count else ("dim" if row != col else "")
+            style = (
+                f"on rgb({255 - shade // 2},{255 - shade // 3},255)"
+                if count
+                else ("dim" if row != col else "")
+            )
             cell = f"{count:>3} " if count else (" ·  " if row == col else "    ")
-            line.append(cell, style=style + (" bold" if row == col and count else "") + (" black" if count else ""))
+            line.append(
+                cell,
+                style=style
+                + (" bold" if row == col and count else "")
+                + (" black" if count else ""),
+            )
         lines.append(line)
-    lines.append(Text("  the diagonal (·) is exact agreement; cells above it: human higher than judge", style="dim"))
+    lines.append(
+        Text(
+            "  the diagonal (·) is exact agreement; cells above it: human higher than judge",
+            style="dim",
+        )
+    )
     return Group(*lines)

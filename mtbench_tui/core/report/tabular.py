@@ -13,8 +13,24 @@ from mtbench_tui.core.store import Store
 from mtbench_tui.core.textsafe import csv_cell
 
 CSV_COLUMNS = (
-    "question_id", "category", "model", "turn", "reviewer", "score", "judge", "judge_prompt", "judge_score",
-    "gap", "flags", "note", "blind", "created", "updated", "question", "answer", "judge_explanation",
+    "question_id",
+    "category",
+    "model",
+    "turn",
+    "reviewer",
+    "score",
+    "judge",
+    "judge_prompt",
+    "judge_score",
+    "gap",
+    "flags",
+    "note",
+    "blind",
+    "created",
+    "updated",
+    "question",
+    "answer",
+    "judge_explanation",
 )
 HUMAN_PROMPT = "review"
 """The 'prompt' half of FastChat's judge field for an exported human rating."""
@@ -57,15 +73,30 @@ def fastchat_rows(store: Store, reviewer: str | None = None) -> Iterator[dict[st
     history: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for e in store.ratings.all_history(reviewer):
         history.setdefault((e.question_id, e.model, e.turn, e.reviewer), []).append(
-            {"event": e.event, "score": e.score, "note": e.note, "flags": list(e.flags), "blind": e.blind,
-             "at": e.at})
+            {
+                "event": e.event,
+                "score": e.score,
+                "note": e.note,
+                "flags": list(e.flags),
+                "blind": e.blind,
+                "at": e.at,
+            }
+        )
     for r in store.ratings.iter_all(reviewer):
         yield {
-            "question_id": r.question_id, "model": r.model,
+            "question_id": r.question_id,
+            "model": r.model,
             "judge": [f"{HUMAN_JUDGE_PREFIX}{r.reviewer}", HUMAN_PROMPT],
-            "user_prompt": "", "judgment": r.note, "score": -1 if r.score is None else r.score, "turn": r.turn,
-            "tstamp": _epoch(r.updated), "flags": list(r.flags), "blind": r.blind, "created": r.created,
-            "updated": r.updated, "history": history.get((r.question_id, r.model, r.turn, r.reviewer), []),
+            "user_prompt": "",
+            "judgment": r.note,
+            "score": -1 if r.score is None else r.score,
+            "turn": r.turn,
+            "tstamp": _epoch(r.updated),
+            "flags": list(r.flags),
+            "blind": r.blind,
+            "created": r.created,
+            "updated": r.updated,
+            "history": history.get((r.question_id, r.model, r.turn, r.reviewer), []),
         }
 
 

@@ -11,8 +11,12 @@ ArrayLike = Sequence[float] | np.ndarray
 
 def as_float(values: ArrayLike) -> np.ndarray:
     """A 1-D float array; None becomes NaN."""
-    arr = np.asarray([np.nan if v is None else v for v in values] if isinstance(values, (list, tuple)) else values,
-                     dtype=float)
+    arr = np.asarray(
+        [np.nan if v is None else v for v in values]
+        if isinstance(values, (list, tuple))
+        else values,
+        dtype=float,
+    )
     if arr.ndim != 1:
         raise ValueError(f"expected a 1-D sequence, got shape {arr.shape}")
     return arr

@@ -151,7 +151,10 @@ def agreement_weights(k: int, weights: str | None) -> np.ndarray:
 
 
 def gwet_ac2(
-    a: ArrayLike, b: ArrayLike, weights: str | None = "linear", labels: Sequence[float] | None = None
+    a: ArrayLike,
+    b: ArrayLike,
+    weights: str | None = "linear",
+    labels: Sequence[float] | None = None,
 ) -> float:
     """Gwet's AC2: AC1 with partial credit for near misses on an ordered scale.
 
@@ -198,7 +201,13 @@ def fleiss_components(counts: ArrayLike) -> dict[str, object]:
     shares = table.sum(0) / raters.sum()
     p_bar, p_e = float(per_item.mean()), float((shares**2).sum())
     kappa = (p_bar - p_e) / (1 - p_e) if p_e < 1 else float("nan")
-    return {"P_i": per_item.tolist(), "p_j": shares.tolist(), "P_bar": p_bar, "P_e_bar": p_e, "kappa": kappa}
+    return {
+        "P_i": per_item.tolist(),
+        "p_j": shares.tolist(),
+        "P_bar": p_bar,
+        "P_e_bar": p_e,
+        "kappa": kappa,
+    }
 
 
 def fleiss_kappa(counts: ArrayLike) -> float:

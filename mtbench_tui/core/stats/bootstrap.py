@@ -37,8 +37,9 @@ def cluster_draws(
     return counts, members
 
 
-def resampled_sums(per_cluster: np.ndarray, n_resamples: int, rng: np.random.Generator,
-                   batch: int = 250) -> np.ndarray:
+def resampled_sums(
+    per_cluster: np.ndarray, n_resamples: int, rng: np.random.Generator, batch: int = 250
+) -> np.ndarray:
     """Cluster-bootstrap totals: each resample draws clusters with replacement and adds up their rows.
 
     Args:
@@ -54,7 +55,9 @@ def resampled_sums(per_cluster: np.ndarray, n_resamples: int, rng: np.random.Gen
     parts = [np.empty((0, per_cluster.shape[1]))]
     for start in range(0, n_resamples, batch):
         size = min(batch, n_resamples - start)
-        weights = rng.multinomial(clusters, np.full(clusters, 1 / clusters), size=size).astype(float)
+        weights = rng.multinomial(clusters, np.full(clusters, 1 / clusters), size=size).astype(
+            float
+        )
         parts.append(weights @ per_cluster)
     return np.concatenate(parts)
 
@@ -150,12 +153,19 @@ def bootstrap_sums(
     """
     names = list(columns)
     ids, inverse = np.unique(np.asarray(clusters), return_inverse=True)
-    sums = np.stack([np.bincount(inverse, weights=np.asarray(columns[k], dtype=float), minlength=ids.size)
-                     for k in names], 1)
+    sums = np.stack(
+        [
+            np.bincount(inverse, weights=np.asarray(columns[k], dtype=float), minlength=ids.size)
+            for k in names
+        ],
+        1,
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = float(statistic(dict(zip(names, sums.sum(0)))))
         summed = resampled_sums(sums, n_resamples, np.random.default_rng(seed))
-        values = np.atleast_1d(np.asarray(statistic({k: summed[:, i] for i, k in enumerate(names)}), dtype=float))
+        values = np.atleast_1d(
+            np.asarray(statistic({k: summed[:, i] for i, k in enumerate(names)}), dtype=float)
+        )
     low, high, bad = percentile_interval(values, confidence)
     return BootstrapResult(estimate, low, high, confidence, n_resamples, int(ids.size), bad)
 

@@ -21,9 +21,26 @@ SCORE_LABELS = tuple(float(x) for x in range(1, 11))
 """The 1-10 scale, declared in full so weighted kappa never depends on which scores occurred."""
 
 METRICS = (
-    "n", "exact", "within_1", "mae", "mean_diff", "sd_diff", "ba_lower", "ba_upper",
-    "mean_a", "mean_b", "sd_a", "sd_b", "sd_ratio", "pearson", "spearman", "kendall_tau_b",
-    "kappa_quadratic", "alpha_interval", "alpha_ordinal", "icc_2_1",
+    "n",
+    "exact",
+    "within_1",
+    "mae",
+    "mean_diff",
+    "sd_diff",
+    "ba_lower",
+    "ba_upper",
+    "mean_a",
+    "mean_b",
+    "sd_a",
+    "sd_b",
+    "sd_ratio",
+    "pearson",
+    "spearman",
+    "kendall_tau_b",
+    "kappa_quadratic",
+    "alpha_interval",
+    "alpha_ordinal",
+    "icc_2_1",
 )
 """Metric names, in display order. ``mean_diff`` is b - a (judge minus human)."""
 
@@ -39,7 +56,9 @@ class PairedData:
     clusters: np.ndarray
 
     @classmethod
-    def of(cls, a: Sequence[float], b: Sequence[float], clusters: Sequence[object] | None = None) -> PairedData:
+    def of(
+        cls, a: Sequence[float], b: Sequence[float], clusters: Sequence[object] | None = None
+    ) -> PairedData:
         """Build from sequences; pairs with a missing side are dropped."""
         x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
         c = np.asarray(clusters if clusters is not None else np.arange(x.size))
@@ -81,10 +100,14 @@ class Tables:
     def resampled(self, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
         """Tables of cluster-bootstrap resamples: resamples x A x B."""
         flat = self.per_cluster.reshape(self.per_cluster.shape[0], -1)
-        return resampled_sums(flat, n_resamples, rng).reshape(n_resamples, *self.per_cluster.shape[1:])
+        return resampled_sums(flat, n_resamples, rng).reshape(
+            n_resamples, *self.per_cluster.shape[1:]
+        )
 
 
-def metrics(tables: np.ndarray, a_values: np.ndarray, b_values: np.ndarray) -> dict[str, np.ndarray]:
+def metrics(
+    tables: np.ndarray, a_values: np.ndarray, b_values: np.ndarray
+) -> dict[str, np.ndarray]:
     """Every metric in METRICS for a stack of tables (... x A x B)."""
     t = np.asarray(tables, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -109,7 +132,10 @@ def _moment_metrics(t: np.ndarray, av: np.ndarray, bv: np.ndarray) -> dict[str, 
     cov = sab / n - mean_a * mean_b
     mean_diff = (t * diff).sum((-2, -1)) / n
     sd_diff = np.sqrt(np.maximum((t * diff**2).sum((-2, -1)) - n * mean_diff**2, 0) / (n - 1))
-    sd_a, sd_b = np.sqrt(np.maximum(var_a, 0) * n / (n - 1)), np.sqrt(np.maximum(var_b, 0) * n / (n - 1))
+    sd_a, sd_b = (
+        np.sqrt(np.maximum(var_a, 0) * n / (n - 1)),
+        np.sqrt(np.maximum(var_b, 0) * n / (n - 1)),
+    )
     return {
         "n": n,
         "exact": (t * (np.abs(diff) < _EPS)).sum((-2, -1)) / n,
@@ -119,15 +145,19 @@ def _moment_metrics(t: np.ndarray, av: np.ndarray, bv: np.ndarray) -> dict[str, 
         "sd_diff": sd_diff,
         "ba_lower": mean_diff - 1.96 * sd_diff,
         "ba_upper": mean_diff + 1.96 * sd_diff,
-        "mean_a": mean_a, "mean_b": mean_b, "sd_a": sd_a, "sd_b": sd_b,
+        "mean_a": mean_a,
+        "mean_b": mean_b,
+        "sd_a": sd_a,
+        "sd_b": sd_b,
         "sd_ratio": sd_b / sd_a,
         "pearson": cov / np.sqrt(var_a * var_b),
         "icc_2_1": _icc_2_1(n, sa, sb, saa, sbb, sab),
     }
 
 
-def _icc_2_1(n: np.ndarray, sa: np.ndarray, sb: np.ndarray, saa: np.ndarray, sbb: np.ndarray,
-             sab: np.ndarray) -> np.ndarray:
+def _icc_2_1(
+    n: np.ndarray, sa: np.ndarray, sb: np.ndarray, saa: np.ndarray, sbb: np.ndarray, sab: np.ndarray
+) -> np.ndarray:
     """Shrout-Fleiss ICC(2,1) for two raters from sums (two-way random, absolute agreement)."""
     grand = (sa + sb) / (2 * n)
     ss_total = saa + sbb - 2 * n * grand**2
@@ -223,7 +253,10 @@ class Estimate:
 
     def as_dict(self, digits: int = 6) -> dict[str, object]:
         """JSON form: value and [low, high], rounded; NaN becomes null."""
-        return {"value": _clean(self.value, digits), "ci": [_clean(self.low, digits), _clean(self.high, digits)]}
+        return {
+            "value": _clean(self.value, digits),
+            "ci": [_clean(self.low, digits), _clean(self.high, digits)],
+        }
 
 
 def _clean(x: float, digits: int) -> float | None:
@@ -246,15 +279,24 @@ def agreement(
         Metric name -> Estimate. ``n`` has no interval.
     """
     if data.n == 0:
-        return {m: Estimate(0.0 if m == "n" else float("nan"), float("nan"), float("nan")) for m in METRICS}
+        return {
+            m: Estimate(0.0 if m == "n" else float("nan"), float("nan"), float("nan"))
+            for m in METRICS
+        }
     tables = Tables.of(data)
     point = metrics(tables.total(), tables.a_values, tables.b_values)
     if n_resamples and tables.per_cluster.shape[0] > 1:
-        boot = metrics(tables.resampled(n_resamples, np.random.default_rng(seed)), tables.a_values, tables.b_values)
+        boot = metrics(
+            tables.resampled(n_resamples, np.random.default_rng(seed)),
+            tables.a_values,
+            tables.b_values,
+        )
     else:
         boot = {m: np.full(1, np.nan) for m in METRICS}
     out = {}
     for name in METRICS:
-        low, high, _bad = percentile_interval(boot[name], confidence) if name != "n" else (np.nan, np.nan, 0)
+        low, high, _bad = (
+            percentile_interval(boot[name], confidence) if name != "n" else (np.nan, np.nan, 0)
+        )
         out[name] = Estimate(float(point[name]), low, high)
     return out

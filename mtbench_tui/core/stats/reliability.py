@@ -49,9 +49,12 @@ def icc_components(ratings: ArrayLike) -> dict[str, float]:
     ss_error = ss_total - ss_rows - ss_cols
     with np.errstate(divide="ignore", invalid="ignore"):
         return {
-            "n": n, "k": k,
-            "msr": ss_rows / (n - 1), "msc": ss_cols / (k - 1),
-            "mse": ss_error / ((n - 1) * (k - 1)), "msw": (ss_total - ss_rows) / (n * (k - 1)),
+            "n": n,
+            "k": k,
+            "msr": ss_rows / (n - 1),
+            "msc": ss_cols / (k - 1),
+            "mse": ss_error / ((n - 1) * (k - 1)),
+            "msw": (ss_total - ss_rows) / (n * (k - 1)),
         }
 
 
@@ -84,7 +87,9 @@ def icc(ratings: ArrayLike, form: str = "ICC2") -> float:
     return float(value)
 
 
-def icc_interval(ratings: ArrayLike, form: str = "ICC2", confidence: float = 0.95) -> tuple[float, float]:
+def icc_interval(
+    ratings: ArrayLike, form: str = "ICC2", confidence: float = 0.95
+) -> tuple[float, float]:
     """The F-distribution confidence interval of an ICC (Shrout & Fleiss 1979; McGraw & Wong 1996).
 
     ICC2's interval uses Satterthwaite's approximate degrees of freedom; the k-rater forms
@@ -120,7 +125,9 @@ def icc_interval(ratings: ArrayLike, form: str = "ICC2", confidence: float = 0.9
     return float((f_low - 1) / (f_low + k - 1)), float((f_high - 1) / (f_high + k - 1))
 
 
-def _icc2_interval(n: int, k: int, msr: float, msc: float, mse: float, rho: float, q: float) -> tuple[float, float]:
+def _icc2_interval(
+    n: int, k: int, msr: float, msc: float, mse: float, rho: float, q: float
+) -> tuple[float, float]:
     """ICC(2,1) interval with Satterthwaite's degrees of freedom."""
     from scipy.stats import f as f_dist
 

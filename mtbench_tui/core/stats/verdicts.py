@@ -58,10 +58,17 @@ def verdict_agreement(
         on a key), with ties as a third class and with any tie-containing trial dropped.
     """
     judge_pairs = [(judge[k], v) for k, votes in humans.items() if k in judge for v in votes]
-    human_pairs = [(votes[i], votes[j]) for votes in humans.values()
-                   for i in range(len(votes)) for j in range(i + 1, len(votes))]
+    human_pairs = [
+        (votes[i], votes[j])
+        for votes in humans.values()
+        for i in range(len(votes))
+        for j in range(i + 1, len(votes))
+    ]
     return VerdictAgreement(
-        _tally(judge_pairs, False), _tally(judge_pairs, True), _tally(human_pairs, False), _tally(human_pairs, True)
+        _tally(judge_pairs, False),
+        _tally(judge_pairs, True),
+        _tally(human_pairs, False),
+        _tally(human_pairs, True),
     )
 
 

@@ -47,9 +47,13 @@ class AnalysisRepo:
 
     def no_verdict_rates(self) -> list[tuple[str, str, str, int, int]]:
         """(judge, judge model, prompt, verdicts, verdicts without a rating) for every judge and prompt."""
-        return [tuple(r) for r in self.db.execute(
-            "SELECT judge, judge_model, prompt, COUNT(*), SUM(score IS NULL) FROM judgments"
-            " GROUP BY judge, judge_model, prompt ORDER BY judge, prompt")]
+        return [
+            tuple(r)
+            for r in self.db.execute(
+                "SELECT judge, judge_model, prompt, COUNT(*), SUM(score IS NULL) FROM judgments"
+                " GROUP BY judge, judge_model, prompt ORDER BY judge, prompt"
+            )
+        ]
 
     def blind_revisions(self, judge: str) -> Iterator[tuple[Any, ...]]:
         """(question_id, model, turn, reviewer, first blind score, final score, judge score) per blind rating."""
@@ -68,13 +72,21 @@ class AnalysisRepo:
 
     def pair_verdicts(self) -> list[tuple[str, int, str, str]]:
         """(judge, question_id, g1 winner, g2 winner) for every pairwise verdict."""
-        return [tuple(r) for r in self.db.execute(
-            "SELECT judge, question_id, g1_winner, g2_winner FROM pair_judgments ORDER BY judge, question_id")]
+        return [
+            tuple(r)
+            for r in self.db.execute(
+                "SELECT judge, question_id, g1_winner, g2_winner FROM pair_judgments ORDER BY judge, question_id"
+            )
+        ]
 
     def rating_counts(self) -> dict[str, int]:
         """Ratings with a score, per reviewer."""
-        return {r[0]: r[1] for r in self.db.execute(
-            "SELECT reviewer, COUNT(*) FROM ratings WHERE score IS NOT NULL GROUP BY reviewer ORDER BY reviewer")}
+        return {
+            r[0]: r[1]
+            for r in self.db.execute(
+                "SELECT reviewer, COUNT(*) FROM ratings WHERE score IS NOT NULL GROUP BY reviewer ORDER BY reviewer"
+            )
+        }
 
     def rating_rows(self, judge: str | None, page_size: int = 1000) -> Iterator[dict[str, Any]]:
         """Every rating with its item's category, texts and the judge's verdict, a page at a time."""
@@ -90,7 +102,14 @@ class AnalysisRepo:
                 " AND j.turn = r.turn AND j.judge = :judge"
                 " WHERE (r.question_id, r.model, r.turn, r.reviewer) > (:q, :m, :t, :r)"
                 " ORDER BY r.question_id, r.model, r.turn, r.reviewer LIMIT :limit",
-                {"judge": judge, "q": after[0], "m": after[1], "t": after[2], "r": after[3], "limit": page_size},
+                {
+                    "judge": judge,
+                    "q": after[0],
+                    "m": after[1],
+                    "t": after[2],
+                    "r": after[3],
+                    "limit": page_size,
+                },
             ).fetchall()
             for row in rows:
                 yield dict(zip(_RATING_ROW_FIELDS, row))
@@ -100,6 +119,21 @@ class AnalysisRepo:
 
 
 _RATING_ROW_FIELDS = (
-    "question_id", "model", "turn", "reviewer", "score", "note", "flags", "blind", "created", "updated",
-    "category", "question", "answer", "judge", "judge_prompt", "judge_score", "judge_explanation",
+    "question_id",
+    "model",
+    "turn",
+    "reviewer",
+    "score",
+    "note",
+    "flags",
+    "blind",
+    "created",
+    "updated",
+    "category",
+    "question",
+    "answer",
+    "judge",
+    "judge_prompt",
+    "judge_score",
+    "judge_explanation",
 )

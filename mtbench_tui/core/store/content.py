@@ -11,7 +11,9 @@ import sqlite_utils
 
 from mtbench_tui.core.models import Answer, ItemKey, Judgment, Question, ReferenceAnswer
 
-_JUDGMENT_COLUMNS = "question_id, model, turn, judge_model, prompt, score, judgment, user_prompt, tstamp"
+_JUDGMENT_COLUMNS = (
+    "question_id, model, turn, judge_model, prompt, score, judgment, user_prompt, tstamp"
+)
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,18 @@ class ContentRepo:
 
     def categories(self) -> list[str]:
         """Every category with questions."""
-        return [r[0] for r in self.db.execute("SELECT DISTINCT category FROM questions ORDER BY category")]
+        return [
+            r[0]
+            for r in self.db.execute("SELECT DISTINCT category FROM questions ORDER BY category")
+        ]
 
     def counts(self) -> dict[str, int]:
         """Row counts of the content tables."""
         tables = ("questions", "reference_answers", "answers", "judgments")
         out = {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
-        out["no_verdict"] = self.db.execute("SELECT COUNT(*) FROM judgments WHERE score IS NULL").fetchone()[0]
+        out["no_verdict"] = self.db.execute(
+            "SELECT COUNT(*) FROM judgments WHERE score IS NULL"
+        ).fetchone()[0]
         return out
 
     def is_empty(self) -> bool:
@@ -112,7 +119,9 @@ class ContentRepo:
             [judge] if judge else [],
         )
         board = [LeaderboardRow(*r) for r in rows]
-        return sorted(board, key=lambda r: (r.judge, -(r.overall if r.overall is not None else -1e9), r.model))
+        return sorted(
+            board, key=lambda r: (r.judge, -(r.overall if r.overall is not None else -1e9), r.model)
+        )
 
     def iter_judgments(self, judge: str | None = None, page_size: int = 2000) -> Iterator[Judgment]:
         """Every verdict, a page at a time, in key order."""

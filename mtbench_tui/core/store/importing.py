@@ -29,11 +29,15 @@ class Claim:
 class DuplicateKeyError(Exception):
     """The same key was read twice with different content."""
 
-    def __init__(self, key: tuple[Any, ...], first: tuple[str, int], second: tuple[str, int]) -> None:
+    def __init__(
+        self, key: tuple[Any, ...], first: tuple[str, int], second: tuple[str, int]
+    ) -> None:
         self.key = key
         self.first = first
         self.second = second
-        super().__init__(f"key {key} at {second[0]}:{second[1]} conflicts with {first[0]}:{first[1]}")
+        super().__init__(
+            f"key {key} at {second[0]}:{second[1]} conflicts with {first[0]}:{first[1]}"
+        )
 
 
 class ImportSession:
@@ -60,7 +64,10 @@ class ImportSession:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         if exc_type is None:
             self.db.execute("COMMIT")
@@ -106,16 +113,24 @@ class ImportSession:
                 found[key] = (h, (file, line))
         return found
 
-    def existing(self, spec: TableSpec, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], str]:
+    def existing(
+        self, spec: TableSpec, keys: Sequence[tuple[Any, ...]]
+    ) -> dict[tuple[Any, ...], str]:
         """Content hashes of the rows already stored under these keys."""
         return {k[:-1]: k[-1] for k in self._lookup(spec.name, spec.key, keys, "content_hash")}
 
-    def present(self, table: str, columns: tuple[str, ...], keys: Sequence[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
+    def present(
+        self, table: str, columns: tuple[str, ...], keys: Sequence[tuple[Any, ...]]
+    ) -> set[tuple[Any, ...]]:
         """Which of these keys exist in a table (used to check that parents exist)."""
         return {tuple(k) for k in self._lookup(table, columns, keys, None)}
 
     def _lookup(
-        self, table: str, columns: tuple[str, ...], keys: Sequence[tuple[Any, ...]], extra: str | None
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        keys: Sequence[tuple[Any, ...]],
+        extra: str | None,
     ) -> list[tuple[Any, ...]]:
         """Rows of ``table`` whose ``columns`` match any of ``keys``.
 
@@ -128,10 +143,17 @@ class ImportSession:
         self._probes.add(probe)
         self.db.execute(f"DELETE FROM {probe}")
         self.db.conn.executemany(
-            f"INSERT INTO {probe} VALUES ({', '.join('?' * len(columns))})", list(dict.fromkeys(keys)))
+            f"INSERT INTO {probe} VALUES ({', '.join('?' * len(columns))})",
+            list(dict.fromkeys(keys)),
+        )
         select = ", ".join([*(f"t.{c}" for c in columns), *([f"t.{extra}"] if extra else [])])
         on = " AND ".join(f"t.{c} = p.{n}" for c, n in zip(columns, names))
-        return [tuple(r) for r in self.db.execute(f"SELECT DISTINCT {select} FROM {probe} p JOIN {table} t ON {on}")]
+        return [
+            tuple(r)
+            for r in self.db.execute(
+                f"SELECT DISTINCT {select} FROM {probe} p JOIN {table} t ON {on}"
+            )
+        ]
 
     def insert(self, spec: TableSpec, rows: Sequence[dict[str, Any]]) -> None:
         """Insert new rows."""
@@ -149,7 +171,11 @@ class ImportSession:
         where = " AND ".join(f"{c} = ?" for c in spec.key)
         sql = f"UPDATE {spec.name} SET {sets} WHERE {where}"
         self.db.conn.executemany(
-            sql, [[r[c] for c in (*spec.columns, "content_hash")] + [r[c] for c in spec.key] for r in rows]
+            sql,
+            [
+                [r[c] for c in (*spec.columns, "content_hash")] + [r[c] for c in spec.key]
+                for r in rows
+            ],
         )
 
     def log(self, sources: list[str], summary: dict[str, Any]) -> None:

@@ -60,10 +60,16 @@ class QueueEntry:
     position: int
 
 
-def _conditions(f: QueueFilter, reviewer: str, judge: str | None) -> tuple[list[str], dict[str, Any]]:
+def _conditions(
+    f: QueueFilter, reviewer: str, judge: str | None
+) -> tuple[list[str], dict[str, Any]]:
     """SQL conditions on ``a`` (answers) and ``q`` (questions) for a filter."""
     conds: list[str] = []
-    params: dict[str, Any] = {"reviewer": reviewer, "nturns": len(f.turns), "gap_judge": f.judge or judge}
+    params: dict[str, Any] = {
+        "reviewer": reviewer,
+        "nturns": len(f.turns),
+        "gap_judge": f.judge or judge,
+    }
     turn_r = " AND r.turn = :turn" if f.turn else ""
     params["turn"] = f.turn
     if f.category:
@@ -97,7 +103,9 @@ def _needs_rating(turn_r: str) -> str:
 class KeysetQueue:
     """Items in (question_id, model) order, fetched one page at a time by key: O(log n) per step."""
 
-    def __init__(self, db: sqlite_utils.Database, f: QueueFilter, reviewer: str, judge: str | None) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, f: QueueFilter, reviewer: str, judge: str | None
+    ) -> None:
         self.db = db
         self.filter = f
         conds, self.params = _conditions(f, reviewer, judge)
@@ -145,7 +153,9 @@ class KeysetQueue:
     def next_needing_rating(self, entry: QueueEntry | None) -> QueueEntry | None:
         """The next item this reviewer hasn't fully scored, wrapping round to the start."""
         if entry is not None:
-            found = self._select(f"(a.question_id, a.model) > (:q, :m) AND {self._needs}", "ASC", 1, _key(entry.item))
+            found = self._select(
+                f"(a.question_id, a.model) > (:q, :m) AND {self._needs}", "ASC", 1, _key(entry.item)
+            )
             if found:
                 return QueueEntry(found[0], entry.position + self._between(entry.item, found[0]))
         found = self._select(self._needs, "ASC", 1, {})
@@ -185,15 +195,22 @@ class KeysetQueue:
 
     def _rated_where(self) -> str:
         """The filter without its rated/unrated condition."""
-        conds, _ = _conditions(QueueFilter(self.filter.category, self.filter.model, self.filter.judge,
-                                           self.filter.turn), "", None)
+        conds, _ = _conditions(
+            QueueFilter(
+                self.filter.category, self.filter.model, self.filter.judge, self.filter.turn
+            ),
+            "",
+            None,
+        )
         return " AND ".join(conds) or "1"
 
 
 class SnapshotQueue(KeysetQueue):
     """Items this reviewer has rated, ordered by human-judge gap, frozen so the order holds while they revise."""
 
-    def __init__(self, db: sqlite_utils.Database, f: QueueFilter, reviewer: str, judge: str | None) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, f: QueueFilter, reviewer: str, judge: str | None
+    ) -> None:
         super().__init__(db, f, reviewer, judge)
         self.table = f"temp.queue_snapshot_{next(_snapshot_ids)}"
         self._build()
@@ -241,7 +258,8 @@ class SnapshotQueue(KeysetQueue):
         """Up to ``limit`` items after ``after`` in snapshot order."""
         start = 0 if after is None else self.locate(after).position
         rows = self.db.execute(
-            f"SELECT question_id, model FROM {self.table} WHERE pos > ? ORDER BY pos LIMIT ?", [start, limit]
+            f"SELECT question_id, model FROM {self.table} WHERE pos > ? ORDER BY pos LIMIT ?",
+            [start, limit],
         )
         return [ItemKey(*r) for r in rows]
 

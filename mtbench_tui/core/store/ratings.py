@@ -40,7 +40,9 @@ class RatingRepo:
 
     def reviewers(self) -> list[str]:
         """All reviewers who have at least one rating, by name."""
-        return [r[0] for r in self.db.execute("SELECT DISTINCT reviewer FROM ratings ORDER BY reviewer")]
+        return [
+            r[0] for r in self.db.execute("SELECT DISTINCT reviewer FROM ratings ORDER BY reviewer")
+        ]
 
     def get(self, key: TurnKey, reviewer: str) -> Rating | None:
         """One turn's rating by one reviewer."""
@@ -59,7 +61,9 @@ class RatingRepo:
         )
         return {r[2]: _rating(r) for r in rows}
 
-    def set_score(self, key: TurnKey, reviewer: str, score: int, *, blind: bool = False) -> RatingChange:
+    def set_score(
+        self, key: TurnKey, reviewer: str, score: int, *, blind: bool = False
+    ) -> RatingChange:
         """Set a 1-10 score and commit.
 
         Args:
@@ -84,7 +88,9 @@ class RatingRepo:
         unknown = set(flags) - set(FLAGS)
         if unknown:
             raise ValueError(f"unknown flags: {sorted(unknown)}")
-        return self._write(key, reviewer, "flags", lambda r: replace(r, flags=tuple(sorted(set(flags)))))
+        return self._write(
+            key, reviewer, "flags", lambda r: replace(r, flags=tuple(sorted(set(flags))))
+        )
 
     def restore(self, change: RatingChange) -> RatingChange:
         """Undo a change: put back the rating as it was before it (removing it if there was none)."""
@@ -94,11 +100,14 @@ class RatingRepo:
         """Apply ``mutate`` to the current rating inside one committed transaction, with history."""
         with self.db.atomic():
             self.db.execute(
-                "INSERT OR IGNORE INTO reviewers (name, created) VALUES (?, ?)", [reviewer, now_iso()]
+                "INSERT OR IGNORE INTO reviewers (name, created) VALUES (?, ?)",
+                [reviewer, now_iso()],
             )
             before = self.get(key, reviewer)
             now = now_iso()
-            base = before or Rating(key.question_id, key.model, key.turn, reviewer, None, created=now)
+            base = before or Rating(
+                key.question_id, key.model, key.turn, reviewer, None, created=now
+            )
             after = mutate(base)
             if after is None:
                 self._delete(key, reviewer)
@@ -113,8 +122,16 @@ class RatingRepo:
         self.db.execute(
             f"INSERT OR REPLACE INTO ratings ({_RATING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                rating.question_id, rating.model, rating.turn, rating.reviewer, rating.score,
-                rating.note, json.dumps(list(rating.flags)), int(rating.blind), rating.created, rating.updated,
+                rating.question_id,
+                rating.model,
+                rating.turn,
+                rating.reviewer,
+                rating.score,
+                rating.note,
+                json.dumps(list(rating.flags)),
+                int(rating.blind),
+                rating.created,
+                rating.updated,
             ],
         )
 
@@ -125,15 +142,24 @@ class RatingRepo:
             [key.question_id, key.model, key.turn, reviewer],
         )
 
-    def _record(self, key: TurnKey, reviewer: str, event: str, state: Rating | None, at: str) -> None:
+    def _record(
+        self, key: TurnKey, reviewer: str, event: str, state: Rating | None, at: str
+    ) -> None:
         """Append to rating_history the state a write left behind."""
         self.db.execute(
             "INSERT INTO rating_history (question_id, model, turn, reviewer, event, score, note, flags, blind, at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                key.question_id, key.model, key.turn, reviewer, event,
-                state.score if state else None, state.note if state else "",
-                json.dumps(list(state.flags)) if state else "[]", int(state.blind) if state else 0, at,
+                key.question_id,
+                key.model,
+                key.turn,
+                reviewer,
+                event,
+                state.score if state else None,
+                state.note if state else "",
+                json.dumps(list(state.flags)) if state else "[]",
+                int(state.blind) if state else 0,
+                at,
             ],
         )
 
@@ -148,7 +174,9 @@ class RatingRepo:
 
     def signature(self) -> tuple[int, int]:
         """A cheap fingerprint of all rating activity (by anyone, in any process): changes when any rating does."""
-        count, last = self.db.execute("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM rating_history").fetchone()
+        count, last = self.db.execute(
+            "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM rating_history"
+        ).fetchone()
         return int(count), int(last)
 
     def count_scored(self, reviewer: str) -> int:
@@ -185,7 +213,9 @@ class RatingRepo:
         rating = incoming.rating
         now = now_iso()
         rating = replace(rating, created=rating.created or now, updated=rating.updated or now)
-        self.db.execute("INSERT OR IGNORE INTO reviewers (name, created) VALUES (?, ?)", [rating.reviewer, now])
+        self.db.execute(
+            "INSERT OR IGNORE INTO reviewers (name, created) VALUES (?, ?)", [rating.reviewer, now]
+        )
         current = self.get(rating.key, rating.reviewer)
         added = self._merge_history(incoming.history)
         if current is None:
@@ -203,15 +233,35 @@ class RatingRepo:
             exists = self.db.execute(
                 "SELECT 1 FROM rating_history WHERE question_id = ? AND model = ? AND turn = ? AND reviewer = ?"
                 " AND event = ? AND at = ? AND score IS ? AND note = ? AND flags = ? AND blind = ?",
-                [e.question_id, e.model, e.turn, e.reviewer, e.event, e.at, e.score, e.note,
-                 json.dumps(list(e.flags)), int(e.blind)],
+                [
+                    e.question_id,
+                    e.model,
+                    e.turn,
+                    e.reviewer,
+                    e.event,
+                    e.at,
+                    e.score,
+                    e.note,
+                    json.dumps(list(e.flags)),
+                    int(e.blind),
+                ],
             ).fetchone()
             if not exists:
                 self.db.execute(
                     "INSERT INTO rating_history (question_id, model, turn, reviewer, event, score, note, flags,"
                     " blind, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [e.question_id, e.model, e.turn, e.reviewer, e.event, e.score, e.note,
-                     json.dumps(list(e.flags)), int(e.blind), e.at],
+                    [
+                        e.question_id,
+                        e.model,
+                        e.turn,
+                        e.reviewer,
+                        e.event,
+                        e.score,
+                        e.note,
+                        json.dumps(list(e.flags)),
+                        int(e.blind),
+                        e.at,
+                    ],
                 )
                 added += 1
         return added
@@ -235,10 +285,23 @@ def _same(a: Rating, b: Rating) -> bool:
 def _rating(row: tuple[Any, ...]) -> Rating:
     """A Rating from a ratings row."""
     qid, model, turn, reviewer, score, note, flags, blind, created, updated = row
-    return Rating(qid, model, turn, reviewer, score, note, tuple(json.loads(flags)), bool(blind), created, updated)
+    return Rating(
+        qid,
+        model,
+        turn,
+        reviewer,
+        score,
+        note,
+        tuple(json.loads(flags)),
+        bool(blind),
+        created,
+        updated,
+    )
 
 
 def _event(row: tuple[Any, ...]) -> RatingEvent:
     """A RatingEvent from a rating_history row."""
     qid, model, turn, reviewer, event, score, note, flags, blind, at = row
-    return RatingEvent(qid, model, turn, reviewer, event, score, note, tuple(json.loads(flags)), bool(blind), at)
+    return RatingEvent(
+        qid, model, turn, reviewer, event, score, note, tuple(json.loads(flags)), bool(blind), at
+    )

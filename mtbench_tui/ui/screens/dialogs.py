@@ -28,8 +28,15 @@ class CommentDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(f"Comment on turn {self.turn}", classes="dialog-title")
-            yield Input(value=self.note, placeholder="What should others know about this answer?", id="comment")
-            yield Label(literal("Enter saves · Esc cancels · an empty comment clears it"), classes="dialog-help")
+            yield Input(
+                value=self.note,
+                placeholder="What should others know about this answer?",
+                id="comment",
+            )
+            yield Label(
+                literal("Enter saves · Esc cancels · an empty comment clears it"),
+                classes="dialog-help",
+            )
 
     @on(Input.Submitted)
     def save(self, event: Input.Submitted) -> None:
@@ -61,7 +68,10 @@ class FlagsDialog(ModalScreen[tuple[str, ...] | None]):
         with Vertical(classes="dialog"):
             yield Label(f"Flags on turn {self.turn}", classes="dialog-title")
             yield SelectionList[str](
-                *[Selection(f"{i + 1}  {FLAG_LABELS[f]}", f, f in self.flags) for i, f in enumerate(FLAGS)],
+                *[
+                    Selection(f"{i + 1}  {FLAG_LABELS[f]}", f, f in self.flags)
+                    for i, f in enumerate(FLAGS)
+                ],
                 id="flags",
             )
             yield Label("1-3 or Space toggles · Enter saves · Esc cancels", classes="dialog-help")
@@ -87,7 +97,9 @@ class GotoDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Go to question id", classes="dialog-title")
-            yield Input(placeholder="e.g. 81", validators=[Integer(minimum=0)], id="goto", type="integer")
+            yield Input(
+                placeholder="e.g. 81", validators=[Integer(minimum=0)], id="goto", type="integer"
+            )
             yield Label("Enter jumps · Esc cancels", classes="dialog-help")
 
     @on(Input.Submitted)

@@ -15,14 +15,22 @@ from mtbench_tui.core.report.export import EXTENSIONS, FORMATS, ExportResult, ex
 from mtbench_tui.core.store import Store
 from mtbench_tui.ui.text import literal
 
-FORMAT_NAMES = {"md": "Markdown report", "html": "HTML report (offline, with charts)", "json": "JSON (stats + metadata)",
-                "csv": "CSV of every rating", "fastchat": "FastChat JSONL of human ratings"}
+FORMAT_NAMES = {
+    "md": "Markdown report",
+    "html": "HTML report (offline, with charts)",
+    "json": "JSON (stats + metadata)",
+    "csv": "CSV of every rating",
+    "fastchat": "FastChat JSONL of human ratings",
+}
 
 
 class ExportDialog(ModalScreen[ExportResult | None]):
     """Export the report or the ratings to a file."""
 
-    BINDINGS = [Binding("escape", "close", "close"), Binding("ctrl+s", "export", "export", priority=True)]
+    BINDINGS = [
+        Binding("escape", "close", "close"),
+        Binding("ctrl+s", "export", "export", priority=True),
+    ]
 
     def __init__(self, store: Store, directory: Path | None = None) -> None:
         super().__init__(classes="dialog-screen")
@@ -32,8 +40,13 @@ class ExportDialog(ModalScreen[ExportResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog export-dialog"):
             yield Label("Export", classes="dialog-title")
-            yield Select([(FORMAT_NAMES[f], f) for f in FORMATS], value="html", allow_blank=False, id="format",
-                         compact=True)
+            yield Select(
+                [(FORMAT_NAMES[f], f) for f in FORMATS],
+                value="html",
+                allow_blank=False,
+                id="format",
+                compact=True,
+            )
             yield Label("File")
             yield Input(str(self.directory / "mtbench-report.html"), id="path", compact=True)
             yield ProgressBar(total=1.0, show_eta=False, id="progress")
@@ -63,8 +76,12 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         """Write the file on a second connection, reporting progress to the bar."""
         store = self.store.reopen()
         try:
-            result = export_report(store, fmt, path, progress=lambda what, done: self.app.call_from_thread(
-                self._progress, what, done))
+            result = export_report(
+                store,
+                fmt,
+                path,
+                progress=lambda what, done: self.app.call_from_thread(self._progress, what, done),
+            )
         except Exception as exc:  # noqa: BLE001 - shown to the user, who can fix the path and retry
             self.app.call_from_thread(self._failed, exc)
         else:

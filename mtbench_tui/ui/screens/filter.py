@@ -21,7 +21,9 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
         Binding("ctrl+s", "apply", "apply", priority=True),
     ]
 
-    def __init__(self, current: QueueFilter, categories: list[str], models: list[str], judges: list[str]) -> None:
+    def __init__(
+        self, current: QueueFilter, categories: list[str], models: list[str], judges: list[str]
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self.current = current
         self.categories = categories
@@ -34,24 +36,57 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
             yield Label("Filter the review queue", classes="dialog-title")
             with Grid(classes="filter-grid"):
                 yield Label("Category")
-                yield Select([(x, x) for x in self.categories], value=c.category or Select.NULL, id="category",
-                             prompt="any category", compact=True)
+                yield Select(
+                    [(x, x) for x in self.categories],
+                    value=c.category or Select.NULL,
+                    id="category",
+                    prompt="any category",
+                    compact=True,
+                )
                 yield Label("Model")
-                yield Select([(x, x) for x in self.models], value=c.model or Select.NULL, id="model",
-                             prompt="any model", compact=True)
+                yield Select(
+                    [(x, x) for x in self.models],
+                    value=c.model or Select.NULL,
+                    id="model",
+                    prompt="any model",
+                    compact=True,
+                )
                 yield Label("Judge")
-                yield Select([(x, x) for x in self.judges], value=c.judge or Select.NULL, id="judge",
-                             prompt="any judge", compact=True)
+                yield Select(
+                    [(x, x) for x in self.judges],
+                    value=c.judge or Select.NULL,
+                    id="judge",
+                    prompt="any judge",
+                    compact=True,
+                )
                 yield Label("Turn")
-                yield Select([("turn 1", 1), ("turn 2", 2)], value=c.turn or Select.NULL, id="turn",
-                             prompt="both turns", compact=True)
+                yield Select(
+                    [("turn 1", 1), ("turn 2", 2)],
+                    value=c.turn or Select.NULL,
+                    id="turn",
+                    prompt="both turns",
+                    compact=True,
+                )
                 yield Label("Min gap")
-                yield Input("" if c.min_gap is None else f"{c.min_gap:g}", id="min-gap", compact=True,
-                            validators=[Number(minimum=0, maximum=9)], placeholder="|you - judge| at least…")
+                yield Input(
+                    "" if c.min_gap is None else f"{c.min_gap:g}",
+                    id="min-gap",
+                    compact=True,
+                    validators=[Number(minimum=0, maximum=9)],
+                    placeholder="|you - judge| at least…",
+                )
                 yield Label("Progress")
                 status = "unrated" if c.unrated else ("rated" if c.rated else Select.NULL)
-                yield Select([("only items I haven't fully scored", "unrated"), ("only items I have scored", "rated")],
-                             value=status, id="status", prompt="all items", compact=True)
+                yield Select(
+                    [
+                        ("only items I haven't fully scored", "unrated"),
+                        ("only items I have scored", "rated"),
+                    ],
+                    value=status,
+                    id="status",
+                    prompt="all items",
+                    compact=True,
+                )
             with Horizontal(classes="buttons"):
                 yield Button("Apply", variant="primary", id="apply", compact=True)
                 yield Button("Clear", id="clear", compact=True)
@@ -71,12 +106,18 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
         except ValueError:
             self.notify("The minimum gap must be a number", severity="error")
             return
-        self.dismiss(QueueFilter(
-            category=self._value("category"), model=self._value("model"), judge=self._value("judge"),
-            turn=self._value("turn"), unrated=self._value("status") == "unrated",
-            rated=self._value("status") == "rated", min_gap=min_gap,
-            by_gap=self.current.by_gap,
-        ))
+        self.dismiss(
+            QueueFilter(
+                category=self._value("category"),
+                model=self._value("model"),
+                judge=self._value("judge"),
+                turn=self._value("turn"),
+                unrated=self._value("status") == "unrated",
+                rated=self._value("status") == "rated",
+                min_gap=min_gap,
+                by_gap=self.current.by_gap,
+            )
+        )
 
     def action_cancel(self) -> None:
         """Close without changing the filter."""

@@ -12,8 +12,16 @@ from textual.widgets import Label, Static
 
 def describe_key(binding: Binding) -> str:
     """A readable key name."""
-    names = {"question_mark": "?", "slash": "/", "enter": "Enter", "tab": "Tab", "right": "→", "left": "←",
-             "escape": "Esc", "shift+tab": "Shift+Tab"}
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "enter": "Enter",
+        "tab": "Tab",
+        "right": "→",
+        "left": "←",
+        "escape": "Esc",
+        "shift+tab": "Shift+Tab",
+    }
     return ", ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))
 
 
@@ -22,8 +30,11 @@ def help_rows(screen: Screen) -> list[tuple[str, str]]:
     rows = getattr(screen, "help_rows", None)
     if callable(rows):
         return rows()
-    return [(b.key_display or describe_key(b), b.description) for b in screen.BINDINGS
-            if isinstance(b, Binding) and b.description]
+    return [
+        (b.key_display or describe_key(b), b.description)
+        for b in screen.BINDINGS
+        if isinstance(b, Binding) and b.description
+    ]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -47,8 +58,10 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog help-dialog"):
             yield Label("Keys", classes="dialog-title")
             yield Static(table)
-            yield Label("Mouse: click a turn to focus it, click a score to set it. Esc closes.",
-                        classes="dialog-help")
+            yield Label(
+                "Mouse: click a turn to focus it, click a score to set it. Esc closes.",
+                classes="dialog-help",
+            )
 
     def action_close(self) -> None:
         """Close the help."""

@@ -29,7 +29,9 @@ from mtbench_tui.ui.widgets.rating_panel import RatingPanel, ScoreBar, TurnRatin
 def _score_bindings() -> list[Binding]:
     """1-9 score 1-9 and 0 scores 10; only one entry shows in the footer."""
     return [
-        Binding(str(d), f"score({d or 10})", "score", show=d == 1, key_display="1-0" if d == 1 else None)
+        Binding(
+            str(d), f"score({d or 10})", "score", show=d == 1, key_display="1-0" if d == 1 else None
+        )
         for d in (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)
     ]
 
@@ -59,7 +61,9 @@ class ReviewScreen(Screen[None]):
         Binding("q", "quit", "quit"),
     ]
 
-    def __init__(self, session: ReviewSession, blind: bool, judge_settings: JudgeSettings | None = None) -> None:
+    def __init__(
+        self, session: ReviewSession, blind: bool, judge_settings: JudgeSettings | None = None
+    ) -> None:
         super().__init__()
         self.session = session
         self.blind = blind
@@ -87,7 +91,10 @@ class ReviewScreen(Screen[None]):
 
     def help_rows(self) -> list[tuple[str, str]]:
         """The rows of the ? help screen."""
-        rows = [("1-9, 0", "score the focused turn 1-9; 0 scores 10"), ("Tab", "switch between turn 1 and turn 2")]
+        rows = [
+            ("1-9, 0", "score the focused turn 1-9; 0 scores 10"),
+            ("Tab", "switch between turn 1 and turn 2"),
+        ]
         for b in self.BINDINGS:
             if b.action.startswith("score") or b.key in ("tab", "shift+tab"):
                 continue
@@ -113,14 +120,22 @@ class ReviewScreen(Screen[None]):
         session = self.session
         if self.rated is None:
             self.rated = session.rated_count()
-        self.query_one(ItemHeader).show(view, session.total, self.rated, session.reviewer,
-                                        session.judge, self.blind, session.filter)
+        self.query_one(ItemHeader).show(
+            view,
+            session.total,
+            self.rated,
+            session.reviewer,
+            session.judge,
+            self.blind,
+            session.filter,
+        )
         if view is None:
             return
         self.query_one(ConversationView).focus_turn(self.turn)
         self.query_one(RatingPanel).show(view.ratings, self.turn, self.status)
-        self.query_one(JudgePanel).show(self.turn, view.verdicts.get(self.turn), session.judge,
-                                        self._judge_hidden(self.turn))
+        self.query_one(JudgePanel).show(
+            self.turn, view.verdicts.get(self.turn), session.judge, self._judge_hidden(self.turn)
+        )
 
     def _judge_hidden(self, turn: int) -> bool:
         """In blind mode, a turn's verdict stays hidden until the reviewer has scored it."""
@@ -179,7 +194,11 @@ class ReviewScreen(Screen[None]):
             self.notify("Nothing to undo")
             return
         before = change.before.score if change.before else None
-        what = f"turn {change.key.turn} back to {before}" if before else f"turn {change.key.turn} cleared"
+        what = (
+            f"turn {change.key.turn} back to {before}"
+            if before
+            else f"turn {change.key.turn} cleared"
+        )
         if change.key.item != current:
             await self._open(self.session.view())
         self.turn = change.key.turn
@@ -243,7 +262,9 @@ class ReviewScreen(Screen[None]):
 
         async def jump(question_id: int | None) -> None:
             if question_id is not None:
-                await self._go(self.session.goto(question_id), f"No question {question_id} in this queue")
+                await self._go(
+                    self.session.goto(question_id), f"No question {question_id} in this queue"
+                )
 
         self.app.push_screen(GotoDialog(), jump)
 
@@ -282,7 +303,9 @@ class ReviewScreen(Screen[None]):
     def action_toggle_blind(self) -> None:
         """Hide or show the judge's verdict on unscored turns."""
         self.blind = not self.blind
-        self.notify("Blind mode on: verdicts appear after you score" if self.blind else "Blind mode off")
+        self.notify(
+            "Blind mode on: verdicts appear after you score" if self.blind else "Blind mode off"
+        )
         self._render_panels()
 
     async def action_toggle_reference(self) -> None:
@@ -297,11 +320,17 @@ class ReviewScreen(Screen[None]):
         if self.view is None:
             return
         if self.judge_settings is None:
-            self.notify("No judge configured: start with --judge-model NAME (and --base-url for a local server); "
-                        "the key comes from $OPENAI_API_KEY.", severity="error", timeout=10)
+            self.notify(
+                "No judge configured: start with --judge-model NAME (and --base-url for a local server); "
+                "the key comes from $OPENAI_API_KEY.",
+                severity="error",
+                timeout=10,
+            )
             return
         item = self.view.key
-        self.notify(f"Re-judging Q{item.question_id} {item.model} with {self.judge_settings.judge_model}…")
+        self.notify(
+            f"Re-judging Q{item.question_id} {item.model} with {self.judge_settings.judge_model}…"
+        )
         self._rejudge(item, self.judge_settings)
 
     @work(thread=True, exclusive=True, group="rejudge")
@@ -309,9 +338,13 @@ class ReviewScreen(Screen[None]):
         """Run the judge on a second connection; report each turn as it lands."""
         store = self.session.store.reopen()
         try:
-            result = rejudge(store, item, settings, lambda e: self.app.call_from_thread(self._rejudge_event, e))
+            result = rejudge(
+                store, item, settings, lambda e: self.app.call_from_thread(self._rejudge_event, e)
+            )
         except Exception as exc:  # noqa: BLE001 - shown to the reviewer; nothing is stored
-            self.app.call_from_thread(self.notify, f"Re-judge failed: {exc}", severity="error", timeout=10)
+            self.app.call_from_thread(
+                self.notify, f"Re-judge failed: {exc}", severity="error", timeout=10
+            )
             return
         finally:
             store.close()
@@ -324,7 +357,9 @@ class ReviewScreen(Screen[None]):
         elif event.kind == "retry":
             self.notify(f"{event.label}: retrying ({event.detail})", severity="warning")
         else:
-            self.notify(f"{event.label}: new verdict" + (f" ({event.detail})" if event.detail else ""))
+            self.notify(
+                f"{event.label}: new verdict" + (f" ({event.detail})" if event.detail else "")
+            )
 
     def _rejudged(self, item: ItemKey, result: RejudgeResult) -> None:
         """Show the new verdicts (switching to their judge when it isn't the one on screen)."""

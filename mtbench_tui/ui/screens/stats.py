@@ -47,8 +47,12 @@ class StatsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Computing statistics…", id="stats-status")
         with TabbedContent(id="stats-tabs"):
-            for pane_id, title in (("agreement", "Agreement"), ("breakdowns", "Breakdowns"),
-                                   ("charts", "Charts"), ("bias", "Bias audit")):
+            for pane_id, title in (
+                ("agreement", "Agreement"),
+                ("breakdowns", "Breakdowns"),
+                ("charts", "Charts"),
+                ("bias", "Bias audit"),
+            ):
                 with TabPane(title, id=f"tab-{pane_id}"):
                     with VerticalScroll():
                         yield Static(id=f"stats-{pane_id}")
@@ -72,7 +76,11 @@ class StatsScreen(Screen[None]):
         """Start a fresh computation in a worker."""
         self.signature = self.store.ratings.signature()
         self.query_one("#stats-status", Static).update(
-            Text(f"Computing… ({self.settings.n_resamples} cluster-bootstrap resamples)", style="italic"))
+            Text(
+                f"Computing… ({self.settings.n_resamples} cluster-bootstrap resamples)",
+                style="italic",
+            )
+        )
         self._compute()
 
     @work(thread=True, exclusive=True, group="stats")
@@ -90,18 +98,28 @@ class StatsScreen(Screen[None]):
         """Render a finished report."""
         self.report = report
         counts = report["counts"]
-        self.query_one("#stats-status", Static).update(Text(
-            f"{counts['ratings']} human ratings by {len(report['reviewers'])} reviewer(s) · {counts['judgments']} "
-            f"verdicts · 95% CIs from {report['settings']['bootstrap_resamples']} resamples clustered by question · "
-            "refreshes as ratings arrive", style="italic"))
+        self.query_one("#stats-status", Static).update(
+            Text(
+                f"{counts['ratings']} human ratings by {len(report['reviewers'])} reviewer(s) · {counts['judgments']} "
+                f"verdicts · 95% CIs from {report['settings']['bootstrap_resamples']} resamples clustered by question · "
+                "refreshes as ratings arrive",
+                style="italic",
+            )
+        )
         self.query_one("#stats-agreement", Static).update(Group(*agreement_view(report)))
         self.query_one("#stats-breakdowns", Static).update(Group(*breakdown_view(report)))
         self.query_one("#stats-bias", Static).update(Group(*bias_view(report)))
         charts = []
         for judge, p in pairs.items():
-            charts += [Text(f"Judge {judge} vs all humans (n={p.n})", style="bold underline"),
-                       rich_charts.histograms(p.human, p.judge), rich_charts.heatmap(p.human, p.judge), Text("")]
-        self.query_one("#stats-charts", Static).update(Group(*charts) if charts else Text("No judges yet."))
+            charts += [
+                Text(f"Judge {judge} vs all humans (n={p.n})", style="bold underline"),
+                rich_charts.histograms(p.human, p.judge),
+                rich_charts.heatmap(p.human, p.judge),
+                Text(""),
+            ]
+        self.query_one("#stats-charts", Static).update(
+            Group(*charts) if charts else Text("No judges yet.")
+        )
 
     def action_back(self) -> None:
         """Return to reviewing."""

@@ -28,15 +28,32 @@ class TurnBlock(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(f"Turn {self.turn} · User", classes="role user-role")
-        yield Markdown(id=f"question-{self.turn}", classes="question", open_links=False, parser_factory=answer_parser)
+        yield Markdown(
+            id=f"question-{self.turn}",
+            classes="question",
+            open_links=False,
+            parser_factory=answer_parser,
+        )
         yield Label("", id=f"assistant-label-{self.turn}", classes="role assistant-role")
-        yield Markdown(id=f"answer-{self.turn}", classes="answer", open_links=False, parser_factory=answer_parser)
+        yield Markdown(
+            id=f"answer-{self.turn}",
+            classes="answer",
+            open_links=False,
+            parser_factory=answer_parser,
+        )
         yield Label(f"Reference answer · turn {self.turn}", classes="role reference-role reference")
-        yield Markdown(id=f"reference-{self.turn}", classes="reference", open_links=False, parser_factory=answer_parser)
+        yield Markdown(
+            id=f"reference-{self.turn}",
+            classes="reference",
+            open_links=False,
+            parser_factory=answer_parser,
+        )
 
     async def show(self, question: str, model: str, answer: str) -> None:
         """Display one turn's user message and answer."""
-        self.query_one(f"#assistant-label-{self.turn}", Label).update(literal(f"Assistant · {model}"))
+        self.query_one(f"#assistant-label-{self.turn}", Label).update(
+            literal(f"Assistant · {model}")
+        )
         await self._set(f"#question-{self.turn}", markdown_source(question))
         await self._set(f"#answer-{self.turn}", markdown_source(answer or "(empty answer)"))
 
@@ -73,7 +90,9 @@ class ConversationView(VerticalScroll):
         self._view = view
         for turn in (1, 2):
             block = self.query_one(f"#turn-{turn}", TurnBlock)
-            await block.show(view.question.turns[turn - 1], view.answer.model, view.answer.turns[turn - 1])
+            await block.show(
+                view.question.turns[turn - 1], view.answer.model, view.answer.turns[turn - 1]
+            )
         await self.set_reference_visible(show_reference)
         self.scroll_home(animate=False)
 
@@ -85,7 +104,8 @@ class ConversationView(VerticalScroll):
             reference = view.reference_turns()
             for turn in (1, 2):
                 await self.query_one(f"#turn-{turn}", TurnBlock).show_reference(
-                    reference[turn - 1] if reference else None)
+                    reference[turn - 1] if reference else None
+                )
 
     def focus_turn(self, turn: int) -> None:
         """Highlight a turn and bring it into view."""

@@ -14,8 +14,14 @@ class ItemHeader(Static):
     """Item k of N, rated count, category, model, question id, judge, mode and filter."""
 
     def show(
-        self, view: ItemView | None, total: int, rated: int, reviewer: str, judge: str | None,
-        blind: bool, queue_filter: QueueFilter,
+        self,
+        view: ItemView | None,
+        total: int,
+        rated: int,
+        reviewer: str,
+        judge: str | None,
+        blind: bool,
+        queue_filter: QueueFilter,
     ) -> None:
         """Display the header for the current item (or an empty queue)."""
         text = Text(no_wrap=False, overflow="fold")

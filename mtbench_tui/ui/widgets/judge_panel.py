@@ -36,7 +36,9 @@ class JudgePanel(VerticalScroll):
         self.set_class(hidden, "-hidden")
         if hidden:
             score.update(Text("hidden", style="italic"))
-            meta.update(Text("Blind mode: the verdict appears once you score this turn.", style="italic"))
+            meta.update(
+                Text("Blind mode: the verdict appears once you score this turn.", style="italic")
+            )
             explanation.update("")
         elif verdict is None:
             score.update(Text("no judgment", style="italic"))

@@ -26,8 +26,16 @@ class KeyBar(Static):
             style = "$footer-key-foreground" if enabled else "$text-disabled"
             # Parametrised actions (score(1)) are keys to press, not things to click.
             click = "" if "(" in binding.action else f" @click=screen.{binding.action}"
-            parts.append(Content.from_markup(
-                f"[bold {style}{click}]$key[/] [$footer-description-foreground]$desc[/]",
-                key=key, desc=binding.description))
-        parts.append(Content.from_markup("[bold $footer-key-foreground @click=app.command_palette]^p[/] palette"))
+            parts.append(
+                Content.from_markup(
+                    f"[bold {style}{click}]$key[/] [$footer-description-foreground]$desc[/]",
+                    key=key,
+                    desc=binding.description,
+                )
+            )
+        parts.append(
+            Content.from_markup(
+                "[bold $footer-key-foreground @click=app.command_palette]^p[/] palette"
+            )
+        )
         self.update(Content("  ").join(parts))

@@ -74,8 +74,13 @@ class TurnRating(Vertical):
     def show(self, rating: Rating | None, status: str) -> None:
         """Display this turn's rating and save status."""
         score = rating.score if rating else None
-        label = Text.assemble((f"Turn {self.turn}", "bold"), "  ",
-                              (f"your score {score}" if score else "not scored", ""), "  ", (status, "italic"))
+        label = Text.assemble(
+            (f"Turn {self.turn}", "bold"),
+            "  ",
+            (f"your score {score}" if score else "not scored", ""),
+            "  ",
+            (status, "italic"),
+        )
         self.query_one(f"#turn-rating-label-{self.turn}", Static).update(label)
         self.query_one(ScoreBar).mark(score)
         extra = []
