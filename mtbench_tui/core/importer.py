@@ -305,10 +305,13 @@ def _pair_record(p: PairJudgment) -> dict[str, Any]:
         "judge": p.judge_model,
         "judge_model": p.judge_model,
         "prompt": p.prompt,
+        "winner": p.winner,
         "g1_winner": p.g1_winner,
         "g2_winner": p.g2_winner,
         "g1_judgment": p.g1_judgment,
         "g2_judgment": p.g2_judgment,
+        "g1_user_prompt": p.g1_user_prompt,
+        "g2_user_prompt": p.g2_user_prompt,
         "tstamp": p.tstamp,
     }
 

@@ -166,6 +166,8 @@ def read_pairs(
                 g1_judgment=fields.get_str(row, "g1_judgment", optional=True) or "",
                 g2_judgment=fields.get_str(row, "g2_judgment", optional=True) or "",
                 tstamp=fields.get_number(row, "tstamp", optional=True),
+                g1_user_prompt=fields.get_str(row, "g1_user_prompt", optional=True) or "",
+                g2_user_prompt=fields.get_str(row, "g2_user_prompt", optional=True) or "",
             ),
         )
 

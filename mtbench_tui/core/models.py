@@ -151,6 +151,49 @@ class PairJudgment:
     g1_judgment: str = ""
     g2_judgment: str = ""
     tstamp: float | None = None
+    g1_user_prompt: str = ""
+    g2_user_prompt: str = ""
+
+    @property
+    def winner(self) -> str:
+        """The verdict over both orders (see ``combine_orders``)."""
+        return combine_orders(self.g1_winner, self.g2_winner)
+
+
+def combine_orders(g1: str, g2: str) -> str:
+    """Combine the verdicts of both answer orders as FastChat does.
+
+    Args:
+        g1: the winner with model_1 shown first: model_1, model_2, tie or error.
+        g2: the winner with the answers swapped, already named by model.
+
+    Returns:
+        ``error`` if either order failed, ``tie`` if either order tied, the winner when
+        both orders agree, and ``inconsistent`` when they name different winners.
+    """
+    if "error" in (g1, g2):
+        return "error"
+    if "tie" in (g1, g2):
+        return "tie"
+    return g1 if g1 == g2 else "inconsistent"
+
+
+@dataclass(frozen=True)
+class PairVote:
+    """A reviewer's vote on one turn of a comparison, in canonical order (model_1 < model_2)."""
+
+    question_id: int
+    model_1: str
+    model_2: str
+    turn: int
+    reviewer: str
+    shown_a: str
+    winner: str | None
+    note: str = ""
+    flags: tuple[str, ...] = ()
+    blind: bool = False
+    created: str | None = None
+    updated: str | None = None
 
 
 @dataclass(frozen=True)

@@ -232,3 +232,105 @@ def _judge_runs(db: sqlite_utils.Database) -> None:
         );
         """
     )
+
+
+PAIR_WINNERS = ("model_1", "model_2", "tie", "inconsistent", "error")
+"""A pairwise verdict combined over both answer orders, in FastChat's model_1/model_2 terms."""
+
+
+@MIGRATIONS(name="0005_pairwise")
+def _pairwise(db: sqlite_utils.Database) -> None:
+    """Pairwise ground truth: reviewer groups, combined judge verdicts, and human pair votes."""
+    db.executescript(
+        """
+        ALTER TABLE reviewers ADD COLUMN reviewer_group TEXT NOT NULL DEFAULT 'default';
+
+        -- Rebuilt so that a verdict known only as a combined winner (the published
+        -- gpt4_pair split) fits beside FastChat rows that carry both orders.
+        CREATE TABLE pair_judgments_v2 (
+            question_id INTEGER NOT NULL REFERENCES questions(question_id),
+            model_1 TEXT NOT NULL,
+            model_2 TEXT NOT NULL,
+            turn INTEGER NOT NULL CHECK (turn IN (1, 2)),
+            judge TEXT NOT NULL,
+            judge_model TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            winner TEXT NOT NULL
+                CHECK (winner IN ('model_1', 'model_2', 'tie', 'inconsistent', 'error')),
+            g1_winner TEXT CHECK (g1_winner IN ('model_1', 'model_2', 'tie', 'error')),
+            g2_winner TEXT CHECK (g2_winner IN ('model_1', 'model_2', 'tie', 'error')),
+            g1_judgment TEXT NOT NULL DEFAULT '',
+            g2_judgment TEXT NOT NULL DEFAULT '',
+            g1_user_prompt TEXT NOT NULL DEFAULT '',
+            g2_user_prompt TEXT NOT NULL DEFAULT '',
+            tstamp REAL,
+            origin TEXT NOT NULL DEFAULT 'import',
+            content_hash TEXT NOT NULL,
+            PRIMARY KEY (question_id, model_1, model_2, turn, judge),
+            CHECK (model_1 <> model_2)
+        );
+        INSERT INTO pair_judgments_v2 (
+            question_id, model_1, model_2, turn, judge, judge_model, prompt, winner,
+            g1_winner, g2_winner, g1_judgment, g2_judgment, tstamp, content_hash
+        )
+        SELECT question_id, model_1, model_2, turn, judge, judge_model, prompt,
+            CASE
+                WHEN g1_winner = 'error' OR g2_winner = 'error' THEN 'error'
+                WHEN g1_winner = 'tie' OR g2_winner = 'tie' THEN 'tie'
+                WHEN g1_winner = g2_winner THEN g1_winner
+                ELSE 'inconsistent'
+            END,
+            g1_winner, g2_winner, g1_judgment, g2_judgment, tstamp, content_hash
+        FROM pair_judgments;
+        DROP TABLE pair_judgments;
+        ALTER TABLE pair_judgments_v2 RENAME TO pair_judgments;
+        -- One verdict per judge and comparison, whichever model FastChat called model_1.
+        CREATE UNIQUE INDEX pair_judgments_comparison ON pair_judgments(
+            question_id, min(model_1, model_2), max(model_1, model_2), turn, judge
+        );
+        CREATE INDEX pair_judgments_judge ON pair_judgments(judge, question_id);
+
+        -- A human vote on a comparison. model_1 < model_2 always (the canonical order);
+        -- shown_a records which of them the reviewer saw as answer A.
+        CREATE TABLE pair_votes (
+            question_id INTEGER NOT NULL,
+            model_1 TEXT NOT NULL,
+            model_2 TEXT NOT NULL,
+            turn INTEGER NOT NULL CHECK (turn IN (1, 2)),
+            reviewer TEXT NOT NULL REFERENCES reviewers(name),
+            shown_a TEXT NOT NULL,
+            winner TEXT CHECK (winner IN ('model_1', 'model_2', 'tie')),
+            note TEXT NOT NULL DEFAULT '',
+            flags TEXT NOT NULL DEFAULT '[]',
+            blind INTEGER NOT NULL DEFAULT 0,
+            origin TEXT NOT NULL DEFAULT 'app',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            PRIMARY KEY (question_id, model_1, model_2, turn, reviewer),
+            CHECK (model_1 < model_2),
+            CHECK (shown_a IN (model_1, model_2)),
+            FOREIGN KEY (question_id, model_1) REFERENCES answers(question_id, model),
+            FOREIGN KEY (question_id, model_2) REFERENCES answers(question_id, model)
+        );
+        CREATE INDEX pair_votes_reviewer ON pair_votes(reviewer, question_id, model_1, model_2);
+
+        CREATE TABLE pair_vote_history (
+            id INTEGER PRIMARY KEY,
+            question_id INTEGER NOT NULL,
+            model_1 TEXT NOT NULL,
+            model_2 TEXT NOT NULL,
+            turn INTEGER NOT NULL,
+            reviewer TEXT NOT NULL,
+            event TEXT NOT NULL,
+            shown_a TEXT,
+            winner TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            flags TEXT NOT NULL DEFAULT '[]',
+            blind INTEGER NOT NULL DEFAULT 0,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX pair_vote_history_key
+            ON pair_vote_history(question_id, model_1, model_2, turn, reviewer, id);
+        CREATE INDEX pair_vote_history_reviewer ON pair_vote_history(reviewer, id);
+        """
+    )

@@ -47,5 +47,16 @@ JUDGMENTS = TableSpec(
 PAIRS = TableSpec(
     "pair_judgments",
     ("question_id", "model_1", "model_2", "turn", "judge"),
-    ("judge_model", "prompt", "g1_winner", "g2_winner", "g1_judgment", "g2_judgment", "tstamp"),
+    (
+        "judge_model",
+        "prompt",
+        "winner",
+        "g1_winner",
+        "g2_winner",
+        "g1_judgment",
+        "g2_judgment",
+        "g1_user_prompt",
+        "g2_user_prompt",
+        "tstamp",
+    ),
 )
