@@ -12,6 +12,7 @@ from rich.table import Table
 from mtbench_tui.cli.common import (
     db_option,
     handle_errors,
+    one_line,
     open_existing,
     resolve_db,
     stderr,
@@ -24,11 +25,13 @@ from mtbench_tui.core.jsonl import InputError
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.textsafe import inert
 
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+# Existence and file type are checked when the file is opened, with a one-line message
+# naming it (a FIFO or a directory named *.jsonl is refused before it is opened).
+_FILE = click.Path(path_type=Path)
 
 
 @click.command("import")
-@click.argument("source", required=False, type=click.Path(exists=True, path_type=Path))
+@click.argument("source", required=False, type=click.Path(path_type=Path))
 @db_option
 @click.option("--questions", type=_FILE, help="A question.jsonl file.")
 @click.option(
@@ -110,6 +113,8 @@ def _sources(
     pairs: tuple[Path, ...],
 ) -> loading.DataSources:
     """Combine a directory or file with the single-file options."""
+    if source is not None and not source.exists() and not source.is_symlink():
+        raise InputError(source, 0, None, "no such file or directory")
     if source is not None and source.is_dir():
         found = loading.discover(source)
     else:
@@ -141,7 +146,7 @@ def _place_file(found: loading.DataSources, path: Path) -> None:
 
 def print_summary(summary: ImportSummary, path: Path) -> None:
     """A table of what the import did."""
-    table = Table(title=f"Imported into {path}", title_justify="left")
+    table = Table(title=f"Imported into {inert(str(path))}", title_justify="left")
     for column in ("kind", "read", "new", "updated", "unchanged", "repeated", "no verdict"):
         table.add_column(column, justify="left" if column == "kind" else "right")
     for name, k in summary.kinds.items():
@@ -301,3 +306,24 @@ def _stream_json_list(rows: Any) -> None:
 def _opt(value: Any) -> str:
     """A value or a dash."""
     return "-" if value is None else f"{value:g}"
+
+
+@click.command("upgrade")
+@db_option
+def upgrade_cmd(db_path: Path | None) -> None:
+    """Bring a database made by an older mtbench-review to this version's schema.
+
+    Reading commands (stats, scores, ratings, export) never change a database, so they
+    refuse one whose schema is older; this applies the missing migrations. Writing
+    commands (import, judge, the app) upgrade on their own.
+
+    \b
+    Examples:
+      mtbench-review upgrade --db old.db
+    """
+    from mtbench_tui.core.store import schema
+
+    store = open_existing(db_path, write=True)
+    version = schema.inspect(store.db, str(store.path)).version
+    store.close()
+    click.echo(f"{one_line(str(resolve_db(db_path)))}: schema {version}")

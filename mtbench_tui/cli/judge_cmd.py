@@ -186,7 +186,7 @@ def judge_cmd(
       mtbench-review judge --judge-model qwen2.5:7b --base-url http://localhost:11434/v1
       mtbench-review judge --judge-model gpt-4o --batch --yes   # later:  --collect
     """
-    store = open_existing(db_path)
+    store = open_existing(db_path, write=True)
     try:
         table = load_prices(prices, price)
     except ValueError as exc:

@@ -16,6 +16,8 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from mtbench_tui.core.textsafe import visible_controls
+
 LARGE_FILE_BYTES = 2_000_000
 """Files smaller than this import in well under a second, so they get no bar."""
 
@@ -26,7 +28,8 @@ class ImportProgressBar:
     def __init__(self, console: Console, threshold: int = LARGE_FILE_BYTES) -> None:
         self.threshold = threshold
         self.progress = Progress(
-            TextColumn("{task.description}"),
+            # File names are data: shown as plain text, never parsed as markup.
+            TextColumn("{task.description}", markup=False),
             BarColumn(),
             DownloadColumn(),
             TransferSpeedColumn(),
@@ -51,7 +54,8 @@ class ImportProgressBar:
     def start_file(self, path: Path, total_bytes: int) -> None:
         """Show a bar when the file is large."""
         if total_bytes >= self.threshold:
-            self.task = self.progress.add_task(f"importing {path.name}", total=total_bytes)
+            name = visible_controls(path.name).replace("\n", "\\n")
+            self.task = self.progress.add_task(f"importing {name}", total=total_bytes)
 
     def advance(self, nbytes: int) -> None:
         """Move the bar."""

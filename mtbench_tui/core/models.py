@@ -247,3 +247,7 @@ class HumanRating:
 
     rating: Rating
     history: tuple[RatingEvent, ...] = field(default_factory=tuple)
+
+
+RATING_EVENTS: tuple[str, ...] = ("score", "note", "flags", "undo")
+"""The kinds of change rating_history records (what a reviewer's write can be)."""
