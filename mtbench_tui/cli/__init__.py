@@ -101,7 +101,8 @@ def _take_debug(argv: list[str]) -> tuple[bool, list[str]]:
 
 def _usage_line(exc: click.ClickException) -> str:
     """Click's message on one line, pointing at the command's --help for usage errors."""
-    message = exc.format_message()
+    # Click wraps some messages over lines (choices, one per line); they are its own text.
+    message = " ".join(exc.format_message().split())
     ctx = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and ctx is not None:
         message += f" (see `{ctx.command_path} --help`)"

@@ -80,7 +80,12 @@ def open_existing(db_path: Path | None, *, write: bool = False) -> Store:
     path = resolve_db(db_path)
     if not path.exists() and not path.is_symlink():
         fail(f"no database at {path}: run `mtbench-review import DIR --db {path}` first")
-    return Store.open(path) if write else Store.open_readonly(path)
+    store = Store.open(path) if write else Store.open_readonly(path)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        # Closed when the command ends, so SQLite removes its -wal/-shm files then.
+        ctx.call_on_close(store.close)
+    return store
 
 
 def one_line(text: str) -> str:

@@ -38,9 +38,12 @@ class ImportProgressBar:
             transient=True,
         )
         self.task: TaskID | None = None
+        # Only a terminal gets a bar; started with the first large file, so that a
+        # small import (or a failing one) prints nothing but its result.
+        self.enabled = console.is_terminal
+        self.started = False
 
     def __enter__(self) -> ImportProgressBar:
-        self.progress.start()
         return self
 
     def __exit__(
@@ -49,11 +52,15 @@ class ImportProgressBar:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.progress.stop()
+        if self.started:
+            self.progress.stop()
 
     def start_file(self, path: Path, total_bytes: int) -> None:
         """Show a bar when the file is large."""
-        if total_bytes >= self.threshold:
+        if self.enabled and total_bytes >= self.threshold:
+            if not self.started:
+                self.progress.start()
+                self.started = True
             name = visible_controls(path.name).replace("\n", "\\n")
             self.task = self.progress.add_task(f"importing {name}", total=total_bytes)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mtbench_tui.core import loading
-from mtbench_tui.core.jsonl import InputError, Row
+from mtbench_tui.core.jsonl import InputError, Row, regular_size
 from mtbench_tui.core.models import (
     Answer,
     HumanRating,
@@ -148,7 +148,7 @@ class _Importer:
     ) -> None:
         """Stream one file through its handler in chunks."""
         if self.progress:
-            self.progress.start_file(path, path.stat().st_size)
+            self.progress.start_file(path, regular_size(path))
         before = sum(k.read for k in self.summary.kinds.values())
         rows = reader(path, self.progress.advance if self.progress else None)
         for chunk in _chunks(rows, CHUNK):

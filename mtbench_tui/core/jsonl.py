@@ -65,11 +65,7 @@ def open_regular(path: Path) -> BinaryIO:
         InputError: naming the file, for a missing file, a dangling symlink, a symlink loop,
             a directory, a device, FIFO or socket, or a file that cannot be read.
     """
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise InputError(path, 0, None, _stat_problem(path, exc)) from None
-    _require_regular(path, info.st_mode)
+    regular_size(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -80,6 +76,20 @@ def open_regular(path: Path) -> BinaryIO:
         os.close(fd)
         raise
     return os.fdopen(fd, "rb")
+
+
+def regular_size(path: Path) -> int:
+    """The size of a regular file, checked without opening it.
+
+    Raises:
+        InputError: for anything ``open_regular`` would refuse before opening.
+    """
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise InputError(path, 0, None, _stat_problem(path, exc)) from None
+    _require_regular(path, info.st_mode)
+    return info.st_size
 
 
 def _stat_problem(path: Path, exc: OSError) -> str:

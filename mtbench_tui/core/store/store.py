@@ -6,9 +6,9 @@ from pathlib import Path
 
 import sqlite_utils
 
+from mtbench_tui.core.store import schema
 from mtbench_tui.core.store.analysis import AnalysisRepo
 from mtbench_tui.core.store.content import ContentRepo
-from mtbench_tui.core.store import schema
 from mtbench_tui.core.store.database import connect, connect_readonly, enable_wal
 from mtbench_tui.core.store.importing import ImportSession
 from mtbench_tui.core.store.judging import JudgeRepo
