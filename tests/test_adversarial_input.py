@@ -265,6 +265,7 @@ CASES = [
     Case("human-updated-offset", H, edit(1, updated="2026-02-11T12:10:00.000+02:00")),
     Case("human-no-reviewer", H, edit(1, judge=["human:", "review"]), 1, "judge"),
     Case("human-twice-changed", H, duplicate(1, score=3), 193, "judge"),
+    Case("human-twice-identical", H, duplicate(1)),
     Case("history-score-99", H, history(1, score=99), 1, "history[0].score"),
     Case("history-score-infinity", H, history(1, score=float("inf")), 1, "history[0].score"),
     Case("history-at-words", H, history(1, at="yesterday"), 1, "history[0].at"),
@@ -280,7 +281,7 @@ CASES = [
     Case("pair-tie-inconsistent", P, pair_file(g1_winner="tie (inconsistent)")),
     Case("pair-same-model", P, pair_file(model_2="orion-70b-chat"), 2, "model_2"),
     Case("pair-winner-unknown", P, pair_file(g1_winner="maybe"), 2, "g1_winner"),
-    Case("pair-unknown-model", P, pair_file(model_2="ghost"), 2, "model"),
+    Case("pair-unknown-model", P, pair_file(model_2="ghost"), 2, "model_2"),
 ]
 
 

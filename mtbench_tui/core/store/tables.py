@@ -1,4 +1,4 @@
-"""Descriptions of the content tables that imports write, so one bulk-write path serves them all."""
+"""Descriptions of the tables that imports write, so one staging-and-merge path serves them all."""
 
 from __future__ import annotations
 
@@ -9,24 +9,62 @@ from typing import Any
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A content table: its name, key columns and the other columns an import writes."""
+    """A table an import writes: its name, key columns and the other columns it writes.
+
+    ``match`` is how a row is recognised as the same one: the key columns, unless the
+    table's uniqueness is wider (a pairwise verdict is one per unordered pair of models).
+    """
 
     name: str
     key: tuple[str, ...]
     columns: tuple[str, ...]
+    match: tuple[str, ...] = ()
+    hashed: bool = True
+    """The table has a ``content_hash`` column (kept NOT NULL for older code that wrote it)."""
+
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """SQL expressions that identify a row: ``match``, else the key."""
+        return self.match or self.key
 
     @property
     def all_columns(self) -> tuple[str, ...]:
-        """Key columns, then the others, then the content hash."""
-        return (*self.key, *self.columns, "content_hash")
+        """Key columns, then the others, then the content hash when the table has one."""
+        return (*self.key, *self.columns, *(("content_hash",) if self.hashed else ()))
+
+    @property
+    def data_columns(self) -> tuple[str, ...]:
+        """Key columns, then the others: what an import row carries."""
+        return (*self.key, *self.columns)
 
     def key_of(self, row: dict[str, Any]) -> tuple[Any, ...]:
         """The key of a row dict."""
         return tuple(row[c] for c in self.key)
 
 
+@dataclass(frozen=True)
+class HistorySpec:
+    """The change log beside a reviewed table (``rating_history``): united on import, never lost."""
+
+    name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReviewedSpec:
+    """A table of reviewers' judgements: on import the later ``updated`` wins, histories unite.
+
+    Its ``table`` has ``reviewer`` (a ``reviewers`` row), ``created`` and ``updated`` columns;
+    ``compare`` are the columns whose difference makes a stored row change.
+    """
+
+    table: TableSpec
+    history: HistorySpec
+    compare: tuple[str, ...]
+
+
 def content_hash(row: dict[str, Any], spec: TableSpec) -> str:
-    """A digest of a row's non-key content, to tell unchanged rows from changed ones on re-import."""
+    """A digest of a row's non-key content (the judge runner stores it with each verdict)."""
     # repr of a tuple of str/int/float/None is unambiguous and much faster than json.dumps.
     payload = repr(tuple(row[c] for c in spec.columns))
     return hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
@@ -59,4 +97,29 @@ PAIRS = TableSpec(
         "g2_user_prompt",
         "tstamp",
     ),
+    match=("question_id", "min(model_1, model_2)", "max(model_1, model_2)", "turn", "judge"),
+)
+RATINGS = ReviewedSpec(
+    TableSpec(
+        "ratings",
+        ("question_id", "model", "turn", "reviewer"),
+        ("score", "note", "flags", "blind", "created", "updated"),
+        hashed=False,
+    ),
+    HistorySpec(
+        "rating_history",
+        (
+            "question_id",
+            "model",
+            "turn",
+            "reviewer",
+            "event",
+            "score",
+            "note",
+            "flags",
+            "blind",
+            "at",
+        ),
+    ),
+    compare=("score", "note", "flags", "blind"),
 )
