@@ -82,7 +82,9 @@ def import_cmd(
     path = resolve_db(db_path)
     summary = import_into(path, sources)
     if as_json:
-        click.echo(json.dumps(summary.to_dict(), indent=2))
+        data = summary.to_dict()
+        data["write_lock_seconds"] = round(summary.lock_seconds, 3)
+        click.echo(json.dumps(data, indent=2))
     else:
         print_summary(summary, path)
 

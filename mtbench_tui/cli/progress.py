@@ -42,6 +42,9 @@ class ImportProgressBar:
         # small import (or a failing one) prints nothing but its result.
         self.enabled = console.is_terminal
         self.started = False
+        self.big = False
+        """Whether any file was large enough for a bar (then the later steps show too)."""
+        self.step_task: TaskID | None = None
 
     def __enter__(self) -> ImportProgressBar:
         return self
@@ -58,11 +61,25 @@ class ImportProgressBar:
     def start_file(self, path: Path, total_bytes: int) -> None:
         """Show a bar when the file is large."""
         if self.enabled and total_bytes >= self.threshold:
-            if not self.started:
-                self.progress.start()
-                self.started = True
+            self.big = True
+            self._start()
             name = visible_controls(path.name).replace("\n", "\\n")
             self.task = self.progress.add_task(f"importing {name}", total=total_bytes)
+
+    def _start(self) -> None:
+        """Start drawing (once)."""
+        if not self.started:
+            self.progress.start()
+            self.started = True
+
+    def step(self, description: str) -> None:
+        """Show the current step of a large import (checking, merging) without a byte count."""
+        if not self.big:
+            return
+        if self.step_task is None:
+            self.step_task = self.progress.add_task(description, total=None)
+        else:
+            self.progress.update(self.step_task, description=description)
 
     def advance(self, nbytes: int) -> None:
         """Move the bar."""

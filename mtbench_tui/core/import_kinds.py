@@ -70,7 +70,10 @@ def _q(columns: tuple[str, ...], kind: StagedKind) -> Parent:
 
 _QUESTIONS = StagedKind("questions", QUESTIONS, conflict_field="question_id")
 _ANSWERS = StagedKind(
-    "answers", ANSWERS, parents=(_q(("question_id",), _QUESTIONS),), conflict_field="question_id+model"
+    "answers",
+    ANSWERS,
+    parents=(_q(("question_id",), _QUESTIONS),),
+    conflict_field="question_id+model",
 )
 TABLES: dict[str, StagedKind] = {
     "questions": _QUESTIONS,

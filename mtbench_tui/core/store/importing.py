@@ -189,9 +189,10 @@ def _merge_content(conn: sqlite3.Connection, staged: StagedTable) -> None:
     conn.execute(
         f"INSERT INTO main.{spec.name} ({_cols(spec.all_columns)})"
         f" SELECT {values} FROM {staged.name} WHERE main_id IS NULL"
-        f" ORDER BY {_cols(spec.identity)}"
         f" ON CONFLICT ({_cols(spec.key)}) DO UPDATE SET {sets}"
     )
+    if staged.replaces == 0:
+        return  # the usual case; saves scanning every staged row inside the lock
     rewrite = ", ".join(f"{c} = s.{c}" for c in spec.data_columns)
     rewrite += ", content_hash = ''" if spec.hashed else ""
     conn.execute(

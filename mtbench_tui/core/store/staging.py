@@ -65,9 +65,7 @@ def _qualify(expr: str, alias: str) -> str:
 
 def _same_identity(spec: TableSpec, left: str, right: str) -> str:
     """``left`` and ``right`` rows are the same row of ``spec``."""
-    return " AND ".join(
-        f"{_qualify(e, left)} = {_qualify(e, right)}" for e in spec.identity
-    )
+    return " AND ".join(f"{_qualify(e, left)} = {_qualify(e, right)}" for e in spec.identity)
 
 
 class StagedTable:
@@ -79,15 +77,21 @@ class StagedTable:
         self.reviewed = reviewed
         self.name = f"stg.s_{spec.name}"
         self._insert = self._insert_sql()
+        self.replaces: int | None = None
+        """Stored rows the merge will rewrite, once ``counts`` has run (None: unknown)."""
 
     def create(self) -> None:
         """Create the staged table with the main table's column types, and its UNIQUE index."""
         data = _cols(self.spec.data_columns)
-        self.conn.execute(f"CREATE TABLE {self.name} AS SELECT {data} FROM main.{self.spec.name} WHERE 0")
+        self.conn.execute(
+            f"CREATE TABLE {self.name} AS SELECT {data} FROM main.{self.spec.name} WHERE 0"
+        )
         for column in BOOKKEEPING:
             self.conn.execute(f"ALTER TABLE {self.name} ADD COLUMN {column} INTEGER")
         short = f"s_{self.spec.name}"
-        self.conn.execute(f"CREATE UNIQUE INDEX stg.{short}_key ON {short}({_cols(self.spec.identity)})")
+        self.conn.execute(
+            f"CREATE UNIQUE INDEX stg.{short}_key ON {short}({_cols(self.spec.identity)})"
+        )
         # Only rows with a conflicting repeat are in this index: finding one is instant.
         self.conn.execute(
             f"CREATE INDEX stg.{short}_dup ON {short}(dup_file, dup_line) WHERE dup_line IS NOT NULL"
@@ -147,7 +151,9 @@ class StagedTable:
 
     def classify(self, now: str) -> None:
         """Find the stored row for each staged one, and whether the merge changes it."""
-        if self.conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM main.{self.spec.name})").fetchone()[0]:
+        if self.conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM main.{self.spec.name})").fetchone()[
+            0
+        ]:
             return  # a first import: every row is new, and there is nothing to look up
         match = _same_identity(self.spec, "m", "s")
         self.conn.execute(
@@ -178,11 +184,11 @@ class StagedTable:
         if history is not None:
             on = " AND ".join(f"h.{c} = s.{c}" for c in self.spec.key)
             gained = f"state = 1 AND EXISTS (SELECT 1 FROM {history.name} h WHERE h.novel AND {on})"
-        staged, new, changed = self.conn.execute(
-            f"SELECT COUNT(*), SUM(main_id IS NULL), SUM(state = 2 OR ({gained}))"
+        staged, new, replaces, changed = self.conn.execute(
+            f"SELECT COUNT(*), SUM(main_id IS NULL), SUM(state = 2), SUM(state = 2 OR ({gained}))"
             f" FROM {self.name} AS s"
         ).fetchone()
-        new, changed = int(new or 0), int(changed or 0)
+        new, changed, self.replaces = int(new or 0), int(changed or 0), int(replaces or 0)
         return StagedCounts(staged, new, changed, staged - new - changed)
 
 
@@ -197,12 +203,16 @@ class StagedHistory:
     def create(self) -> None:
         """Create the staged log, unique over every column so that repeats collapse."""
         cols = _cols(self.spec.columns)
-        self.conn.execute(f"CREATE TABLE {self.name} AS SELECT {cols} FROM main.{self.spec.name} WHERE 0")
+        self.conn.execute(
+            f"CREATE TABLE {self.name} AS SELECT {cols} FROM main.{self.spec.name} WHERE 0"
+        )
         self.conn.execute(f"ALTER TABLE {self.name} ADD COLUMN seq INTEGER")
         self.conn.execute(f"ALTER TABLE {self.name} ADD COLUMN novel INTEGER NOT NULL DEFAULT 1")
         # NULLs are distinct in a UNIQUE index; ifnull makes two events with no score equal.
         unique = ", ".join(f"ifnull({c}, '')" for c in self.spec.columns)
-        self.conn.execute(f"CREATE UNIQUE INDEX stg.h_{self.spec.name}_all ON h_{self.spec.name}({unique})")
+        self.conn.execute(
+            f"CREATE UNIQUE INDEX stg.h_{self.spec.name}_all ON h_{self.spec.name}({unique})"
+        )
 
     def add(self, rows: Sequence[Sequence[Any]]) -> None:
         """Stage events given as (seq, history columns...)."""
