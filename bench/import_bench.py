@@ -108,7 +108,10 @@ def measure(name: str, source: Path, work: Path) -> dict[str, Any]:
         "peak_rss_mb": round(ours["rss"]),
         "sqlite_utils_peak_rss_mb": round(theirs["rss"]),
         "write_lock_s": round(ours["lock"], 3),
-        "write_lock_s_per_100k_rows": round(ours["lock"] * 100_000 / ours["rows"], 3),
+        # Per 100k rows only where there are 100k: a small import's lock is one commit.
+        "write_lock_s_per_100k_rows": (
+            round(ours["lock"] * 100_000 / ours["rows"], 3) if ours["rows"] >= 100_000 else None
+        ),
         "load_avg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
@@ -120,6 +123,12 @@ def shared_sets() -> list[tuple[str, Path]]:
         return []
     sets = [("official (31 models)", SHARED / "official")]
     return sets + [(f"run {p.name}", p) for p in sorted((SHARED / "runs").iterdir())]
+
+
+def _per_100k(r: dict[str, Any]) -> str:
+    """Lock seconds per 100k rows, or a dash for small datasets."""
+    value = r["write_lock_s_per_100k_rows"]
+    return "-" if value is None else f"{value:.2f}"
 
 
 def print_table(report: dict[str, Any]) -> None:
@@ -134,7 +143,7 @@ def print_table(report: dict[str, Any]) -> None:
         print(
             f"{r['dataset']:<32}{r['rows']:>10,}{r['ours_s']:>8.2f}{r['ours_rows_per_s']:>12,}"
             f"{r['sqlite_utils_s']:>8.2f}{r['sqlite_utils_rows_per_s']:>11,}{r['ratio']:>7.2f}"
-            f"{r['peak_rss_mb']:>8}{r['write_lock_s']:>8.2f}{r['write_lock_s_per_100k_rows']:>7.2f}"
+            f"{r['peak_rss_mb']:>8}{r['write_lock_s']:>8.2f}{_per_100k(r):>7}"
         )
     print(
         "\nratio = our rows/s ÷ sqlite-utils insert --nl rows/s, same files, same run; both timed"

@@ -338,3 +338,12 @@ def test_import_runs_analyze(demo_store: Store) -> None:
     """The planner has statistics after an import, so query plans don't depend on luck."""
     tables = {r[0] for r in demo_store.db.execute("SELECT tbl FROM sqlite_stat1")}
     assert {"judgments", "answers", "questions"} <= tables
+
+
+def test_empty_tables_do_not_steer_joins_after_import(demo_store: Store) -> None:
+    """No ratings yet: a join of ratings and judgments must still start from the ratings."""
+    plan = demo_store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM ratings r"
+        " JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
+    ).fetchall()
+    assert plan[0][3].startswith("SCAN r"), plan

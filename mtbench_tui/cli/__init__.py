@@ -19,7 +19,7 @@ DEBUG_ENV = "MTBENCH_REVIEW_DEBUG"
 
 # Subcommands load on demand: `scores` should not pay for scipy, nor `judge` for Textual.
 SUBCOMMANDS = {
-    "import": "mtbench_tui.cli.data_cmds:import_cmd",
+    "import": "mtbench_tui.cli.import_cmd:import_cmd",
     "scores": "mtbench_tui.cli.data_cmds:scores_cmd",
     "ratings": "mtbench_tui.cli.data_cmds:ratings_cmd",
     "stats": "mtbench_tui.cli.stats_cmd:stats_cmd",

@@ -134,42 +134,37 @@ def decode_judgments(path: Path, index: int, first: int, lines: list[bytes]) -> 
     staged = out.rows.setdefault("judgments", [])
     for offset, raw in enumerate(lines):
         try:
-            j = _DECODE_JUDGMENT(raw)
+            row = _fast_judgment(_DECODE_JUDGMENT(raw), index, first + offset)
         except _FAIL:
-            j = None
-        if j is not None:
-            judge_model, prompt = j.judge
-            score = j.score
-            if not (
-                _blank(j.model)
-                or _blank(judge_model)
-                or _blank(prompt)
-                or judge_model.startswith(loading.HUMAN_JUDGE_PREFIX)
-                or (score != -1 and not 1 <= score <= 10)
-            ):
-                if score == -1:
-                    score = None
-                    out.no_verdict += 1
-                staged.append(
-                    (
-                        index,
-                        first + offset,
-                        j.question_id,
-                        j.model,
-                        j.turn,
-                        _label(judge_model, prompt),
-                        judge_model,
-                        prompt,
-                        score,
-                        j.judgment,
-                        j.user_prompt or "",
-                        j.tstamp,
-                        "import",
-                    )
-                )
-                continue
-        _slow_judgment(out, path, index, first + offset, raw)
+            row = None
+        if row is None:
+            _slow_judgment(out, path, index, first + offset, raw)
+        else:
+            out.no_verdict += row[8] is None
+            staged.append(row)
     return out
+
+
+def _fast_judgment(j: _Judgment, index: int, line: int) -> Staged | None:
+    """A verdict's staged row, or None when the precise validators must decide."""
+    judge_model, prompt = j.judge
+    score = j.score
+    if (
+        _blank(j.model)
+        or _blank(judge_model)
+        or _blank(prompt)
+        or judge_model.startswith(loading.HUMAN_JUDGE_PREFIX)
+        or (score != -1 and not 1 <= score <= 10)
+    ):
+        return None
+    label = _label(judge_model, prompt)
+    verdict = None if score == -1 else score
+    return (index, line, j.question_id, j.model, j.turn, label, judge_model, prompt, verdict) + (
+        j.judgment,
+        j.user_prompt or "",
+        j.tstamp,
+        "import",
+    )
 
 
 def _slow_judgment(out: Decoded, path: Path, index: int, line: int, raw: bytes) -> None:

@@ -147,13 +147,43 @@ class ImportSession:
         """Refresh the planner's statistics, so query plans don't depend on luck.
 
         Sampled (``analysis_limit``), so it takes milliseconds even on millions of rows.
-        Best effort: the import has committed; a busy database only delays better plans.
+        ANALYZE records nothing for an empty table, and SQLite then guesses a million
+        rows: an empty ``ratings`` would make a join start from every judgment. Empty
+        tables are recorded as holding one row instead. Best effort: the import has
+        committed; a busy database only delays better plans.
         """
         try:
             self.conn.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
-            self.conn.execute("ANALYZE main")
+            self.conn.execute("BEGIN IMMEDIATE")
+            start = time.perf_counter()
+            with _Transaction(self.conn, None):
+                self.conn.execute("ANALYZE main")
+                self.conn.executemany(
+                    "INSERT INTO main.sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)",
+                    _empty_table_stats(self.conn),
+                )
+            self.lock_seconds = max(self.lock_seconds, time.perf_counter() - start)
+            self.conn.execute("ANALYZE main.sqlite_schema")  # reload them on this connection
         except sqlite3.OperationalError:
-            pass
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
+
+def _empty_table_stats(conn: sqlite3.Connection) -> list[tuple[str, str | None, str]]:
+    """sqlite_stat1 rows saying "one row" for each index of each table ANALYZE left out."""
+    rows: list[tuple[str, str | None, str]] = []
+    tables = conn.execute(
+        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND name NOT IN (SELECT tbl FROM main.sqlite_stat1)"
+    ).fetchall()
+    for (table,) in tables:
+        indexes = conn.execute(f"SELECT name FROM pragma_index_list('{table}')").fetchall()
+        for (index,) in indexes:
+            width = conn.execute(f"SELECT COUNT(*) FROM pragma_index_info('{index}')").fetchone()[0]
+            rows.append((table, index, " ".join(["1"] * (width + 1))))
+        if not indexes:
+            rows.append((table, None, "1"))
+    return rows
 
 
 class _Transaction:
