@@ -57,7 +57,7 @@ def export_cmd(
       mtbench-review import alice.jsonl --db merged.db
     """
     store = open_existing(db_path)
-    if judge and judge not in [j for j, _n in store.content.judges()]:
+    if judge and judge not in [j.judge for j in store.content.judges()]:
         fail(f"no verdicts from judge {judge!r}")
     settings = Settings(n_resamples=n_resamples, seed=seed)
     if str(output) == "-":

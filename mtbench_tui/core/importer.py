@@ -108,7 +108,7 @@ def import_sources(
     with store.import_session() as session:
         importer = _Importer(store, session, summary, progress)
         importer.run(sources)
-        if not sources.questions and store.content.counts()["questions"] == 0:
+        if not sources.questions and store.content.counts().questions == 0:
             raise InputError(
                 "(import)", 0, None, "no question.jsonl given and the database has no questions"
             )

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
 from mtbench_tui.core.analysis.agreement import BREAKDOWNS, Settings
 from mtbench_tui.core.analysis.frames import RatingPairs
+from mtbench_tui.core.analysis.model import Report
 from mtbench_tui.core.analysis.report import build_report
+from mtbench_tui.core.analysis.serialize import dumps
 from mtbench_tui.core.report import charts
-from mtbench_tui.core.report.html import render_html
+from mtbench_tui.core.report.html import Chart, render_html
 from mtbench_tui.core.report.markdown import render_markdown
 from mtbench_tui.core.report.tabular import write_csv, write_fastchat
 from mtbench_tui.core.store import Store
@@ -25,6 +26,13 @@ EXTENSIONS = {"md": ".md", "html": ".html", "json": ".json", "csv": ".csv", "fas
 
 Progress = Callable[[str, float], None]
 """Called with a step description and the fraction done (0-1)."""
+
+
+class Rendered(NamedTuple):
+    """A rendered report: its text, and the number of rows for row formats."""
+
+    text: str
+    rows: int | None
 
 
 @dataclass(frozen=True)
@@ -44,8 +52,20 @@ def render(
     reviewer: str | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
-) -> tuple[str, int | None]:
-    """Produce a report in ``fmt`` as text; returns (text, row count for row formats)."""
+) -> Rendered:
+    """Produce a report in ``fmt`` as text.
+
+    Args:
+        store: the database.
+        fmt: one of FORMATS.
+        judge: only this judge (csv: whose score to join).
+        reviewer: report this reviewer separately too (fastchat: only their ratings).
+        settings: bootstrap settings.
+        progress: called with each step.
+
+    Returns:
+        The text, and the row count for row formats.
+    """
     step = progress or (lambda _what, _done: None)
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
@@ -58,28 +78,43 @@ def render(
             else write_fastchat(store, buf, reviewer)
         )
         step("done", 1.0)
-        return buf.getvalue(), rows
+        return Rendered(buf.getvalue(), rows)
     step("computing statistics (bootstrap)", 0.1)
-    report = build_report(store, judge=judge, reviewer=reviewer, by=BREAKDOWNS, settings=settings)
+    report = build_report(
+        store,
+        judge=judge,
+        reviewer=reviewer,
+        by=BREAKDOWNS,
+        settings=settings,
+        with_dataset=fmt == "json",
+    )
     if fmt == "json":
-        report["dataset"] = dataset_metadata(store)
         step("done", 1.0)
-        return json.dumps(report, indent=2, ensure_ascii=False) + "\n", None
+        return Rendered(dumps(report) + "\n", None)
     if fmt == "md":
         step("done", 1.0)
-        return render_markdown(report), None
+        return Rendered(render_markdown(report), None)
     step("drawing charts", 0.5)
-    drawn = {j: judge_charts(store, j, report) for j in report["judges"]}
+    drawn = {j: judge_charts(store, j, report) for j in report.judges}
     step("done", 1.0)
-    return render_html(report, drawn), None
+    return Rendered(render_html(report, drawn), None)
 
 
-def judge_charts(store: Store, judge: str, report: dict[str, Any]) -> list[tuple[str, str]]:
-    """The five charts for one judge against all human ratings (none when nothing is rated)."""
+def judge_charts(store: Store, judge: str, report: Report) -> list[Chart]:
+    """The five charts for one judge against all human ratings (none when nothing is rated).
+
+    Args:
+        store: the database.
+        judge: the judge.
+        report: the report (for the category breakdown).
+
+    Returns:
+        (caption, inline svg) per chart.
+    """
     pairs = RatingPairs.load(store, judge)
-    if pairs.n == 0:
+    block = report.block(judge)
+    if pairs.n == 0 or block is None:
         return []
-    block = next(b for b in report["judge_human"] if b["judge"] == judge)
     out = [
         ("Human against judge score: counts", charts.confusion_heatmap(pairs.human, pairs.judge)),
         ("Human against judge score, jittered", charts.scatter(pairs.human, pairs.judge)),
@@ -89,28 +124,16 @@ def judge_charts(store: Store, judge: str, report: dict[str, Any]) -> list[tuple
         ),
         ("Score distributions", charts.score_distributions(pairs.human, pairs.judge)),
     ]
-    categories = block["rows"][0]["breakdowns"].get("category")
-    if categories:
+    categories = next((b for b in block.pooled.breakdowns if b.field == "category"), None)
+    if categories and categories.groups:
         out.insert(
             3,
             (
                 "Agreement by category (κ quadratic, 95% CI)",
-                charts.agreement_by_category(categories),
+                charts.agreement_by_category(categories.groups),
             ),
         )
     return out
-
-
-def dataset_metadata(store: Store) -> dict[str, Any]:
-    """What was imported, when: the dataset the numbers describe."""
-    rows = store.db.execute("SELECT at, sources FROM imports ORDER BY id").fetchall()
-    return {
-        "imports": [
-            {"at": at, "files": [Path(p).name for p in json.loads(sources)]} for at, sources in rows
-        ],
-        "models": store.content.models(),
-        "categories": store.content.categories(),
-    }
 
 
 def export_report(

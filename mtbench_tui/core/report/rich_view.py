@@ -1,191 +1,223 @@
-"""The statistics report as Rich renderables, shared by `stats` in the terminal and the app's stats screen."""
+"""The statistics report as Rich renderables, for `stats` in the terminal and the app's stats screen.
+
+Every piece of text from data goes in as a ``Text`` (never markup), with control and bidi
+characters made visible.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mtbench_tui.core.report.fmt import BRIEF_METRICS, effect, estimate, p_value, rate
-from mtbench_tui.core.textsafe import inert, visible_controls
-
-SHORT_LABELS = {
-    "n": "n",
-    "exact": "exact",
-    "within_1": "±1",
-    "mae": "MAE",
-    "mean_diff": "Δ mean",
-    "pearson": "Pearson",
-    "spearman": "Spearman",
-    "kendall_tau_b": "Kendall τb",
-    "kappa_quadratic": "κ quad",
-    "alpha_interval": "α interval",
-    "alpha_ordinal": "α ordinal",
-    "icc_2_1": "ICC(2,1)",
-    "sd_ratio": "SD ratio",
-    "ba_lower": "BA lower",
-    "ba_upper": "BA upper",
-}
-MAIN_METRICS = (
-    "n",
-    "exact",
-    "within_1",
-    "mae",
-    "mean_diff",
-    "pearson",
-    "spearman",
-    "kendall_tau_b",
-    "kappa_quadratic",
-    "alpha_interval",
-    "alpha_ordinal",
-    "icc_2_1",
+from mtbench_tui.core.analysis.findings import JudgeAudit, NoVerdict
+from mtbench_tui.core.analysis.metrics import BRIEF_VIEW, TERMINAL_VIEW
+from mtbench_tui.core.analysis.model import (
+    Breakdown,
+    JudgeBlock,
+    MetricValues,
+    PairwiseBlock,
+    Report,
 )
+from mtbench_tui.core.report.fmt import effect, metric_value, no_verdict_rate, p_value, rate
+from mtbench_tui.core.textsafe import rich_text
 
 
-def metric_table(title: str, columns: list[tuple[str, dict[str, Any]]]) -> Table:
-    """Metrics down the side, one column per reviewer or comparison (Δ mean: judge − human, or later − earlier reviewer)."""
-    table = Table(title=title, title_justify="left", title_style="bold")
+def _table(title: str | Text, show_lines: bool = False) -> Table:
+    """A table with a bold left-aligned title (a Text, so data in it is never markup)."""
+    heading = title if isinstance(title, Text) else Text(title)
+    return Table(title=heading, title_justify="left", title_style="bold", show_lines=show_lines)
+
+
+def _title(*parts: str | tuple[str]) -> Text:
+    """A title from fixed text and data: data parts are given as 1-tuples."""
+    out = Text()
+    for part in parts:
+        out.append_text(rich_text(part[0]) if isinstance(part, tuple) else Text(part))
+    return out
+
+
+def metric_table(title: Text, columns: Sequence[tuple[Text, MetricValues]]) -> Table:
+    """Metrics down the side, one column per reviewer or comparison.
+
+    Args:
+        title: the table's title.
+        columns: (heading, metrics) per column.
+
+    Returns:
+        The table.
+    """
+    table = _table(title)
     table.add_column("metric")
     for label, _metrics in columns:
-        table.add_column(visible_controls(label), justify="right")
-    for metric in MAIN_METRICS:
-        table.add_row(SHORT_LABELS[metric], *(estimate(metric, m.get(metric)) for _l, m in columns))
+        table.add_column(label, justify="right")
+    for metric in TERMINAL_VIEW:
+        table.add_row(metric.short, *(metric_value(metric, m) for _l, m in columns))
     return table
 
 
-def group_table(title: str, groups: list[dict[str, Any]]) -> Table:
-    """A breakdown: one row per group, the key metrics as columns."""
-    table = Table(title=title, title_justify="left", title_style="bold")
+def group_table(title: Text, breakdown: Breakdown) -> Table:
+    """A breakdown: one row per group, the key metrics as columns.
+
+    Args:
+        title: the table's title.
+        breakdown: the groups.
+
+    Returns:
+        The table.
+    """
+    table = _table(title)
     table.add_column("group")
-    for metric in BRIEF_METRICS:
-        table.add_column(SHORT_LABELS[metric], justify="right")
-    for g in groups:
-        table.add_row(
-            visible_controls(g["group"]), *(estimate(m, g["metrics"].get(m)) for m in BRIEF_METRICS)
-        )
+    for metric in BRIEF_VIEW:
+        table.add_column(metric.short, justify="right")
+    for g in breakdown.groups:
+        table.add_row(rich_text(g.name), *(metric_value(m, g.metrics) for m in BRIEF_VIEW))
     return table
 
 
-def agreement_view(report: dict[str, Any]) -> list[RenderableType]:
-    """Judge-human tables per judge, and the human-human comparison."""
-    out: list[RenderableType] = []
-    for block in report["judge_human"]:
-        columns = [
-            (f"{r['reviewer']} (n={r['n']}, {r['n_questions']} q)", r["metrics"])
-            for r in block["rows"]
-        ]
-        out.append(
-            metric_table(
-                f"Judge {visible_controls(block['judge'])} vs humans (95% cluster-bootstrap CI)",
-                columns,
-            )
-        )
-    hh = report["human_human"]
+def agreement_view(report: Report) -> list[RenderableType]:
+    """Judge-human tables per judge, the human-human comparison, and pairwise agreement.
+
+    Args:
+        report: the report.
+
+    Returns:
+        Renderables in reading order.
+    """
+    out: list[RenderableType] = [_judge_table(b) for b in report.judge_human]
+    hh = report.human_human
     if hh:
-        columns = [(f"human-human (n={hh['n']})", hh["metrics"])]
-        columns += [
-            (f"{s['judge']}-human (n={s['n']})", s["metrics"]) for s in hh["judge_human_same_items"]
-        ]
-        out.append(
-            metric_table(
-                f"The paper's comparison: {hh['n_turns']} turns rated by 2+ reviewers", columns
-            )
-        )
+        columns = [(Text(f"human-human (n={hh.n})"), hh.metrics)]
+        columns += [(_title((s.judge,), f"-human (n={s.n})"), s.metrics) for s in hh.same_items]
+        title = Text(f"The paper's comparison: {hh.n_turns} turns rated by 2+ reviewers")
+        out.append(metric_table(title, columns))
     else:
-        out.append(
-            Text(
-                "Human-human agreement appears once two reviewers rate the same turns.",
-                style="italic",
-            )
-        )
-    for block in report["pairwise"]:
-        out.append(pairwise_table(block))
+        message = "Human-human agreement appears once two reviewers rate the same turns."
+        out.append(Text(message, style="italic"))
+    out += [pairwise_table(b) for b in report.pairwise]
     return out
 
 
-def breakdown_view(report: dict[str, Any]) -> list[RenderableType]:
-    """Every breakdown table of every judge (all humans pooled)."""
-    out: list[RenderableType] = []
-    for block in report["judge_human"]:
-        for field, groups in block["rows"][0]["breakdowns"].items():
-            out.append(
-                group_table(f"{visible_controls(block['judge'])} vs all humans, by {field}", groups)
-            )
-    return out
+def _judge_table(block: JudgeBlock) -> Table:
+    """One judge against each reviewer and all pooled."""
+    columns = [
+        (_title((r.reviewer,), f" (n={r.n}, {r.n_questions} q)"), r.metrics) for r in block.rows
+    ]
+    title = _title("Judge ", (block.judge,), " vs humans (95% cluster-bootstrap CI)")
+    return metric_table(title, columns)
 
 
-def pairwise_table(block: dict[str, Any]) -> Table:
-    """MT-Bench pairwise agreement derived from scores."""
-    table = Table(
-        title=f"Pairwise agreement from scores ({visible_controls(block['judge'])}, "
-        f"{block['n_comparisons']} comparisons)",
-        title_justify="left",
-        title_style="bold",
+def breakdown_view(report: Report) -> list[RenderableType]:
+    """Every breakdown table of every judge (all humans pooled).
+
+    Args:
+        report: the report.
+
+    Returns:
+        One table per judge and breakdown.
+    """
+    return [
+        group_table(_title((block.judge,), f" vs all humans, by {b.field}"), b)
+        for block in report.judge_human
+        for b in block.pooled.breakdowns
+    ]
+
+
+def pairwise_table(block: PairwiseBlock) -> Table:
+    """MT-Bench pairwise agreement derived from scores.
+
+    Args:
+        block: one judge's pairwise agreement.
+
+    Returns:
+        The table.
+    """
+    title = _title(
+        "Pairwise agreement from scores (",
+        (block.judge,),
+        f", {block.n_comparisons} comparisons)",
     )
+    table = _table(title)
     for column in ("", "with ties", "without ties"):
         table.add_column(column)
-    for who in ("judge_human", "human_human"):
+    for who, pair in (("judge-human", block.judge_human), ("human-human", block.human_human)):
+        table.add_row(who, rate(pair.with_ties), rate(pair.without_ties))
+    return table
+
+
+def bias_view(report: Report) -> list[RenderableType]:
+    """The audit findings per judge, flagged ones marked; then no-verdict rates.
+
+    Args:
+        report: the report.
+
+    Returns:
+        One table per judge, then the no-verdict table.
+    """
+    out: list[RenderableType] = [_audit_table(a) for a in report.bias]
+    out.append(_no_verdict_table(report.no_verdict))
+    return out
+
+
+def _audit_table(audit: JudgeAudit) -> Table:
+    """One judge's findings."""
+    table = _table(_title("Bias audit: ", (audit.judge,)), show_lines=True)
+    table.add_column("check")
+    table.add_column("effect [95% CI]", justify="right")
+    table.add_column("p", justify="right")
+    table.add_column("finding", ratio=1)
+    for f in audit.findings:
+        finding = Text.assemble(("⚑ ", "bold yellow") if f.flag else "", rich_text(f.message))
+        table.add_row(rich_text(f.title), effect(f), p_value(f.p_value), finding)
+    return table
+
+
+def _no_verdict_table(rows: Sequence[NoVerdict]) -> Table:
+    """Verdicts without a parseable rating."""
+    table = _table("Verdicts without a parseable rating")
+    for column in ("judge", "prompt", "verdicts", "no rating", "rate [95% CI]"):
+        table.add_column(column, justify="left" if column in ("judge", "prompt") else "right")
+    for r in rows:
         table.add_row(
-            who.replace("_", "-"), *(rate(block[who][k]) for k in ("with_ties", "without_ties"))
+            rich_text(r.judge),
+            rich_text(r.prompt),
+            str(r.n),
+            str(r.no_verdict),
+            no_verdict_rate(r),
         )
     return table
 
 
-def bias_view(report: dict[str, Any]) -> list[RenderableType]:
-    """The audit findings per judge, flagged ones marked; then no-verdict rates."""
+def gates_view(report: Report) -> list[RenderableType]:
+    """One line per CI gate.
+
+    Args:
+        report: the report.
+
+    Returns:
+        One Text per gate.
+    """
     out: list[RenderableType] = []
-    for block in report["bias"]:
-        table = Table(
-            title=f"Bias audit: {visible_controls(block['judge'])}",
-            title_justify="left",
-            title_style="bold",
-            show_lines=True,
-        )
-        table.add_column("check")
-        table.add_column("effect [95% CI]", justify="right")
-        table.add_column("p", justify="right")
-        table.add_column("finding", ratio=1)
-        for it in block["items"]:
-            finding = Text.assemble(
-                ("⚑ ", "bold yellow") if it["flag"] else "", visible_controls(it["message"])
-            )
-            table.add_row(it["title"], effect(it), p_value(it["p_value"]), finding)
-        out.append(table)
-    table = Table(
-        title="Verdicts without a parseable rating", title_justify="left", title_style="bold"
-    )
-    for column in ("judge", "prompt", "verdicts", "no rating", "rate [95% CI]"):
-        table.add_column(column, justify="left" if column in ("judge", "prompt") else "right")
-    for r in report["no_verdict"]:
-        table.add_row(
-            visible_controls(r["judge"]),
-            visible_controls(r["prompt"]),
-            str(r["n"]),
-            str(r["no_verdict"]),
-            estimate("rate", {"value": r["rate"], "ci": r["ci"] or [None, None]}),
-        )
-    out.append(table)
+    for gate in report.gates or ():
+        line = Text(f"gate {gate.op} {gate.metric}={gate.threshold} for ")
+        line.append_text(rich_text(gate.judge))
+        line.append(f": {gate.value} ")
+        line.append("pass" if gate.passed else "FAIL", "green" if gate.passed else "bold red")
+        out.append(line)
     return out
 
 
-def gates_view(report: dict[str, Any]) -> list[RenderableType]:
-    """One line per CI gate."""
-    out: list[RenderableType] = []
-    for gate in report.get("gates", []):
-        status = "[green]pass[/]" if gate["passed"] else "[bold red]FAIL[/]"
-        out.append(
-            Text.from_markup(
-                f"gate {gate['op']} {gate['metric']}={gate['threshold']} for "
-                f"{inert(gate['judge'])}: {gate['value']} {status}"
-            )
-        )
-    return out
+def full_view(report: Report) -> Group:
+    """Everything, in reading order.
 
+    Args:
+        report: the report.
 
-def full_view(report: dict[str, Any]) -> Group:
-    """Everything, in reading order."""
+    Returns:
+        One renderable.
+    """
     return Group(
         *agreement_view(report), *breakdown_view(report), *bias_view(report), *gates_view(report)
     )

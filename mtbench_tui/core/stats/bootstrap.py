@@ -110,8 +110,8 @@ def bootstrap_ci(
     values = np.empty(n_resamples)
     if clusters is None:
         for r in range(n_resamples):
-            index = rng.integers(0, size, size)
-            values[r] = statistic(*(a[index] for a in arrays))
+            draw = rng.integers(0, size, size)
+            values[r] = statistic(*(a[draw] for a in arrays))
         n_clusters = size
     else:
         labels = np.asarray(clusters)

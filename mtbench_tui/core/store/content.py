@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import PurePath
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -29,6 +30,31 @@ class LeaderboardRow:
     n_no_verdict: int
     n_turn1: int
     n_turn2: int
+
+
+class JudgeCount(NamedTuple):
+    """A judge label and how many verdicts it has."""
+
+    judge: str
+    verdicts: int
+
+
+class ContentCounts(NamedTuple):
+    """Row counts of the content tables."""
+
+    questions: int
+    reference_answers: int
+    answers: int
+    judgments: int
+    no_verdict: int
+    """Verdicts without a rating."""
+
+
+class ImportRecord(NamedTuple):
+    """One import: when it ran and the names of the files it read."""
+
+    at: str
+    files: tuple[str, ...]
 
 
 class ContentRepo:
@@ -74,10 +100,10 @@ class ContentRepo:
             params.append(judge)
         return [_judgment(r) for r in self.db.execute(sql + " ORDER BY judge, turn", params)]
 
-    def judges(self) -> list[tuple[str, int]]:
+    def judges(self) -> list[JudgeCount]:
         """Every judge label with its number of verdicts, most verdicts first."""
         rows = self.db.execute("SELECT judge, COUNT(*) FROM judgments GROUP BY judge")
-        return sorted(((r[0], r[1]) for r in rows), key=lambda r: (-r[1], r[0]))
+        return sorted(map(JudgeCount._make, rows), key=lambda r: (-r.verdicts, r.judge))
 
     def models(self) -> list[str]:
         """Every model with answers."""
@@ -90,18 +116,27 @@ class ContentRepo:
             for r in self.db.execute("SELECT DISTINCT category FROM questions ORDER BY category")
         ]
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> ContentCounts:
         """Row counts of the content tables."""
-        tables = ("questions", "reference_answers", "answers", "judgments")
-        out = {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
-        out["no_verdict"] = self.db.execute(
-            "SELECT COUNT(*) FROM judgments WHERE score IS NULL"
-        ).fetchone()[0]
-        return out
+        row = self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM questions), (SELECT COUNT(*) FROM reference_answers),"
+            " (SELECT COUNT(*) FROM answers), (SELECT COUNT(*) FROM judgments),"
+            " (SELECT COUNT(*) FROM judgments WHERE score IS NULL)"
+        ).fetchone()
+        return ContentCounts._make(row)
+
+    def imports(self) -> list[ImportRecord]:
+        """Every import in order, with the names (not the paths) of the files it read."""
+        rows = self.db.execute("SELECT at, sources FROM imports ORDER BY id")
+        return [
+            ImportRecord(at, tuple(PurePath(p).name for p in json.loads(sources)))
+            for at, sources in rows
+        ]
 
     def is_empty(self) -> bool:
         """True before anything has been imported."""
-        return self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM answers)").fetchone()[0] == 1
+        row = self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM answers)").fetchone()
+        return bool(row[0])
 
     def leaderboard(self, judge: str | None = None) -> list[LeaderboardRow]:
         """MT-Bench scores per model and judge, as FastChat's ``show_result.py --mode single`` computes them.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Group
 from rich.text import Text
 from textual import work
@@ -15,10 +13,12 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from mtbench_tui.core.analysis.agreement import Settings
 from mtbench_tui.core.analysis.frames import RatingPairs
+from mtbench_tui.core.analysis.model import Report
 from mtbench_tui.core.analysis.report import build_report
 from mtbench_tui.core.report import rich_charts
 from mtbench_tui.core.report.rich_view import agreement_view, bias_view, breakdown_view
 from mtbench_tui.core.store import Store
+from mtbench_tui.ui.text import literal
 from mtbench_tui.ui.widgets.key_bar import KeyBar
 
 REFRESH_SECONDS = 3.0
@@ -42,7 +42,7 @@ class StatsScreen(Screen[None]):
         self.store = store
         self.settings = settings or Settings()
         self.signature: tuple[int, int] | None = None
-        self.report: dict[str, Any] | None = None
+        self.report: Report | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Computing statistics…", id="stats-status")
@@ -89,19 +89,20 @@ class StatsScreen(Screen[None]):
         store = self.store.reopen()
         try:
             report = build_report(store, settings=self.settings)
-            pairs = {judge: RatingPairs.load(store, judge) for judge in report["judges"]}
+            pairs = {judge: RatingPairs.load(store, judge) for judge in report.judges}
         finally:
             store.close()
         self.app.call_from_thread(self._show, report, pairs)
 
-    def _show(self, report: dict[str, Any], pairs: dict[str, RatingPairs]) -> None:
+    def _show(self, report: Report, pairs: dict[str, RatingPairs]) -> None:
         """Render a finished report."""
         self.report = report
-        counts = report["counts"]
+        counts = report.counts
         self.query_one("#stats-status", Static).update(
             Text(
-                f"{counts['ratings']} human ratings by {len(report['reviewers'])} reviewer(s) · {counts['judgments']} "
-                f"verdicts · 95% CIs from {report['settings']['bootstrap_resamples']} resamples clustered by question · "
+                f"{counts.ratings} human ratings by {len(report.reviewers)} reviewer(s) · "
+                f"{counts.judgments} verdicts · 95% CIs from "
+                f"{report.settings.bootstrap_resamples} resamples clustered by question · "
                 "refreshes as ratings arrive",
                 style="italic",
             )
@@ -112,7 +113,9 @@ class StatsScreen(Screen[None]):
         charts = []
         for judge, p in pairs.items():
             charts += [
-                Text(f"Judge {judge} vs all humans (n={p.n})", style="bold underline"),
+                Text.assemble(
+                    "Judge ", literal(judge), f" vs all humans (n={p.n})", style="bold underline"
+                ),
                 rich_charts.histograms(p.human, p.judge),
                 rich_charts.heatmap(p.human, p.judge),
                 Text(""),

@@ -1,0 +1,235 @@
+"""``to_json``: the one owner of the ``stats --json`` schema (documented in the README)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mtbench_tui.core.analysis.findings import AuditFinding, Gate, GroupGap, NoVerdict
+from mtbench_tui.core.analysis.model import (
+    AgreementCell,
+    AgreementRow,
+    AgreementTable,
+    Dataset,
+    HumanHuman,
+    JudgeBlock,
+    MetricValues,
+    PairwiseBlock,
+    Report,
+    TiesPair,
+)
+from mtbench_tui.core.analysis.numbers import Interval
+from mtbench_tui.core.textsafe import json_safe
+
+Json = dict[str, Any]
+
+
+def to_json(report: Report) -> Json:
+    """The report as JSON-ready dicts and lists, keys in schema order.
+
+    Args:
+        report: the typed report.
+
+    Returns:
+        The ``mtbench-review/stats`` document.
+    """
+    s, c = report.settings, report.counts
+    out: Json = {
+        "schema": report.schema,
+        "tool_version": report.tool_version,
+        "generated": report.generated,
+        "database": report.database,
+        "settings": {
+            "bootstrap_resamples": s.bootstrap_resamples,
+            "confidence": s.confidence,
+            "seed": s.seed,
+            "cluster": s.cluster,
+            "by": list(s.by),
+            "judge": s.judge,
+            "reviewer": s.reviewer,
+        },
+        "counts": {
+            "questions": c.questions,
+            "reference_answers": c.reference_answers,
+            "answers": c.answers,
+            "judgments": c.judgments,
+            "no_verdict": c.no_verdict,
+            "ratings": c.ratings,
+            "ratings_by_reviewer": dict(c.ratings_by_reviewer),
+        },
+        "judges": list(report.judges),
+        "reviewers": list(report.reviewers),
+        "judge_human": [_judge_block(b) for b in report.judge_human],
+        "human_human": _human_human(report.human_human),
+        "pairwise": [_pairwise(b) for b in report.pairwise],
+        "bias": [
+            {"judge": a.judge, "items": [_finding(f) for f in a.findings]} for a in report.bias
+        ],
+        "no_verdict": [_no_verdict(r) for r in report.no_verdict],
+    }
+    if report.agreement_tables:
+        out["verdict_agreement"] = [_table(t) for t in report.agreement_tables]
+    if report.gates is not None:
+        out["gates"] = [_gate(g) for g in report.gates]
+    if report.dataset is not None:
+        out["dataset"] = _dataset(report.dataset)
+    return out
+
+
+def dumps(report: Report, indent: int | None = 2) -> str:
+    """The report as JSON text, with no raw control or bidi character in it.
+
+    Args:
+        report: the typed report.
+        indent: spaces per level, or None for one line.
+
+    Returns:
+        The JSON text (no trailing newline).
+    """
+    return json_safe(json.dumps(to_json(report), indent=indent, ensure_ascii=False))
+
+
+def _ci(ci: Interval | None) -> list[float | None] | None:
+    """An interval as [low, high]."""
+    return None if ci is None else [ci.low, ci.high]
+
+
+def _metrics(m: MetricValues) -> Json:
+    """Metric name -> {value, ci}; n as a plain integer."""
+    out: Json = {"n": m.n}
+    for name, e in m.estimates.items():
+        out[name] = {"value": e.value, "ci": _ci(e.ci)}
+    return out
+
+
+def _row(r: AgreementRow) -> Json:
+    """One reviewer's (or all reviewers') agreement with a judge."""
+    return {
+        "reviewer": r.reviewer,
+        "n": r.n,
+        "n_questions": r.n_questions,
+        "metrics": _metrics(r.metrics),
+        "breakdowns": {
+            b.field: [{"group": g.name, "n": g.n, "metrics": _metrics(g.metrics)} for g in b.groups]
+            for b in r.breakdowns
+        },
+    }
+
+
+def _judge_block(b: JudgeBlock) -> Json:
+    """One judge against the humans."""
+    return {"judge": b.judge, "judge_model": b.judge_model, "rows": [_row(r) for r in b.rows]}
+
+
+def _human_human(hh: HumanHuman | None) -> Json | None:
+    """The paper's comparison."""
+    if hh is None:
+        return None
+    return {
+        "reviewers": list(hh.reviewers),
+        "n": hh.n,
+        "n_turns": hh.n_turns,
+        "metrics": _metrics(hh.metrics),
+        "judge_human_same_items": [
+            {"judge": s.judge, "n": s.n, "metrics": _metrics(s.metrics)} for s in hh.same_items
+        ],
+    }
+
+
+def _cell(c: AgreementCell) -> Json:
+    """agree / total with the rate and its interval (baseline and κ when computed)."""
+    out: Json = {"agree": c.agree, "total": c.total, "rate": c.rate.value, "ci": _ci(c.rate.ci)}
+    if c.baseline is not None:
+        out["baseline"] = c.baseline
+    if c.kappa is not None:
+        out["kappa"] = {"value": c.kappa.value, "ci": _ci(c.kappa.ci)}
+    return out
+
+
+def _ties(t: TiesPair) -> Json:
+    """With and without ties."""
+    return {"with_ties": _cell(t.with_ties), "without_ties": _cell(t.without_ties)}
+
+
+def _pairwise(b: PairwiseBlock) -> Json:
+    """Pairwise agreement derived from scores."""
+    return {
+        "judge": b.judge,
+        "n_comparisons": b.n_comparisons,
+        "judge_human": _ties(b.judge_human),
+        "human_human": _ties(b.human_human),
+    }
+
+
+def _table(t: AgreementTable) -> Json:
+    """A generic agreement table."""
+    return {
+        "key": t.key,
+        "title": t.title,
+        "columns": list(t.columns),
+        "rows": [
+            {"label": label, "cells": [None if c is None else _cell(c) for c in cells]}
+            for label, cells in t.rows
+        ],
+        "note": t.note,
+    }
+
+
+def _group_gap(g: GroupGap) -> Json:
+    """One group of a gap check."""
+    return {"group": g.group, "n": g.n, "effect": g.effect, "ci": _ci(g.ci), "flag": g.flag}
+
+
+def _finding(f: AuditFinding) -> Json:
+    """One audit finding."""
+    details: Json = {
+        d.name: list(d.value) if isinstance(d.value, tuple) else d.value for d in f.details
+    }
+    if f.groups:
+        details["groups"] = [_group_gap(g) for g in f.groups]
+    return {
+        "check": f.check,
+        "title": f.title,
+        "effect": f.effect,
+        "ci": _ci(f.ci),
+        "p_value": f.p_value,
+        "flag": f.flag,
+        "message": f.message,
+        "details": details,
+    }
+
+
+def _no_verdict(r: NoVerdict) -> Json:
+    """One judge and prompt's verdicts without a rating."""
+    return {
+        "judge": r.judge,
+        "judge_model": r.judge_model,
+        "prompt": r.prompt,
+        "n": r.n,
+        "no_verdict": r.no_verdict,
+        "rate": r.rate,
+        "ci": _ci(r.ci),
+        "flag": r.flag,
+        "message": r.message,
+    }
+
+
+def _gate(g: Gate) -> Json:
+    """One evaluated gate."""
+    return {
+        "metric": g.metric,
+        "op": g.op,
+        "threshold": g.threshold,
+        "judge": g.judge,
+        "value": g.value,
+        "passed": g.passed,
+    }
+
+
+def _dataset(d: Dataset) -> Json:
+    """What was imported."""
+    return {
+        "imports": [{"at": i.at, "files": list(i.files)} for i in d.imports],
+        "models": list(d.models),
+        "categories": list(d.categories),
+    }
