@@ -24,7 +24,7 @@ async def test_stats_screen_shows_agreement_and_refreshes(rated_store: Store) ->
         text = screen_text(app)
         assert "192 human ratings by 2 reviewer(s)" in text
         assert "vs humans (95% cluster-bootstrap CI)" in text and "κ quad" in text
-        assert "human-human (n=96)" in text
+        assert "human-human" in text and "(n=96, 16 q)" in text
         # Back to reviewing: carol rates one turn, and the stats pick it up on return.
         await press(pilot, "escape", "7", "s")
         await wait_for_stats(pilot)

@@ -111,6 +111,7 @@ def stats_cmd(
     if as_json:
         click.echo(dumps(report))
     else:
-        stdout().print(full_view(report))
+        console = stdout()
+        console.print(full_view(report, width=console.width))
     if any(not g.passed for g in report.gates or ()):
         raise SystemExit(EXIT_GATE_FAILED)

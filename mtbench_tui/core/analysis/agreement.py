@@ -8,6 +8,7 @@ from itertools import combinations
 from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from mtbench_tui.core.analysis.frames import HumanPairs, RatingPairs
 from mtbench_tui.core.analysis.model import (
@@ -27,6 +28,8 @@ from mtbench_tui.core.stats.paired import PairedData, agreement
 from mtbench_tui.core.stats.verdicts import normalise_vote, score_vote
 
 BREAKDOWNS = ("turn", "category", "model")
+
+Mask = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ def _breakdown(pairs: RatingPairs, field: str, settings: Settings) -> Breakdown:
     for value in sorted(set(column.tolist()), key=str):
         mask = column == value
         metrics = _metrics(pairs.paired(mask), settings)
-        groups.append(Group(str(value), int(mask.sum()), metrics))
+        nq = int(np.unique(pairs.question_id[mask]).size)
+        groups.append(Group(str(value), int(mask.sum()), nq, metrics))
     return Breakdown(field, tuple(groups))
 
 
@@ -95,18 +99,33 @@ def human_human_block(
     shared = humans.turn_keys()
     same_items = []
     for judge, pairs in judge_pairs.items():
-        keys = zip(pairs.question_id.tolist(), pairs.model.tolist(), pairs.turn.tolist())
-        mask = np.fromiter((k in shared for k in keys), dtype=bool, count=pairs.n)
+        mask = same_turns(pairs, shared)
         if mask.any():
             metrics = _metrics(pairs.paired(mask), settings)
-            same_items.append(SameItems(judge, int(mask.sum()), metrics))
+            nq = int(np.unique(pairs.question_id[mask]).size)
+            same_items.append(SameItems(judge, int(mask.sum()), nq, metrics))
     return HumanHuman(
         reviewers=humans.reviewers,
         n=humans.n,
         n_turns=len(shared),
+        n_questions=int(np.unique(humans.question_id).size),
         metrics=_metrics(humans.paired(), settings),
         same_items=tuple(same_items),
     )
+
+
+def same_turns(pairs: RatingPairs, shared: set[tuple[int, str, int]]) -> Mask:
+    """Which of a judge's pairs are on turns two or more reviewers rated.
+
+    Args:
+        pairs: the judge's pairs.
+        shared: the (question, model, turn) keys rated by two or more reviewers.
+
+    Returns:
+        A boolean mask over the pairs.
+    """
+    keys = zip(pairs.question_id.tolist(), pairs.model.tolist(), pairs.turn.tolist())
+    return np.fromiter((k in shared for k in keys), dtype=bool, count=pairs.n)
 
 
 def pairwise_block(judge: str, pairs: RatingPairs, settings: Settings) -> PairwiseBlock:
@@ -184,7 +203,7 @@ def agreement_cell(trials: list[Trial], settings: Settings) -> AgreementCell:
     """
     agree = np.array([t.agree for t in trials], dtype=float)
     if agree.size == 0:
-        return AgreementCell(0, 0, Estimate(None))
+        return AgreementCell(0, 0, Estimate(None), 0)
     ci = bootstrap_sums(
         {"one": np.ones(agree.size), "agree": agree},
         np.array([t.question for t in trials]),
@@ -194,4 +213,4 @@ def agreement_cell(trials: list[Trial], settings: Settings) -> AgreementCell:
         settings.seed,
     )
     rate = Estimate(clean(float(agree.mean())), Interval(clean(ci.low), clean(ci.high)))
-    return AgreementCell(int(agree.sum()), int(agree.size), rate)
+    return AgreementCell(int(agree.sum()), int(agree.size), rate, ci.n_clusters)

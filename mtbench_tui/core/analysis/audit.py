@@ -7,12 +7,20 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats as sps
 
-from mtbench_tui.core.analysis import bias
+from mtbench_tui.core.analysis import bias, gaps
 from mtbench_tui.core.analysis.agreement import Settings
-from mtbench_tui.core.analysis.bias import ALPHA, excludes, fmt_ci, item
+from mtbench_tui.core.analysis.bias import fmt_ci, item
 from mtbench_tui.core.analysis.findings import AuditFinding, Detail, JudgeAudit, NoVerdict
 from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.numbers import Interval, clean
+from mtbench_tui.core.analysis.significance import (
+    MIN_QUESTIONS,
+    Call,
+    call,
+    disagreement,
+    p_is,
+    too_few,
+)
 from mtbench_tui.core.stats import paired
 from mtbench_tui.core.stats.bootstrap import bootstrap_sums, mean_of
 from mtbench_tui.core.store import Store
@@ -65,40 +73,50 @@ def anchoring(revisions: Sequence[BlindRevision], s: Settings) -> AuditFinding:
     Returns:
         The finding; "not measured" when nothing was scored blind.
     """
+    check = "anchoring"
     if not revisions:
         message = "Not measured: no scores were given in blind mode."
         title = "Anchoring after the reveal"
-        return item("anchoring", title, None, None, None, False, message, (Detail("n", 0),))
+        return item(check, title, Call.NOT_APPLICABLE, 0, message, details=(Detail("n", 0),))
     blind = np.array([r.blind for r in revisions], dtype=float)
     final = np.array([r.final for r in revisions], dtype=float)
     judged = np.array([r.judge for r in revisions], dtype=float)
-    questions = np.array([r.question_id for r in revisions])
+    ids = np.array([r.question_id for r in revisions])
     toward = np.abs(blind - judged) - np.abs(final - judged)
-    ci = bootstrap_sums(
-        {"one": np.ones(toward.size), "toward": toward},
-        questions,
-        mean_of("toward"),
-        s.n_resamples,
-        s.confidence,
-        s.seed,
-    )
+    columns = {"one": np.ones(toward.size), "toward": toward}
+    ci = bootstrap_sums(columns, ids, mean_of("toward"), s.n_resamples, s.confidence, s.seed)
     p = float(sps.wilcoxon(toward).pvalue) if np.any(toward != 0) and toward.size > 1 else 1.0
     revised = float(np.mean(final != blind))
-    flag = p < ALPHA and excludes((ci.low, ci.high), 0) and ci.estimate > 0
-    message = (
-        f"Reviewers moved {ci.estimate:.2f} points toward the judge after seeing its verdict "
-        f"({fmt_ci((ci.low, ci.high))}; {revised:.0%} of blind scores revised)."
-        if flag
-        else f"No clear anchoring: {revised:.0%} of {len(revisions)} blind scores were revised "
-        f"after the reveal (mean move toward the judge {ci.estimate:+.2f})."
-    )
+    nq = int(np.unique(ids).size)
+    status = call(ci.low, ci.high, 0, nq)
+    if status is Call.FLAGGED and ci.estimate < 0:
+        status = Call.CLEAR  # moving away from the judge is not anchoring on it
+    share = f"{revised:.0%} of {len(revisions)} blind scores revised"
+    if status is Call.TOO_FEW:
+        message = f"Mean move toward the judge {ci.estimate:+.2f} ({share}): {too_few(nq, ci.low, ci.high)}."
+    elif status is Call.FLAGGED:
+        message = (
+            f"Reviewers moved {ci.estimate:.2f} points toward the judge after seeing its verdict "
+            f"({fmt_ci(ci.low, ci.high, nq)}; {share}; Wilcoxon {p_is(p)})."
+        )
+    else:
+        message = (
+            f"No clear anchoring: mean move toward the judge {ci.estimate:+.2f} "
+            f"({fmt_ci(ci.low, ci.high, nq)}; {share}; Wilcoxon {p_is(p)})."
+        )
+    if status is not Call.TOO_FEW and ci.estimate >= 0:
+        message += disagreement(p, status is Call.FLAGGED, "Wilcoxon")
     details = (Detail("n", len(revisions)), Detail("revised_share", clean(revised)))
     title = "Anchoring (move toward the judge after the reveal)"
-    return item("anchoring", title, ci.estimate, (ci.low, ci.high), p, flag, message, details)
+    interval = (ci.low, ci.high)
+    return item(check, title, status, nq, message, ci.estimate, interval, p, details)
 
 
 def position(verdicts: Sequence[PairVerdict]) -> AuditFinding | None:
     """From pairwise verdicts judged in both orders: consistency, and which position wins a flip.
+
+    Verdicts with an error in either order, and verdicts whose two orders are unknown
+    (only the combined verdict was published), are left out.
 
     Args:
         verdicts: one judge's pairwise verdicts.
@@ -108,34 +126,66 @@ def position(verdicts: Sequence[PairVerdict]) -> AuditFinding | None:
     """
     if not verdicts:
         return None
-    pairs = [(v.g1_winner, v.g2_winner) for v in verdicts]
-    valid = [(g1, g2) for g1, g2 in pairs if "error" not in (g1, g2)]
-    consistent = sum(g1 == g2 for g1, g2 in valid)
+    check = "position"
+    title = "Position bias (share of order-dependent verdicts won by the first answer)"
+    valid = [v for v in verdicts if _both_orders(v)]
+    if not valid:
+        message = (
+            f"Not measured: none of {len(verdicts)} pairwise verdicts has a usable verdict in "
+            "both answer orders (errors, or only the combined verdict is known)."
+        )
+        details = (
+            Detail("n", 0),
+            Detail("consistency", None),
+            Detail("first_wins", 0),
+            Detail("second_wins", 0),
+        )
+        return item(check, title, Call.NOT_APPLICABLE, 0, message, details=details)
+    consistent = sum(v.g1_winner == v.g2_winner for v in valid)
     # Position A won both times: model_1 first, then model_2 when the answers were swapped.
-    first = sum(g1 == "model_1" and g2 == "model_2" for g1, g2 in valid)
-    second = sum(g1 == "model_2" and g2 == "model_1" for g1, g2 in valid)
+    first = sum(v.g1_winner == "model_1" and v.g2_winner == "model_2" for v in valid)
+    second = sum(v.g1_winner == "model_2" and v.g2_winner == "model_1" for v in valid)
     decided = first + second
-    p = float(sps.binomtest(first, decided).pvalue) if decided else 1.0
-    share = first / decided if decided else float("nan")
-    ci = sps.binomtest(first, decided).proportion_ci(method="wilson") if decided else None
-    flag = p < ALPHA
-    where = "first" if share > 0.5 else "second"
-    message = (
-        f"Position bias: when the verdict flips with the order, the {where} answer wins "
-        f"{max(share, 1 - share):.0%} of the time ({decided} flips; p = {p:.3g})."
-        if flag
-        else f"{consistent / len(valid):.0%} of {len(valid)} pairwise verdicts survive "
-        "swapping the answers; no clear position preference."
-    )
+    nq = len({v.question_id for v in valid})
     details = (
         Detail("n", len(valid)),
-        Detail("consistency", clean(consistent / len(valid) if valid else float("nan"))),
+        Detail("consistency", clean(consistent / len(valid))),
         Detail("first_wins", first),
         Detail("second_wins", second),
     )
-    title = "Position bias (share of order-dependent verdicts won by the first answer)"
-    interval = (ci.low, ci.high) if ci else None
-    return item("position", title, share, interval, p, flag, message, details)
+    survive = f"{consistent / len(valid):.0%} of {len(valid)} pairwise verdicts survive swapping the answers"
+    if not decided:
+        status = Call.CLEAR if nq >= MIN_QUESTIONS else Call.TOO_FEW
+        message = (
+            f"{survive}; no verdict flips between the two answers, so no position preference shows."
+        )
+        return item(check, title, status, nq, message, details=details)
+    test = sps.binomtest(first, decided)
+    p, ci = float(test.pvalue), test.proportion_ci(method="wilson")
+    share = first / decided
+    status = call(ci.low, ci.high, 0.5, nq)
+    where = "first" if share > 0.5 else "second"
+    flips = f"{decided} flips, {fmt_ci(ci.low, ci.high, nq)}; binomial {p_is(p)}"
+    if status is Call.TOO_FEW:
+        message = f"{survive}; the first answer wins {share:.0%} of flips: {too_few(nq, ci.low, ci.high)}."
+    elif status is Call.FLAGGED:
+        message = (
+            f"Position bias: when the verdict flips with the order, the {where} answer wins "
+            f"{max(share, 1 - share):.0%} of the time ({flips})."
+        )
+    else:
+        message = (
+            f"{survive}; no clear position preference (first answer wins {share:.0%} of {flips})."
+        )
+    if status is not Call.TOO_FEW:
+        message += disagreement(p, status is Call.FLAGGED, "binomial")
+    return item(check, title, status, nq, message, share, (ci.low, ci.high), p, details)
+
+
+def _both_orders(v: PairVerdict) -> bool:
+    """True when the verdict is known, without error, in both answer orders."""
+    known = v.g1_winner is not None and v.g2_winner is not None
+    return known and "error" not in (v.g1_winner, v.g2_winner)
 
 
 def audit(store: Store, judge: str, pairs: RatingPairs, s: Settings) -> JudgeAudit:
@@ -151,15 +201,15 @@ def audit(store: Store, judge: str, pairs: RatingPairs, s: Settings) -> JudgeAud
         The judge's findings, in a fixed order.
     """
     found: list[AuditFinding] = []
-    if pairs.n >= 2:
+    if pairs.n:
         overall = paired.agreement(pairs.paired(), s.n_resamples, s.confidence, s.seed)
         found += [
             bias.leniency(pairs, overall),
             bias.compression(pairs, overall),
             bias.verbosity(pairs, s),
             bias.self_preference(pairs, s),
-            bias.gaps_by(pairs, "category", s),
-            bias.gaps_by(pairs, "turn", s),
+            gaps.gaps_by(pairs, "category", s),
+            gaps.gaps_by(pairs, "turn", s),
         ]
     found.append(anchoring(list(store.analysis.blind_revisions(judge)), s))
     pos = position(store.analysis.pair_verdicts(judge))

@@ -1,4 +1,7 @@
-"""Bias checks on paired human and judge scores: leniency, compression, verbosity, self-preference, gaps."""
+"""Bias checks on paired human and judge scores: leniency, compression, verbosity, self-preference.
+
+Each check returns an AuditFinding; ``significance`` decides when one is flagged.
+"""
 
 from __future__ import annotations
 
@@ -12,26 +15,34 @@ from mtbench_tui.core.analysis.agreement import Settings
 from mtbench_tui.core.analysis.findings import AuditFinding, Detail, GroupGap
 from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.numbers import Interval, clean, significant
+from mtbench_tui.core.analysis.significance import (
+    Call,
+    call,
+    disagreement,
+    p_is,
+    questions,
+    too_few,
+)
 from mtbench_tui.core.families import model_family
 from mtbench_tui.core.stats import paired
 from mtbench_tui.core.stats.bootstrap import bootstrap_sums
-
-ALPHA = 0.05
-"""Significance level for flags."""
 
 Floats = npt.NDArray[np.float64]
 Overall = Mapping[str, paired.Estimate]
 """Every metric of the judge against all humans (``core.stats.paired.agreement``)."""
 
+NO_PAIRS = "Not measured: no turn has both a human and a judge score."
+
 
 def item(
     check: str,
     title: str,
-    effect: float | None,
-    ci: tuple[float, float] | None,
-    p: float | None,
-    flag: bool,
+    status: Call,
+    n_questions: int,
     message: str,
+    effect: float | None = None,
+    ci: tuple[float, float] | None = None,
+    p: float | None = None,
     details: tuple[Detail, ...] = (),
     groups: tuple[GroupGap, ...] = (),
 ) -> AuditFinding:
@@ -40,11 +51,12 @@ def item(
     Args:
         check: the check's key.
         title: its display title.
+        status: what the interval says (``significance.call``).
+        n_questions: distinct questions behind the interval.
+        message: the plain-language finding.
         effect: the effect size.
         ci: the effect's interval, if it has one.
         p: the test's p-value, if there is a test.
-        flag: whether the finding is flagged.
-        message: the plain-language finding.
         details: extra named numbers.
         groups: per-group gaps (gap checks only).
 
@@ -57,69 +69,88 @@ def item(
         effect=clean(effect),
         ci=Interval(clean(ci[0]), clean(ci[1])) if ci else None,
         p_value=significant(p),
-        flag=bool(flag),
+        status=status,
+        n_questions=n_questions,
         message=message,
         details=details,
         groups=groups,
     )
 
 
-def excludes(ci: tuple[float, float], value: float) -> bool:
-    """True when an interval lies entirely on one side of ``value``."""
-    return bool(np.isfinite(ci[0]) and np.isfinite(ci[1]) and (ci[0] > value or ci[1] < value))
+def fmt_ci(low: float, high: float, n_questions: int) -> str:
+    """'95% CI 0.12 to 0.40, 16 questions'."""
+    return f"95% CI {low:.2f} to {high:.2f}, {questions(n_questions)}"
 
 
-def fmt_ci(ci: tuple[float, float]) -> str:
-    """'95% CI 0.12 to 0.40'."""
-    return f"95% CI {ci[0]:.2f} to {ci[1]:.2f}"
+def n_questions(pairs: RatingPairs) -> int:
+    """Distinct questions among the pairs."""
+    return int(np.unique(pairs.question_id).size)
 
 
 def leniency(pairs: RatingPairs, overall: Overall) -> AuditFinding:
-    """Paired mean difference judge - human, with a Wilcoxon signed-rank test."""
+    """Mean judge - human difference with its interval, and a Wilcoxon signed-rank test."""
+    check, title, nq = "leniency", "Leniency (judge - human)", n_questions(pairs)
+    if pairs.n == 0:
+        return item(check, title, Call.NOT_APPLICABLE, 0, NO_PAIRS)
     est = overall["mean_diff"]
     diff = pairs.judge - pairs.human
     p = float(sps.wilcoxon(diff).pvalue) if np.any(diff != 0) and diff.size > 1 else 1.0
-    ci = (est.low, est.high)
-    flag = p < ALPHA and excludes(ci, 0)
-    direction = "higher" if est.value > 0 else "lower"
-    message = (
-        f"The judge scores {abs(est.value):.2f} points {direction} than humans on average "
-        f"({fmt_ci(ci)}; Wilcoxon p = {p:.3g})."
-        if flag
-        else f"No clear leniency: mean judge - human difference {est.value:+.2f} "
-        f"({fmt_ci(ci)}; p = {p:.3g})."
+    status = call(est.low, est.high, 0, nq)
+    if status is Call.TOO_FEW:
+        message = f"Mean judge - human difference {est.value:+.2f}: {too_few(nq, est.low, est.high)}."
+    elif status is Call.FLAGGED:
+        direction = "higher" if est.value > 0 else "lower"
+        message = (
+            f"The judge scores {abs(est.value):.2f} points {direction} than humans on average "
+            f"({fmt_ci(est.low, est.high, nq)}; Wilcoxon {p_is(p)})."
+        )
+    else:
+        message = (
+            f"No clear leniency: mean judge - human difference {est.value:+.2f} "
+            f"({fmt_ci(est.low, est.high, nq)}; Wilcoxon {p_is(p)})."
+        )
+    message += (
+        disagreement(p, status is Call.FLAGGED, "Wilcoxon") if status is not Call.TOO_FEW else ""
     )
-    return item("leniency", "Leniency (judge - human)", est.value, ci, p, flag, message)
+    return item(check, title, status, nq, message, est.value, (est.low, est.high), p)
 
 
 def compression(pairs: RatingPairs, overall: Overall) -> AuditFinding:
-    """Judge SD against human SD, with the Pitman-Morgan test for paired variances."""
+    """Judge SD against human SD with its interval, and the Pitman-Morgan test, with histograms."""
+    check, title, nq = "compression", "Score compression (judge SD / human SD)", n_questions(pairs)
+    if pairs.n == 0:
+        return item(check, title, Call.NOT_APPLICABLE, 0, NO_PAIRS)
     ratio = overall["sd_ratio"]
     total, diff = pairs.judge + pairs.human, pairs.judge - pairs.human
     varied = pairs.n > 2 and np.ptp(total) and np.ptp(diff)
     p = float(sps.pearsonr(total, diff).pvalue) if varied else 1.0
-    ci = (ratio.low, ratio.high)
-    flag = p < ALPHA and excludes(ci, 1)
     sd_j, sd_h = overall["sd_b"].value, overall["sd_a"].value
-    if flag and ratio.value < 1:
+    status = call(ratio.low, ratio.high, 1, nq)
+    spreads = f"SD {sd_j:.2f} vs {sd_h:.2f}"
+    evidence = f"({spreads}; {fmt_ci(ratio.low, ratio.high, nq)}; Pitman-Morgan {p_is(p)})"
+    if status is Call.TOO_FEW:
+        message = f"Judge and human score spreads ({spreads}): {too_few(nq, ratio.low, ratio.high)}."
+    elif status is Call.FLAGGED and ratio.value < 1:
         message = (
-            f"The judge compresses scores: its SD is {ratio.value:.2f}x the humans' "
-            f"({sd_j:.2f} vs {sd_h:.2f})."
+            f"The judge compresses scores: its SD is {ratio.value:.2f}x the humans' {evidence}."
         )
-    elif flag:
-        message = f"The judge spreads scores more than humans: SD {sd_j:.2f} vs {sd_h:.2f}."
+    elif status is Call.FLAGGED:
+        message = (
+            f"The judge spreads scores more than humans: its SD is {ratio.value:.2f}x theirs "
+            f"{evidence}."
+        )
     else:
-        message = (
-            f"Judge and human score spreads are similar (SD {sd_j:.2f} vs {sd_h:.2f}; p = {p:.3g})."
-        )
+        message = f"Judge and human score spreads are similar: ratio {ratio.value:.2f} {evidence}."
+    if status is not Call.TOO_FEW:
+        message += disagreement(p, status is Call.FLAGGED, "Pitman-Morgan")
     details = (
         Detail("sd_judge", clean(sd_j)),
         Detail("sd_human", clean(sd_h)),
         Detail("histogram_judge", histogram(pairs.judge)),
         Detail("histogram_human", histogram(pairs.human)),
     )
-    title = "Score compression (judge SD / human SD)"
-    return item("compression", title, ratio.value, ci, p, flag, message, details)
+    ci = (ratio.low, ratio.high)
+    return item(check, title, status, nq, message, ratio.value, ci, p, details)
 
 
 def histogram(scores: Floats) -> tuple[int, ...]:
@@ -137,13 +168,14 @@ def _slope_gap(c: Mapping[str, Floats]) -> Floats:
 
 
 def verbosity(pairs: RatingPairs, s: Settings) -> AuditFinding:
-    """Does the judge-human gap grow with answer length? The judge's length slope vs the humans'."""
+    """Does the judge reward length more than humans? Its score-length slope against theirs."""
     loglen = np.log2(np.maximum(pairs.length, 1))
     gap = pairs.judge - pairs.human
+    nq = n_questions(pairs)
     if pairs.n < 3 or np.ptp(loglen) == 0:
         message = "Not enough variation in answer length to test."
         title = "Verbosity (gap vs answer length)"
-        return item("verbosity", title, None, None, None, False, message)
+        return item("verbosity", title, Call.NOT_APPLICABLE, nq, message)
     rho, p = sps.spearmanr(gap, loglen) if np.ptp(gap) else (0.0, 1.0)
     columns = {
         "one": np.ones(pairs.n),
@@ -155,25 +187,28 @@ def verbosity(pairs: RatingPairs, s: Settings) -> AuditFinding:
         "xh": loglen * pairs.human,
     }
     ci = bootstrap_sums(columns, pairs.question_id, _slope_gap, s.n_resamples, s.confidence, s.seed)
-    flag = p < ALPHA and excludes((ci.low, ci.high), 0)
-    if flag:
+    status = call(ci.low, ci.high, 0, nq)
+    if status is Call.TOO_FEW:
+        message = f"Length slope difference {ci.estimate:+.2f}: {too_few(nq, ci.low, ci.high)}."
+    elif status is Call.FLAGGED:
         lean = "rewards" if ci.estimate > 0 else "penalises"
         message = (
             f"The judge {lean} length more than humans: each doubling of answer length moves "
             f"its score {ci.estimate:+.2f} points relative to humans "
-            f"({fmt_ci((ci.low, ci.high))})."
+            f"({fmt_ci(ci.low, ci.high, nq)})."
         )
     else:
-        message = f"No clear length bias (gap-length Spearman rho {rho:+.2f}, p = {p:.3g})."
+        message = (
+            f"No clear length bias: slope difference {ci.estimate:+.2f} per doubling "
+            f"({fmt_ci(ci.low, ci.high, nq)}; gap-length Spearman rho {rho:+.2f}, "
+            f"{p_is(float(p))})."
+        )
+    if status is not Call.TOO_FEW:
+        message += disagreement(float(p), status is Call.FLAGGED, "Spearman")
+    title = "Verbosity (judge - human slope per doubling of length)"
+    details = (Detail("gap_length_spearman", clean(float(rho))),)
     return item(
-        "verbosity",
-        "Verbosity (judge - human slope per doubling of length)",
-        ci.estimate,
-        (ci.low, ci.high),
-        float(p),
-        flag,
-        message,
-        (Detail("gap_length_spearman", clean(float(rho))),),
+        "verbosity", title, status, nq, message, ci.estimate, (ci.low, ci.high), float(p), details
     )
 
 
@@ -181,15 +216,18 @@ def self_preference(pairs: RatingPairs, s: Settings) -> AuditFinding:
     """The judge-human gap on answers from the judge's own family against all other answers."""
     family = model_family(pairs.judge_model or "")
     own = np.array([model_family(m) == family for m in pairs.model.tolist()], dtype=bool)
+    nq = n_questions(pairs)
     if family is None or not own.any() or own.all():
         why = (
             "the judge's family is unknown"
             if family is None
             else f"no rated answers both from and outside '{family}'"
         )
-        message = f"Not applicable: {why}."
         only = (Detail("judge_family", family),)
-        return item("self_preference", "Self-preference", None, None, None, False, message, only)
+        message = f"Not applicable: {why}."
+        return item(
+            "self_preference", "Self-preference", Call.NOT_APPLICABLE, nq, message, details=only
+        )
     gap = pairs.judge - pairs.human
     mine = own.astype(float)
     columns = {"own": mine, "other": 1 - mine, "g_own": gap * mine, "g_other": gap * (1 - mine)}
@@ -202,49 +240,36 @@ def self_preference(pairs: RatingPairs, s: Settings) -> AuditFinding:
         s.seed,
     )
     p = float(sps.mannwhitneyu(gap[own], gap[~own]).pvalue)
-    flag = p < ALPHA and excludes((ci.low, ci.high), 0) and ci.estimate > 0
-    message = (
-        f"The judge favours its own family ({family}): its gap to humans is "
-        f"{ci.estimate:+.2f} points larger on {family} answers "
-        f"({fmt_ci((ci.low, ci.high))}; p = {p:.3g})."
-        if flag
-        else f"No clear self-preference for {family} answers "
-        f"(difference {ci.estimate:+.2f}; p = {p:.3g})."
-    )
+    status = call(ci.low, ci.high, 0, nq)
+    harsher = status is Call.FLAGGED and ci.estimate < 0
+    if harsher:
+        status = Call.CLEAR  # a judge stricter on its own family shows no self-preference
+    if status is Call.TOO_FEW:
+        message = f"Own-family gap difference {ci.estimate:+.2f}: {too_few(nq, ci.low, ci.high)}."
+    elif harsher:
+        message = (
+            f"No self-preference: the judge is stricter on {family} answers than humans are, "
+            f"relative to the rest ({ci.estimate:+.2f}, {fmt_ci(ci.low, ci.high, nq)})."
+        )
+    elif status is Call.FLAGGED:
+        message = (
+            f"The judge favours its own family ({family}): its gap to humans is "
+            f"{ci.estimate:+.2f} points larger on {family} answers "
+            f"({fmt_ci(ci.low, ci.high, nq)}; Mann-Whitney {p_is(p)})."
+        )
+    else:
+        message = (
+            f"No clear self-preference for {family} answers (difference {ci.estimate:+.2f}, "
+            f"{fmt_ci(ci.low, ci.high, nq)}; Mann-Whitney {p_is(p)})."
+        )
+    if status is not Call.TOO_FEW and not harsher:
+        message += disagreement(p, status is Call.FLAGGED, "Mann-Whitney")
     details = (
         Detail("judge_family", family),
         Detail("n_own", int(own.sum())),
         Detail("n_other", int((~own).sum())),
     )
     title = "Self-preference (gap on own family - gap on others)"
-    return item("self_preference", title, ci.estimate, (ci.low, ci.high), p, flag, message, details)
-
-
-def gaps_by(pairs: RatingPairs, field: str, s: Settings) -> AuditFinding:
-    """Mean judge - human gap per group (category or turn), each with an interval."""
-    column = getattr(pairs, field)
-    groups, flagged = [], []
-    for value in sorted(set(column.tolist()), key=str):
-        mask = column == value
-        est = paired.agreement(pairs.paired(mask), s.n_resamples, s.confidence, s.seed)
-        gap = est["mean_diff"]
-        flag = excludes((gap.low, gap.high), 0)
-        ci = Interval(clean(gap.low), clean(gap.high))
-        groups.append(GroupGap(str(value), int(mask.sum()), clean(gap.value), ci, flag))
-        if flag:
-            flagged.append(f"{'turn ' if field == 'turn' else ''}{value} ({gap.value:+.2f})")
-    message = (
-        "The judge departs from humans on " + ", ".join(flagged) + "."
-        if flagged
-        else f"No {field} stands out: every interval of the gap includes 0."
-    )
     return item(
-        f"gap_by_{field}",
-        f"Gap by {field}",
-        None,
-        None,
-        None,
-        bool(flagged),
-        message,
-        groups=tuple(groups),
+        "self_preference", title, status, nq, message, ci.estimate, (ci.low, ci.high), p, details
     )

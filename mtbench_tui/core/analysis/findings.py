@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from mtbench_tui.core.analysis.numbers import Interval
+from mtbench_tui.core.analysis.significance import Call
 
 
 class Detail(NamedTuple):
@@ -21,24 +22,37 @@ class GroupGap:
 
     group: str
     n: int
+    n_questions: int
     effect: float | None
     ci: Interval
-    flag: bool
+    status: Call
+
+    @property
+    def flag(self) -> bool:
+        """True when the interval excludes 0 and enough questions stand behind it."""
+        return self.status is Call.FLAGGED
 
 
 @dataclass(frozen=True)
 class AuditFinding:
-    """One bias check: effect, interval, test, flag and a plain-language message."""
+    """One bias check: effect, interval, test, status and a plain-language message."""
 
     check: str
     title: str
     effect: float | None
     ci: Interval | None
     p_value: float | None
-    flag: bool
+    status: Call
+    n_questions: int
+    """Distinct questions the interval rests on."""
     message: str
     details: tuple[Detail, ...] = ()
     groups: tuple[GroupGap, ...] = ()
+
+    @property
+    def flag(self) -> bool:
+        """True when the finding is flagged (see ``significance``)."""
+        return self.status is Call.FLAGGED
 
 
 @dataclass(frozen=True)

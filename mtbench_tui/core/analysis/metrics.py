@@ -71,7 +71,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("exact", "Exact agreement", "exact", HI),
     Metric("within_1", "Within ±1", "±1", HI),
     Metric("mae", "Mean absolute error", "MAE", LO),
-    Metric("mean_diff", "Mean difference (judge − human)", "Δ mean", ZERO),
+    Metric("mean_diff", "Mean difference (judge - human)", "Δ mean", ZERO),
     Metric("sd_diff", "SD of differences", "SD Δ", LO),
     Metric("ba_lower", "Bland–Altman lower limit", "BA lower", ZERO),
     Metric("ba_upper", "Bland–Altman upper limit", "BA upper", ZERO),
@@ -142,7 +142,10 @@ TERMINAL_VIEW = tuple(m for m in REPORT_VIEW if m.name not in ("ba_lower", "ba_u
 """The main table in the terminal and the app (narrower)."""
 
 BRIEF_VIEW = _view("n", "exact", "within_1", "mae", "mean_diff", "spearman", "kappa_quadratic")
-"""The columns of a breakdown table (one row per group), most important first."""
+"""The columns of a breakdown table (one row per group)."""
+
+BRIEF_PRIORITY = _view("n", "kappa_quadratic", "mean_diff", "mae", "exact", "spearman", "within_1")
+"""BRIEF_VIEW from most to least important: a narrow table drops from the end."""
 
 GATE_METRICS = tuple(m.name for m in METRICS)
 """Metrics a ``--fail-under`` / ``--fail-over`` gate may name."""

@@ -44,6 +44,7 @@ class Group:
 
     name: str
     n: int
+    n_questions: int
     metrics: MetricValues
 
 
@@ -87,6 +88,7 @@ class SameItems:
 
     judge: str
     n: int
+    n_questions: int
     metrics: MetricValues
 
 
@@ -97,8 +99,30 @@ class HumanHuman:
     reviewers: tuple[str, ...]
     n: int
     n_turns: int
+    n_questions: int
     metrics: MetricValues
     same_items: tuple[SameItems, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The report's opening verdict for one judge, in plain language.
+
+    Does the judge agree with humans about as well as humans agree with each other?
+    Both are measured on the same turns (those two or more reviewers rated), and their
+    difference gets a paired cluster-bootstrap interval.
+    """
+
+    judge: str
+    verdict: str
+    """``as_well``, ``less``, ``more``, ``too_few``, ``no_human_pairs`` or ``no_ratings``."""
+    metric: str
+    judge_human: Estimate | None
+    human_human: Estimate | None
+    difference: Estimate | None
+    """judge-human minus human-human."""
+    n_questions: int
+    message: str
 
 
 @dataclass(frozen=True)
@@ -112,6 +136,8 @@ class AgreementCell:
     agree: int
     total: int
     rate: Estimate
+    n_questions: int
+    """Distinct questions the trials come from (the bootstrap's clusters)."""
     baseline: float | None = None
     """The agreement two random raters would reach (None: not computed)."""
     kappa: Estimate | None = None
@@ -194,6 +220,29 @@ class Dataset:
 
 
 @dataclass(frozen=True)
+class Annotation:
+    """A reviewer's comment or flags on a turn, beside the judge's score."""
+
+    question_id: int
+    model: str
+    turn: int
+    reviewer: str
+    category: str
+    score: float | None
+    judge_score: float | None
+    flags: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """Every comment and flagged turn (in exported reports), against one judge's scores."""
+
+    judge: str | None
+    items: tuple[Annotation, ...]
+
+
+@dataclass(frozen=True)
 class Report:
     """The whole statistics report: what ``stats``, the exports and the app show."""
 
@@ -205,6 +254,7 @@ class Report:
     counts: Counts
     judges: tuple[str, ...]
     reviewers: tuple[str, ...]
+    summary: tuple[Summary, ...]
     judge_human: tuple[JudgeBlock, ...]
     human_human: HumanHuman | None
     pairwise: tuple[PairwiseBlock, ...]
@@ -213,6 +263,8 @@ class Report:
     gates: tuple[Gate, ...] | None = None
     """None when no gates were asked for and the caller wants no ``gates`` section."""
     dataset: Dataset | None = None
+    annotations: Annotations | None = None
+    """Reviewers' comments and flagged turns (exported reports only)."""
     agreement_tables: tuple[AgreementTable, ...] = field(default=())
     """Extra pairwise agreement tables (none yet; see AgreementTable)."""
 

@@ -11,8 +11,9 @@ from mtbench_tui.core.stats import paired
 DIGITS = 6
 """Decimals kept for estimates and intervals in the report."""
 
-P_DIGITS = 4
-"""Significant figures kept for p-values in JSON (decimals would turn 2e-13 into 0)."""
+P_DIGITS = 3
+"""Significant figures of p-values, in JSON as in every table and message (decimals would
+turn 2e-13 into 0)."""
 
 
 def clean(x: float | None, digits: int = DIGITS) -> float | None:

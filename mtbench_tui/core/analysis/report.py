@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from mtbench_tui.core.analysis.agreement import (
 from mtbench_tui.core.analysis.findings import GateSpec
 from mtbench_tui.core.analysis.frames import HumanPairs, RatingPairs
 from mtbench_tui.core.analysis.model import (
+    Annotation,
+    Annotations,
     Counts,
     Dataset,
     ImportedFiles,
@@ -24,10 +27,11 @@ from mtbench_tui.core.analysis.model import (
     Report,
     ReportSettings,
 )
+from mtbench_tui.core.analysis.summary import summarise
 from mtbench_tui.core.clock import report_time
 from mtbench_tui.core.store import Store
 
-SCHEMA = "mtbench-review/stats/1"
+SCHEMA = "mtbench-review/stats/2"
 
 
 def build_report(
@@ -38,6 +42,7 @@ def build_report(
     settings: Settings | None = None,
     gate_specs: Sequence[GateSpec] | None = None,
     with_dataset: bool = False,
+    with_annotations: bool = False,
 ) -> Report:
     """Compute every section of the statistics report.
 
@@ -49,6 +54,7 @@ def build_report(
         settings: bootstrap settings.
         gate_specs: CI gates to evaluate (None: the report has no gates section).
         with_dataset: include what was imported (for exported reports).
+        with_annotations: include reviewers' comments and flagged turns (for exported reports).
 
     Returns:
         The typed report (``to_json`` gives schema ``mtbench-review/stats/1``).
@@ -57,6 +63,7 @@ def build_report(
     judges = [judge] if judge else [j.judge for j in store.content.judges()]
     reviewers = store.analysis.rating_counts()
     pairs_by_judge = {j: RatingPairs.load(store, j) for j in judges}
+    humans = HumanPairs.load(store)
     blocks = tuple(
         _judge_block(j, p, reviewer, list(reviewers), s, by) for j, p in pairs_by_judge.items()
     )
@@ -73,13 +80,17 @@ def build_report(
         ),
         judges=tuple(judges),
         reviewers=tuple(reviewers),
+        summary=tuple(summarise(j, p, humans, s) for j, p in pairs_by_judge.items()),
         judge_human=blocks,
-        human_human=human_human_block(HumanPairs.load(store), pairs_by_judge, s),
+        human_human=human_human_block(humans, pairs_by_judge, s),
         pairwise=tuple(pairwise_block(j, p, s) for j, p in pairs_by_judge.items()),
         bias=tuple(audit.audit(store, j, p, s) for j, p in pairs_by_judge.items()),
         no_verdict=audit.no_verdicts(store.analysis.no_verdict_rates()),
         gates=None if gate_specs is None else gates.evaluate(gate_specs, blocks),
         dataset=dataset(store) if with_dataset else None,
+        annotations=load_annotations(store, judges[0] if judges else None)
+        if with_annotations
+        else None,
     )
 
 
@@ -112,3 +123,30 @@ def dataset(store: Store) -> Dataset:
         models=tuple(store.content.models()),
         categories=tuple(store.content.categories()),
     )
+
+
+def load_annotations(store: Store, judge: str | None) -> Annotations:
+    """Every comment and flagged turn, beside one judge's score.
+
+    Args:
+        store: the database.
+        judge: whose score to show beside each rating (the report's first judge).
+
+    Returns:
+        The annotations.
+    """
+    items = tuple(
+        Annotation(
+            question_id=r.question_id,
+            model=r.model,
+            turn=r.turn,
+            reviewer=r.reviewer,
+            category=r.category,
+            score=r.score,
+            judge_score=r.judge_score,
+            flags=tuple(json.loads(r.flags)),
+            note=r.note,
+        )
+        for r in store.analysis.annotations(judge)
+    )
+    return Annotations(judge, items)

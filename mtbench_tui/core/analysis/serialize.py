@@ -10,15 +10,17 @@ from mtbench_tui.core.analysis.model import (
     AgreementCell,
     AgreementRow,
     AgreementTable,
+    Annotations,
     Dataset,
     HumanHuman,
     JudgeBlock,
     MetricValues,
     PairwiseBlock,
     Report,
+    Summary,
     TiesPair,
 )
-from mtbench_tui.core.analysis.numbers import Interval
+from mtbench_tui.core.analysis.numbers import Estimate, Interval
 from mtbench_tui.core.textsafe import json_safe
 
 Json = dict[str, Any]
@@ -59,6 +61,7 @@ def to_json(report: Report) -> Json:
         },
         "judges": list(report.judges),
         "reviewers": list(report.reviewers),
+        "summary": [_summary(x) for x in report.summary],
         "judge_human": [_judge_block(b) for b in report.judge_human],
         "human_human": _human_human(report.human_human),
         "pairwise": [_pairwise(b) for b in report.pairwise],
@@ -73,6 +76,8 @@ def to_json(report: Report) -> Json:
         out["gates"] = [_gate(g) for g in report.gates]
     if report.dataset is not None:
         out["dataset"] = _dataset(report.dataset)
+    if report.annotations is not None:
+        out["annotations"] = _annotations(report.annotations)
     return out
 
 
@@ -89,6 +94,25 @@ def dumps(report: Report, indent: int | None = 2) -> str:
     return json_safe(json.dumps(to_json(report), indent=indent, ensure_ascii=False))
 
 
+def _estimate(e: Estimate | None) -> Json | None:
+    """{value, ci}."""
+    return None if e is None else {"value": e.value, "ci": _ci(e.ci)}
+
+
+def _summary(x: Summary) -> Json:
+    """The opening verdict for one judge."""
+    return {
+        "judge": x.judge,
+        "verdict": x.verdict,
+        "metric": x.metric,
+        "judge_human": _estimate(x.judge_human),
+        "human_human": _estimate(x.human_human),
+        "difference": _estimate(x.difference),
+        "n_questions": x.n_questions,
+        "message": x.message,
+    }
+
+
 def _ci(ci: Interval | None) -> list[float | None] | None:
     """An interval as [low, high]."""
     return None if ci is None else [ci.low, ci.high]
@@ -98,7 +122,7 @@ def _metrics(m: MetricValues) -> Json:
     """Metric name -> {value, ci}; n as a plain integer."""
     out: Json = {"n": m.n}
     for name, e in m.estimates.items():
-        out[name] = {"value": e.value, "ci": _ci(e.ci)}
+        out[name] = _estimate(e)
     return out
 
 
@@ -110,7 +134,15 @@ def _row(r: AgreementRow) -> Json:
         "n_questions": r.n_questions,
         "metrics": _metrics(r.metrics),
         "breakdowns": {
-            b.field: [{"group": g.name, "n": g.n, "metrics": _metrics(g.metrics)} for g in b.groups]
+            b.field: [
+                {
+                    "group": g.name,
+                    "n": g.n,
+                    "n_questions": g.n_questions,
+                    "metrics": _metrics(g.metrics),
+                }
+                for g in b.groups
+            ]
             for b in r.breakdowns
         },
     }
@@ -129,20 +161,33 @@ def _human_human(hh: HumanHuman | None) -> Json | None:
         "reviewers": list(hh.reviewers),
         "n": hh.n,
         "n_turns": hh.n_turns,
+        "n_questions": hh.n_questions,
         "metrics": _metrics(hh.metrics),
         "judge_human_same_items": [
-            {"judge": s.judge, "n": s.n, "metrics": _metrics(s.metrics)} for s in hh.same_items
+            {
+                "judge": s.judge,
+                "n": s.n,
+                "n_questions": s.n_questions,
+                "metrics": _metrics(s.metrics),
+            }
+            for s in hh.same_items
         ],
     }
 
 
 def _cell(c: AgreementCell) -> Json:
     """agree / total with the rate and its interval (baseline and κ when computed)."""
-    out: Json = {"agree": c.agree, "total": c.total, "rate": c.rate.value, "ci": _ci(c.rate.ci)}
+    out: Json = {
+        "agree": c.agree,
+        "total": c.total,
+        "rate": c.rate.value,
+        "ci": _ci(c.rate.ci),
+        "n_questions": c.n_questions,
+    }
     if c.baseline is not None:
         out["baseline"] = c.baseline
     if c.kappa is not None:
-        out["kappa"] = {"value": c.kappa.value, "ci": _ci(c.kappa.ci)}
+        out["kappa"] = _estimate(c.kappa)
     return out
 
 
@@ -177,7 +222,15 @@ def _table(t: AgreementTable) -> Json:
 
 def _group_gap(g: GroupGap) -> Json:
     """One group of a gap check."""
-    return {"group": g.group, "n": g.n, "effect": g.effect, "ci": _ci(g.ci), "flag": g.flag}
+    return {
+        "group": g.group,
+        "n": g.n,
+        "n_questions": g.n_questions,
+        "effect": g.effect,
+        "ci": _ci(g.ci),
+        "flag": g.flag,
+        "status": g.status.value,
+    }
 
 
 def _finding(f: AuditFinding) -> Json:
@@ -194,6 +247,8 @@ def _finding(f: AuditFinding) -> Json:
         "ci": _ci(f.ci),
         "p_value": f.p_value,
         "flag": f.flag,
+        "status": f.status.value,
+        "n_questions": f.n_questions,
         "message": f.message,
         "details": details,
     }
@@ -232,4 +287,25 @@ def _dataset(d: Dataset) -> Json:
         "imports": [{"at": i.at, "files": list(i.files)} for i in d.imports],
         "models": list(d.models),
         "categories": list(d.categories),
+    }
+
+
+def _annotations(a: Annotations) -> Json:
+    """Reviewers' comments and flagged turns."""
+    return {
+        "judge": a.judge,
+        "items": [
+            {
+                "question_id": i.question_id,
+                "model": i.model,
+                "turn": i.turn,
+                "reviewer": i.reviewer,
+                "category": i.category,
+                "score": i.score,
+                "judge_score": i.judge_score,
+                "flags": list(i.flags),
+                "note": i.note,
+            }
+            for i in a.items
+        ],
     }

@@ -44,6 +44,7 @@ def _pyplot() -> Any:
             "ytick.color": _PALETTE["text"],
             "axes.spines.top": False,
             "axes.spines.right": False,
+            "axes.unicode_minus": False,  # one minus sign in every report: ASCII
         }
     )
     return plt
@@ -151,13 +152,13 @@ def bland_altman_plot(human: np.ndarray, judge: np.ndarray, seed: int = 0) -> st
     )
     for y, style, label in (
         (centre, "-", f"mean {centre:+.2f}"),
-        (centre - 1.96 * sd, "--", f"−1.96 SD {centre - 1.96 * sd:+.2f}"),
+        (centre - 1.96 * sd, "--", f"-1.96 SD {centre - 1.96 * sd:+.2f}"),
         (centre + 1.96 * sd, "--", f"+1.96 SD {centre + 1.96 * sd:+.2f}"),
     ):
         ax.axhline(y, color=_PALETTE["accent"], lw=0.9, ls=style)
         ax.annotate(label, (10.4, y), fontsize=7, ha="right", va="bottom", color=_PALETTE["accent"])
     ax.axhline(0, color=_PALETTE["grid"], lw=0.8)
-    ax.set(xlabel="mean of human and judge score", ylabel="judge − human", xlim=(0.5, 10.5))
+    ax.set(xlabel="mean of human and judge score", ylabel="judge - human", xlim=(0.5, 10.5))
     return _svg(fig, "Bland-Altman plot: judge minus human against their mean")
 
 

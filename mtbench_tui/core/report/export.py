@@ -87,6 +87,7 @@ def render(
         by=BREAKDOWNS,
         settings=settings,
         with_dataset=fmt == "json",
+        with_annotations=True,
     )
     if fmt == "json":
         step("done", 1.0)
@@ -119,7 +120,7 @@ def judge_charts(store: Store, judge: str, report: Report) -> list[Chart]:
         ("Human against judge score: counts", charts.confusion_heatmap(pairs.human, pairs.judge)),
         ("Human against judge score, jittered", charts.scatter(pairs.human, pairs.judge)),
         (
-            "Bland–Altman: judge − human against their mean",
+            "Bland–Altman: judge - human against their mean",
             charts.bland_altman_plot(pairs.human, pairs.judge),
         ),
         ("Score distributions", charts.score_distributions(pairs.human, pairs.judge)),

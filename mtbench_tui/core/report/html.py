@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from html import escape
 
 from mtbench_tui.core.analysis.findings import JudgeAudit, NoVerdict
 from mtbench_tui.core.analysis.metrics import BRIEF_VIEW, REPORT_VIEW
 from mtbench_tui.core.analysis.model import (
+    AgreementTable,
+    Annotations,
     HumanHuman,
     JudgeBlock,
     MetricValues,
@@ -15,7 +18,19 @@ from mtbench_tui.core.analysis.model import (
     Report,
 )
 from mtbench_tui.core.analysis.serialize import dumps
-from mtbench_tui.core.report.fmt import effect, metric_value, no_verdict_rate, p_value, rate
+from mtbench_tui.core.models import FLAG_LABELS
+from mtbench_tui.core.report.fmt import (
+    AUDIT_KEY,
+    DASH,
+    effect,
+    flag,
+    metric_value,
+    no_verdict_rate,
+    p_value,
+    questions,
+    rate,
+    score_text,
+)
 from mtbench_tui.core.textsafe import visible_controls
 
 Chart = tuple[str, str]
@@ -76,6 +91,7 @@ def render_html(report: Report, charts: dict[str, list[Chart]]) -> str:
     c, s = report.counts, report.settings
     parts = [
         "<h1>MT-Bench judge agreement report</h1>",
+        _summary(report),
         f'<p class="meta">Generated {_e(report.generated)} by mtbench-review '
         f"{_e(report.tool_version)}. {c.questions} questions, {c.answers} answers, "
         f"{c.judgments} verdicts, {c.ratings} human ratings. "
@@ -86,8 +102,12 @@ def render_html(report: Report, charts: dict[str, list[Chart]]) -> str:
         parts.append(_judge_section(block, charts.get(block.judge, [])))
     parts.append(_human_human(report.human_human))
     parts.append(_pairwise(report.pairwise))
+    parts += [agreement_table(t) for t in report.agreement_tables]
     parts += [_bias(a) for a in report.bias]
+    if report.bias:
+        parts.append(f'<p class="meta">{_e(AUDIT_KEY)}</p>')
     parts.append(_no_verdict(report.no_verdict))
+    parts.append(_annotations(report.annotations))
     parts.append(_data_block(report))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -99,11 +119,14 @@ def render_html(report: Report, charts: dict[str, list[Chart]]) -> str:
 
 
 def _data_block(report: Report) -> str:
-    """The numbers as data, for tools: exactly the ``stats --json`` document.
+    """The numbers as data, for tools: the ``stats --json`` document of the same settings.
 
-    A JSON block is never executed, and '<' is escaped so it can't close the tag.
+    Comments and import metadata stay out of it. A JSON block is never executed, and '<'
+    is escaped so it can't close the tag.
     """
-    data = dumps(report, indent=None).replace("<", "\\u003c")
+    data = dumps(replace(report, annotations=None, dataset=None), indent=None).replace(
+        "<", "\\u003c"
+    )
     return f'<script type="application/json" id="report-data">{data}</script>'
 
 
@@ -118,7 +141,7 @@ def _judge_section(block: JudgeBlock, charts: list[Chart]) -> str:
     out = [
         f"<h2>Judge {_e(block.judge)} vs human reviewers</h2>",
         _table(
-            ["Metric", *(f"{r.reviewer} (n={r.n})" for r in rows)],
+            ["Metric", *(f"{r.reviewer} ({_sizes(r.n, r.n_questions)})" for r in rows)],
             _metric_rows([r.metrics for r in rows]),
         ),
     ]
@@ -132,8 +155,11 @@ def _judge_section(block: JudgeBlock, charts: list[Chart]) -> str:
         out.append(f"<h3>By {_e(b.field)}</h3>")
         out.append(
             _table(
-                [b.field.capitalize(), *(m.label for m in BRIEF_VIEW)],
-                [[g.name, *(metric_value(m, g.metrics) for m in BRIEF_VIEW)] for g in b.groups],
+                [b.field.capitalize(), "Questions", *(m.label for m in BRIEF_VIEW)],
+                [
+                    [g.name, str(g.n_questions), *(metric_value(m, g.metrics) for m in BRIEF_VIEW)]
+                    for g in b.groups
+                ],
             )
         )
     return "".join(out)
@@ -143,14 +169,14 @@ def _human_human(hh: HumanHuman | None) -> str:
     """Human-human agreement beside judge-human on the same turns."""
     if not hh:
         return "<h2>Human–human agreement</h2><p>No turn has been rated by two reviewers yet.</p>"
-    columns = [("Human–human", hh.metrics, hh.n)]
-    columns += [(f"{s.judge}–human", s.metrics, s.n) for s in hh.same_items]
+    columns = [("Human–human", hh.metrics, _sizes(hh.n, hh.n_questions))]
+    columns += [(f"{s.judge}–human", s.metrics, _sizes(s.n, s.n_questions)) for s in hh.same_items]
     return (
         "<h2>Human–human vs judge–human (the paper's comparison)</h2>"
         f"<p>On the {hh.n_turns} turns rated by two or more reviewers "
         f"({_e(', '.join(hh.reviewers))}).</p>"
         + _table(
-            ["Metric", *(f"{name} (n={n})" for name, _m, n in columns)],
+            ["Metric", *(f"{name} ({n})" for name, _m, n in columns)],
             _metric_rows([m for _name, m, _n in columns]),
         )
     )
@@ -173,13 +199,20 @@ def _bias(audit: JudgeAudit) -> str:
     """One judge's audit, flagged rows highlighted."""
     findings = audit.findings
     return f"<h2>Bias audit: {_e(audit.judge)}</h2>" + _table(
-        ["Check", "Effect [95% CI]", "p", "Flag", "Finding"],
+        ["Check", "Effect [95% CI]", "Questions", "p", "Flag", "Finding"],
         [
-            [f.title, effect(f), p_value(f.p_value), "⚑" if f.flag else "", f.message]
+            [
+                f.title,
+                effect(f),
+                str(f.n_questions),
+                p_value(f.p_value),
+                flag(f.status),
+                f.message,
+            ]
             for f in findings
         ],
         [f.flag for f in findings],
-        text_cols=(0, 4),
+        text_cols=(0, 5),
     )
 
 
@@ -190,3 +223,65 @@ def _no_verdict(rows: Sequence[NoVerdict]) -> str:
         [[r.judge, r.prompt, str(r.n), str(r.no_verdict), no_verdict_rate(r)] for r in rows],
         [r.flag for r in rows],
     )
+
+
+def _sizes(n: int, n_questions: int) -> str:
+    """'n=190, 16 questions'."""
+    return f"n={n}, {questions(n_questions)}"
+
+
+def _summary(report: Report) -> str:
+    """The opening verdict and the flagged findings, in plain language."""
+    items = [f"<li>{_e(s.message)}</li>" for s in report.summary]
+    for audit in report.bias:
+        flagged = [f.title for f in audit.findings if f.flag]
+        if flagged:
+            items.append(
+                f"<li>Bias audit of {_e(audit.judge)}: flagged {_e('; '.join(flagged))}.</li>"
+            )
+    body = "".join(items) or "<li>No judge has verdicts yet.</li>"
+    return f'<h2>Summary</h2><ul class="summary">{body}</ul>'
+
+
+def _annotations(annotations: Annotations | None) -> str:
+    """Reviewers' comments and flagged turns."""
+    if annotations is None:
+        return ""
+    head = "<h2>Reviewer comments and flagged turns</h2>"
+    if not annotations.items:
+        return head + "<p>No reviewer has left a comment or a flag yet.</p>"
+    judge = annotations.judge or "judge"
+    return head + _table(
+        ["Question", "Model", "Turn", "Reviewer", "Score", f"{judge} score", "Flags", "Comment"],
+        [
+            [
+                str(a.question_id),
+                a.model,
+                str(a.turn),
+                a.reviewer,
+                score_text(a.score),
+                score_text(a.judge_score),
+                ", ".join(FLAG_LABELS.get(f, f) for f in a.flags),
+                a.note,
+            ]
+            for a in annotations.items
+        ],
+        ["judge-wrong" in a.flags for a in annotations.items],
+        text_cols=(1, 3, 6, 7),
+    )
+
+
+def agreement_table(table: AgreementTable) -> str:
+    """A generic agreement table (a row per comparison, a column per setting).
+
+    Args:
+        table: the table.
+
+    Returns:
+        HTML.
+    """
+    rows = [
+        [label, *(DASH if c is None else rate(c) for c in cells)] for label, cells in table.rows
+    ]
+    note = f"<p>{_e(table.note)}</p>" if table.note else ""
+    return f"<h2>{_e(table.title)}</h2>{note}" + _table(["Comparison", *table.columns], rows)

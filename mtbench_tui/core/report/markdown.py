@@ -8,13 +8,27 @@ from collections.abc import Sequence
 from mtbench_tui.core.analysis.findings import JudgeAudit, NoVerdict
 from mtbench_tui.core.analysis.metrics import BRIEF_VIEW, REPORT_VIEW
 from mtbench_tui.core.analysis.model import (
+    AgreementTable,
+    Annotations,
     HumanHuman,
     JudgeBlock,
     MetricValues,
     PairwiseBlock,
     Report,
 )
-from mtbench_tui.core.report.fmt import effect, metric_value, no_verdict_rate, p_value, rate
+from mtbench_tui.core.models import FLAG_LABELS
+from mtbench_tui.core.report.fmt import (
+    AUDIT_KEY,
+    DASH,
+    effect,
+    flag,
+    metric_value,
+    no_verdict_rate,
+    p_value,
+    questions,
+    rate,
+    score_text,
+)
 from mtbench_tui.core.textsafe import one_line
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&])")
@@ -54,13 +68,17 @@ def render_markdown(report: Report) -> str:
         The Markdown document.
     """
     lines = ["# MT-Bench judge agreement report", ""]
+    lines += _summary(report)
     lines += _overview(report)
     for block in report.judge_human:
         lines += _judge_section(block)
     lines += _human_human(report.human_human)
     lines += _pairwise(report.pairwise)
+    for table in report.agreement_tables:
+        lines += agreement_table(table)
     lines += _bias(report.bias)
     lines += _no_verdict(report.no_verdict)
+    lines += _annotations(report.annotations)
     return "\n".join(lines) + "\n"
 
 
@@ -73,14 +91,21 @@ def _judge_section(block: JudgeBlock) -> list[str]:
         "Point estimates with 95% cluster-bootstrap intervals (questions resampled whole).",
         "",
     ]
-    header = ["Metric", *(f"{md_text(r.reviewer)} (n={r.n})" for r in block.rows)]
+    header = [
+        "Metric",
+        *(f"{md_text(r.reviewer)} ({_sizes(r.n, r.n_questions)})" for r in block.rows),
+    ]
     lines += _table(header, _metric_rows([r.metrics for r in block.rows]))
     for b in block.pooled.breakdowns:
         lines += ["", f"### By {b.field}", ""]
         lines += _table(
-            [b.field.capitalize(), *(m.label for m in BRIEF_VIEW)],
+            [b.field.capitalize(), "Questions", *(m.label for m in BRIEF_VIEW)],
             [
-                [md_text(g.name), *(metric_value(m, g.metrics) for m in BRIEF_VIEW)]
+                [
+                    md_text(g.name),
+                    str(g.n_questions),
+                    *(metric_value(m, g.metrics) for m in BRIEF_VIEW),
+                ]
                 for g in b.groups
             ],
         )
@@ -107,8 +132,10 @@ def _human_human(hh: HumanHuman | None) -> list[str]:
     """Human-human agreement beside judge-human on the same turns."""
     if not hh:
         return ["", "## Human–human agreement", "", "No turn has been rated by two reviewers yet."]
-    columns = [("Human–human", hh.metrics, hh.n)]
-    columns += [(f"{md_text(s.judge)}–human", s.metrics, s.n) for s in hh.same_items]
+    columns = [("Human–human", hh.metrics, _sizes(hh.n, hh.n_questions))]
+    columns += [
+        (f"{md_text(s.judge)}–human", s.metrics, _sizes(s.n, s.n_questions)) for s in hh.same_items
+    ]
     lines = [
         "",
         "## Human–human vs judge–human (the paper's comparison)",
@@ -118,7 +145,7 @@ def _human_human(hh: HumanHuman | None) -> list[str]:
         "the later reviewer (by name) minus the earlier.",
         "",
     ]
-    header = ["Metric", *(f"{name} (n={n})" for name, _m, n in columns)]
+    header = ["Metric", *(f"{name} ({n})" for name, _m, n in columns)]
     return lines + _table(header, _metric_rows([m for _name, m, _n in columns]))
 
 
@@ -148,18 +175,21 @@ def _bias(audits: Sequence[JudgeAudit]) -> list[str]:
     for a in audits:
         lines += ["", f"## Bias audit: {md_text(a.judge)}", ""]
         lines += _table(
-            ["Check", "Effect [95% CI]", "p", "Flag", "Finding"],
+            ["Check", "Effect [95% CI]", "Questions", "p", "Flag", "Finding"],
             [
                 [
                     md_text(f.title),
                     effect(f),
+                    str(f.n_questions),
                     p_value(f.p_value),
-                    "⚑" if f.flag else "",
+                    flag(f.status),
                     md_text(f.message),
                 ]
                 for f in a.findings
             ],
         )
+    if audits:
+        lines += ["", AUDIT_KEY]
     return lines
 
 
@@ -173,3 +203,64 @@ def _no_verdict(rows: Sequence[NoVerdict]) -> list[str]:
             for r in rows
         ],
     )
+
+
+def _sizes(n: int, n_questions: int) -> str:
+    """'n=190, 16 questions'."""
+    return f"n={n}, {questions(n_questions)}"
+
+
+def _summary(report: Report) -> list[str]:
+    """The opening verdict and the flagged findings, in plain language."""
+    lines = ["## Summary", ""]
+    lines += [f"- {md_text(s.message)}" for s in report.summary] or ["- No judge has verdicts yet."]
+    for audit in report.bias:
+        flagged = [f.title for f in audit.findings if f.flag]
+        if flagged:
+            names = "; ".join(md_text(t) for t in flagged)
+            lines.append(f"- Bias audit of {md_text(audit.judge)}: flagged {names}.")
+    return [*lines, ""]
+
+
+def _annotations(annotations: Annotations | None) -> list[str]:
+    """Reviewers' comments and flagged turns."""
+    if annotations is None:
+        return []
+    lines = ["", "## Reviewer comments and flagged turns", ""]
+    if not annotations.items:
+        return [*lines, "No reviewer has left a comment or a flag yet."]
+    judge = md_text(annotations.judge or "judge")
+    return lines + _table(
+        ["Question", "Model", "Turn", "Reviewer", "Score", f"{judge} score", "Flags", "Comment"],
+        [
+            [
+                str(a.question_id),
+                md_text(a.model),
+                str(a.turn),
+                md_text(a.reviewer),
+                score_text(a.score),
+                score_text(a.judge_score),
+                md_text(", ".join(FLAG_LABELS.get(f, f) for f in a.flags)),
+                md_text(a.note),
+            ]
+            for a in annotations.items
+        ],
+    )
+
+
+def agreement_table(table: AgreementTable) -> list[str]:
+    """A generic agreement table (a row per comparison, a column per setting).
+
+    Args:
+        table: the table.
+
+    Returns:
+        Markdown lines.
+    """
+    lines = ["", f"## {md_text(table.title)}", ""]
+    rows = [
+        [md_text(label), *(DASH if c is None else rate(c) for c in cells)]
+        for label, cells in table.rows
+    ]
+    lines += _table(["Comparison", *(md_text(c) for c in table.columns)], rows)
+    return lines + (["", md_text(table.note)] if table.note else [])

@@ -84,12 +84,24 @@ class Tables:
     per_cluster: np.ndarray  # clusters x A x B
 
     @classmethod
-    def of(cls, data: PairedData) -> Tables:
-        """Tabulate the pairs cluster by cluster."""
+    def of(cls, data: PairedData, cluster_ids: np.ndarray | None = None) -> Tables:
+        """Tabulate the pairs cluster by cluster.
+
+        Args:
+            data: the pairs.
+            cluster_ids: every cluster to tabulate, sorted (default: those in ``data``); a
+                cluster without pairs gets an empty table, so two samples can share resamples.
+
+        Returns:
+            The tables.
+        """
         a_values, ia = np.unique(data.a, return_inverse=True)
         b_values, ib = np.unique(data.b, return_inverse=True)
-        _ids, ic = np.unique(data.clusters, return_inverse=True)
-        shape = (_ids.size, a_values.size, b_values.size)
+        if cluster_ids is None:
+            cluster_ids, ic = np.unique(data.clusters, return_inverse=True)
+        else:
+            ic = np.searchsorted(cluster_ids, data.clusters)
+        shape = (cluster_ids.size, a_values.size, b_values.size)
         flat = np.bincount((ic * shape[1] + ia) * shape[2] + ib, minlength=int(np.prod(shape)))
         return cls(a_values, b_values, flat.reshape(shape).astype(float))
 

@@ -69,6 +69,21 @@ class PairVerdict(NamedTuple):
     g2_winner: str | None
 
 
+class AnnotationRow(NamedTuple):
+    """A rating with a comment or flags, beside the judge's score on the turn."""
+
+    question_id: int
+    model: str
+    turn: int
+    reviewer: str
+    category: str
+    score: float | None
+    judge_score: float | None
+    flags: str
+    """JSON list."""
+    note: str
+
+
 class RatingRow(NamedTuple):
     """A rating with its item's category and texts and the judge's verdict on the turn."""
 
@@ -159,6 +174,20 @@ class AnalysisRepo:
             {"judge": judge},
         )
         return [PairVerdict._make(r) for r in rows]
+
+    def annotations(self, judge: str | None) -> list[AnnotationRow]:
+        """Every rating with a comment or a flag, in key order, with one judge's score."""
+        rows = self.db.execute(
+            "SELECT r.question_id, r.model, r.turn, r.reviewer, q.category, r.score, j.score,"
+            " r.flags, r.note FROM ratings r"
+            " JOIN questions q ON q.question_id = r.question_id"
+            " LEFT JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
+            " AND j.turn = r.turn AND j.judge = :judge"
+            " WHERE r.note != '' OR r.flags != '[]'"
+            " ORDER BY r.question_id, r.model, r.turn, r.reviewer",
+            {"judge": judge},
+        )
+        return [AnnotationRow._make(r) for r in rows]
 
     def rating_counts(self) -> dict[str, int]:
         """Ratings with a score, per reviewer."""
