@@ -79,9 +79,7 @@ def test_no_verdict_rows_are_kept_and_counted(runs: list[Path], tmp_path: Path) 
         counts = store.content.counts()
         assert counts.judgments == len(rows)
         assert (
-            counts.no_verdict
-            == summary.kind("judgments").no_verdict
-            == expected_missing[run.name]
+            counts.no_verdict == summary.kind("judgments").no_verdict == expected_missing[run.name]
         )
         board = store.content.leaderboard()
         assert sum(r.n_no_verdict for r in board) == expected_missing[run.name]

@@ -10,6 +10,7 @@ import click
 from mtbench_tui.cli.common import db_option, fail, handle_errors, open_existing, stderr
 from mtbench_tui.core.analysis.agreement import Settings
 from mtbench_tui.core.report.export import FORMATS, export_report, render
+from mtbench_tui.core.textsafe import visible_controls
 
 
 @click.command("export")
@@ -64,8 +65,10 @@ def export_cmd(
         text, _rows = render(store, fmt, judge, reviewer, settings)
         sys.stdout.write(text)
         return
-    result = export_report(store, fmt, output, judge, reviewer, settings)
+    shown = visible_controls(str(output))
+    try:
+        result = export_report(store, fmt, output, judge, reviewer, settings)
+    except OSError as exc:
+        fail(f"cannot write {shown}: {exc.strerror or exc}")
     rows = f", {result.rows} rows" if result.rows is not None else ""
-    stderr().print(
-        f"Wrote {result.path} ({result.bytes:,} bytes{rows}).", soft_wrap=True, markup=False
-    )
+    stderr().print(f"Wrote {shown} ({result.bytes:,} bytes{rows}).", soft_wrap=True, markup=False)

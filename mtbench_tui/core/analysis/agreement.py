@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from itertools import combinations
 from typing import NamedTuple
 
@@ -23,22 +22,16 @@ from mtbench_tui.core.analysis.model import (
     TiesPair,
 )
 from mtbench_tui.core.analysis.numbers import Estimate, Interval, clean
+from mtbench_tui.core.analysis.settings import Settings
 from mtbench_tui.core.stats.bootstrap import bootstrap_sums, mean_of
 from mtbench_tui.core.stats.paired import PairedData, agreement
 from mtbench_tui.core.stats.verdicts import normalise_vote, score_vote
 
+__all__ = ["BREAKDOWNS", "Settings", "human_human_block", "judge_human_row", "pairwise_block"]
+
 BREAKDOWNS = ("turn", "category", "model")
 
 Mask = npt.NDArray[np.bool_]
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How intervals are computed."""
-
-    n_resamples: int = 1000
-    confidence: float = 0.95
-    seed: int = 0
 
 
 def _metrics(data: PairedData, s: Settings) -> MetricValues:

@@ -97,7 +97,9 @@ def leniency(pairs: RatingPairs, overall: Overall) -> AuditFinding:
     p = float(sps.wilcoxon(diff).pvalue) if np.any(diff != 0) and diff.size > 1 else 1.0
     status = call(est.low, est.high, 0, nq)
     if status is Call.TOO_FEW:
-        message = f"Mean judge - human difference {est.value:+.2f}: {too_few(nq, est.low, est.high)}."
+        message = (
+            f"Mean judge - human difference {est.value:+.2f}: {too_few(nq, est.low, est.high)}."
+        )
     elif status is Call.FLAGGED:
         direction = "higher" if est.value > 0 else "lower"
         message = (
@@ -129,7 +131,9 @@ def compression(pairs: RatingPairs, overall: Overall) -> AuditFinding:
     spreads = f"SD {sd_j:.2f} vs {sd_h:.2f}"
     evidence = f"({spreads}; {fmt_ci(ratio.low, ratio.high, nq)}; Pitman-Morgan {p_is(p)})"
     if status is Call.TOO_FEW:
-        message = f"Judge and human score spreads ({spreads}): {too_few(nq, ratio.low, ratio.high)}."
+        message = (
+            f"Judge and human score spreads ({spreads}): {too_few(nq, ratio.low, ratio.high)}."
+        )
     elif status is Call.FLAGGED and ratio.value < 1:
         message = (
             f"The judge compresses scores: its SD is {ratio.value:.2f}x the humans' {evidence}."

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from mtbench_tui.core.analysis.findings import Gate, JudgeAudit, NoVerdict
 from mtbench_tui.core.analysis.metrics import Metric
 from mtbench_tui.core.analysis.numbers import Estimate
-from mtbench_tui.core.stats import paired
+
+if TYPE_CHECKING:
+    from mtbench_tui.core.stats import paired
 
 
 @dataclass(frozen=True)

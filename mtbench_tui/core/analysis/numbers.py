@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from mtbench_tui.core.stats import paired
+if TYPE_CHECKING:
+    from mtbench_tui.core.stats import paired
+
 
 DIGITS = 6
 """Decimals kept for estimates and intervals in the report."""

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mtbench_tui import __version__
-from mtbench_tui.core.analysis import audit, gates
+from mtbench_tui.core.analysis import gates
 from mtbench_tui.core.analysis.agreement import (
     BREAKDOWNS,
     Settings,
@@ -15,7 +15,7 @@ from mtbench_tui.core.analysis.agreement import (
     judge_human_row,
     pairwise_block,
 )
-from mtbench_tui.core.analysis.findings import GateSpec
+from mtbench_tui.core.analysis.findings import GateSpec, JudgeAudit, NoVerdict
 from mtbench_tui.core.analysis.frames import HumanPairs, RatingPairs
 from mtbench_tui.core.analysis.model import (
     Annotation,
@@ -43,6 +43,7 @@ def build_report(
     gate_specs: Sequence[GateSpec] | None = None,
     with_dataset: bool = False,
     with_annotations: bool = False,
+    with_audit: bool = True,
 ) -> Report:
     """Compute every section of the statistics report.
 
@@ -55,6 +56,8 @@ def build_report(
         gate_specs: CI gates to evaluate (None: the report has no gates section).
         with_dataset: include what was imported (for exported reports).
         with_annotations: include reviewers' comments and flagged turns (for exported reports).
+        with_audit: run the bias audit (False: a quicker report without bias and no-verdict
+            sections, which never imports scipy).
 
     Returns:
         The typed report (``to_json`` gives schema ``mtbench-review/stats/1``).
@@ -84,14 +87,28 @@ def build_report(
         judge_human=blocks,
         human_human=human_human_block(humans, pairs_by_judge, s),
         pairwise=tuple(pairwise_block(j, p, s) for j, p in pairs_by_judge.items()),
-        bias=tuple(audit.audit(store, j, p, s) for j, p in pairs_by_judge.items()),
-        no_verdict=audit.no_verdicts(store.analysis.no_verdict_rates()),
+        bias=_audits(store, pairs_by_judge, s) if with_audit else (),
+        no_verdict=_no_verdicts(store) if with_audit else (),
         gates=None if gate_specs is None else gates.evaluate(gate_specs, blocks),
         dataset=dataset(store) if with_dataset else None,
         annotations=load_annotations(store, judges[0] if judges else None)
         if with_annotations
         else None,
     )
+
+
+def _audits(store: Store, pairs: dict[str, RatingPairs], s: Settings) -> tuple[JudgeAudit, ...]:
+    """The bias audit of every judge (scipy is imported here, on first use)."""
+    from mtbench_tui.core.analysis.audit import audit
+
+    return tuple(audit(store, j, p, s) for j, p in pairs.items())
+
+
+def _no_verdicts(store: Store) -> tuple[NoVerdict, ...]:
+    """Verdicts without a rating, per judge and prompt."""
+    from mtbench_tui.core.analysis.audit import no_verdicts
+
+    return no_verdicts(store.analysis.no_verdict_rates())
 
 
 def _judge_block(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import tempfile
@@ -146,16 +147,60 @@ def export_report(
     settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> ExportResult:
-    """Render and write atomically: a crash never leaves a half-written report at ``path``."""
+    """Render a report and write it to ``path`` (see ``write_text``).
+
+    Args:
+        store: the database.
+        fmt: one of FORMATS.
+        path: where to write.
+        judge: only this judge (csv: whose score to join).
+        reviewer: report this reviewer separately too (fastchat: only their ratings).
+        settings: bootstrap settings.
+        progress: called with each step.
+
+    Returns:
+        What was written.
+
+    Raises:
+        OSError: when the file can't be written (a full disk, a directory, no permission).
+    """
     text, rows = render(store, fmt, judge, reviewer, settings, progress)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    data = text.encode("utf-8")
+    write_bytes(path, data)
+    return ExportResult(path, fmt, rows, len(data))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a file so that a crash never leaves half a report, and a device is never replaced.
+
+    A new path or a regular file (also behind a symlink, which stays a symlink) is written
+    to a temporary file beside it and renamed over it. Anything else that exists, such as
+    ``/dev/null``, a FIFO or a terminal, is written in place and never replaced.
+
+    Args:
+        path: the target.
+        data: the bytes.
+
+    Raises:
+        OSError: when writing fails; no temporary file is left behind.
+    """
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+        with open(target, "wb") as handle:  # a device or FIFO: write through, never rename
+            handle.write(data)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is meant to be shared
-        os.replace(tmp, path)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)  # mkstemp makes 0600; a report is meant to be shared
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return ExportResult(path, fmt, rows, len(text.encode("utf-8")))
