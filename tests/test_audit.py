@@ -1,4 +1,4 @@
-"""Each bias check on constructed data with a known right answer, including no rows and all errors."""
+"""Each bias check on constructed data with a known right answer, no rows and all errors too."""
 
 from __future__ import annotations
 

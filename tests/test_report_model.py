@@ -1,4 +1,4 @@
-"""The typed report: one metric registry, gates in the core, the summary verdict, honest small samples."""
+"""The typed report: one metric registry, gates in the core, the summary, honest small samples."""
 
 from __future__ import annotations
 
@@ -190,3 +190,15 @@ def test_all_pair_verdicts_errors_do_not_crash_stats_or_exports(
         target = tmp_path / f"r.{fmt}"
         code, out = run("export", "--db", str(all_errors_db), "--format", fmt, "-o", str(target))
         assert code == 0 and target.stat().st_size > 0, out
+
+
+def test_the_readme_documents_the_schema_and_every_metric() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### `stats --json` schema (`mtbench-review/stats/2`)", 1)[1]
+    section = section.split("### ", 1)[0]
+    listed = " ".join(section.split("METRIC is one of", 1)[1].split("(`a` = human")[0].split())
+    assert listed.replace("`", "").split() == [m.name for m in metrics.METRICS]
+    from mtbench_tui.core.analysis.report import SCHEMA
+
+    assert SCHEMA == "mtbench-review/stats/2"
+    assert f"N = {MIN_QUESTIONS} distinct questions" in readme

@@ -83,7 +83,7 @@ def stats_cmd(
     n_resamples: int,
     seed: int,
 ) -> None:
-    """Human-judge and human-human agreement with 95% cluster-bootstrap CIs, and the judge-bias audit.
+    """Human-judge and human-human agreement with 95% cluster-bootstrap CIs, and the bias audit.
 
     \b
     Examples:

@@ -1,4 +1,4 @@
-"""The judge-bias audit: every check for one judge, plus no-verdict rates, anchoring and position."""
+"""The judge-bias audit: every check for one judge, plus no-verdict rates, anchoring, position."""
 
 from __future__ import annotations
 
@@ -93,7 +93,8 @@ def anchoring(revisions: Sequence[BlindRevision], s: Settings) -> AuditFinding:
         status = Call.CLEAR  # moving away from the judge is not anchoring on it
     share = f"{revised:.0%} of {len(revisions)} blind scores revised"
     if status is Call.TOO_FEW:
-        message = f"Mean move toward the judge {ci.estimate:+.2f} ({share}): {too_few(nq, ci.low, ci.high)}."
+        unclear = too_few(nq, ci.low, ci.high)
+        message = f"Mean move toward the judge {ci.estimate:+.2f} ({share}): {unclear}."
     elif status is Call.FLAGGED:
         message = (
             f"Reviewers moved {ci.estimate:.2f} points toward the judge after seeing its verdict "
@@ -153,7 +154,10 @@ def position(verdicts: Sequence[PairVerdict]) -> AuditFinding | None:
         Detail("first_wins", first),
         Detail("second_wins", second),
     )
-    survive = f"{consistent / len(valid):.0%} of {len(valid)} pairwise verdicts survive swapping the answers"
+    survive = (
+        f"{consistent / len(valid):.0%} of {len(valid)} pairwise verdicts survive swapping "
+        "the answers"
+    )
     if not decided:
         status = Call.CLEAR if nq >= MIN_QUESTIONS else Call.TOO_FEW
         message = (
@@ -167,7 +171,8 @@ def position(verdicts: Sequence[PairVerdict]) -> AuditFinding | None:
     where = "first" if share > 0.5 else "second"
     flips = f"{decided} flips, {fmt_ci(ci.low, ci.high, nq)}; binomial {p_is(p)}"
     if status is Call.TOO_FEW:
-        message = f"{survive}; the first answer wins {share:.0%} of flips: {too_few(nq, ci.low, ci.high)}."
+        unclear = too_few(nq, ci.low, ci.high)
+        message = f"{survive}; the first answer wins {share:.0%} of flips: {unclear}."
     elif status is Call.FLAGGED:
         message = (
             f"Position bias: when the verdict flips with the order, the {where} answer wins "

@@ -1,4 +1,4 @@
-"""The judge - human gap per group (category or turn): which groups stand out, and which can't tell."""
+"""The judge - human gap per category or turn: which groups stand out, and which can't tell."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CI gates: ``--fail-under METRIC=VALUE`` and ``--fail-over METRIC=VALUE``, parsed and evaluated."""
+"""CI gates (``--fail-under METRIC=VALUE``, ``--fail-over METRIC=VALUE``), parsed and evaluated."""
 
 from __future__ import annotations
 

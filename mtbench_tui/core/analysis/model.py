@@ -97,7 +97,7 @@ class SameItems:
 
 @dataclass(frozen=True)
 class HumanHuman:
-    """Human-human agreement beside judge-human on the same turns (the MT-Bench paper's comparison)."""
+    """Human-human agreement beside judge-human on the same turns (the paper's comparison)."""
 
     reviewers: tuple[str, ...]
     n: int

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mtbench_tui.core.analysis.findings import AuditFinding, Gate, GroupGap, NoVerdict
 from mtbench_tui.core.analysis.model import (
     AgreementCell,
     AgreementRow,
@@ -20,7 +19,13 @@ from mtbench_tui.core.analysis.model import (
     Summary,
     TiesPair,
 )
-from mtbench_tui.core.analysis.numbers import Estimate, Interval
+from mtbench_tui.core.analysis.numbers import Estimate
+from mtbench_tui.core.analysis.serialize_findings import (
+    ci_json,
+    finding_json,
+    gate_json,
+    no_verdict_json,
+)
 from mtbench_tui.core.textsafe import json_safe
 
 Json = dict[str, Any]
@@ -66,14 +71,14 @@ def to_json(report: Report) -> Json:
         "human_human": _human_human(report.human_human),
         "pairwise": [_pairwise(b) for b in report.pairwise],
         "bias": [
-            {"judge": a.judge, "items": [_finding(f) for f in a.findings]} for a in report.bias
+            {"judge": a.judge, "items": [finding_json(f) for f in a.findings]} for a in report.bias
         ],
-        "no_verdict": [_no_verdict(r) for r in report.no_verdict],
+        "no_verdict": [no_verdict_json(r) for r in report.no_verdict],
     }
     if report.agreement_tables:
         out["verdict_agreement"] = [_table(t) for t in report.agreement_tables]
     if report.gates is not None:
-        out["gates"] = [_gate(g) for g in report.gates]
+        out["gates"] = [gate_json(g) for g in report.gates]
     if report.dataset is not None:
         out["dataset"] = _dataset(report.dataset)
     if report.annotations is not None:
@@ -96,7 +101,7 @@ def dumps(report: Report, indent: int | None = 2) -> str:
 
 def _estimate(e: Estimate | None) -> Json | None:
     """{value, ci}."""
-    return None if e is None else {"value": e.value, "ci": _ci(e.ci)}
+    return None if e is None else {"value": e.value, "ci": ci_json(e.ci)}
 
 
 def _summary(x: Summary) -> Json:
@@ -111,11 +116,6 @@ def _summary(x: Summary) -> Json:
         "n_questions": x.n_questions,
         "message": x.message,
     }
-
-
-def _ci(ci: Interval | None) -> list[float | None] | None:
-    """An interval as [low, high]."""
-    return None if ci is None else [ci.low, ci.high]
 
 
 def _metrics(m: MetricValues) -> Json:
@@ -181,7 +181,7 @@ def _cell(c: AgreementCell) -> Json:
         "agree": c.agree,
         "total": c.total,
         "rate": c.rate.value,
-        "ci": _ci(c.rate.ci),
+        "ci": ci_json(c.rate.ci),
         "n_questions": c.n_questions,
     }
     if c.baseline is not None:
@@ -217,67 +217,6 @@ def _table(t: AgreementTable) -> Json:
             for label, cells in t.rows
         ],
         "note": t.note,
-    }
-
-
-def _group_gap(g: GroupGap) -> Json:
-    """One group of a gap check."""
-    return {
-        "group": g.group,
-        "n": g.n,
-        "n_questions": g.n_questions,
-        "effect": g.effect,
-        "ci": _ci(g.ci),
-        "flag": g.flag,
-        "status": g.status.value,
-    }
-
-
-def _finding(f: AuditFinding) -> Json:
-    """One audit finding."""
-    details: Json = {
-        d.name: list(d.value) if isinstance(d.value, tuple) else d.value for d in f.details
-    }
-    if f.groups:
-        details["groups"] = [_group_gap(g) for g in f.groups]
-    return {
-        "check": f.check,
-        "title": f.title,
-        "effect": f.effect,
-        "ci": _ci(f.ci),
-        "p_value": f.p_value,
-        "flag": f.flag,
-        "status": f.status.value,
-        "n_questions": f.n_questions,
-        "message": f.message,
-        "details": details,
-    }
-
-
-def _no_verdict(r: NoVerdict) -> Json:
-    """One judge and prompt's verdicts without a rating."""
-    return {
-        "judge": r.judge,
-        "judge_model": r.judge_model,
-        "prompt": r.prompt,
-        "n": r.n,
-        "no_verdict": r.no_verdict,
-        "rate": r.rate,
-        "ci": _ci(r.ci),
-        "flag": r.flag,
-        "message": r.message,
-    }
-
-
-def _gate(g: Gate) -> Json:
-    """One evaluated gate."""
-    return {
-        "metric": g.metric,
-        "op": g.op,
-        "threshold": g.threshold,
-        "judge": g.judge,
-        "value": g.value,
-        "passed": g.passed,
     }
 
 

@@ -1,4 +1,4 @@
-"""Charts for the HTML report, drawn with matplotlib as inline SVG (no scripts, no fonts, no network)."""
+"""Charts for the HTML report: matplotlib as inline SVG (no scripts, no fonts, no network)."""
 
 from __future__ import annotations
 

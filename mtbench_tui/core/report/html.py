@@ -1,4 +1,4 @@
-"""The statistics report as one self-contained HTML file: inline CSS and SVG charts, no scripts, no requests."""
+"""The statistics report as one self-contained HTML file: inline CSS and SVG, no scripts."""
 
 from __future__ import annotations
 
@@ -40,9 +40,11 @@ Chart = tuple[str, str]
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 _CSS = """
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #24292f; margin: 0; background: #f6f8fa; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #24292f;
+  margin: 0; background: #f6f8fa; }
 main { max-width: 1100px; margin: 0 auto; padding: 24px 32px 64px; background: #fff; }
-h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 19px; margin-top: 36px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin-top: 36px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; }
 h3 { font-size: 15px; margin-top: 22px; } .meta { color: #57606a; }
 table { border-collapse: collapse; margin: 8px 0 16px; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: right; vertical-align: top; }

@@ -124,7 +124,8 @@ def _overview(report: Report) -> list[str]:
         f"- Reviewers: {', '.join(md_text(r) for r in report.reviewers) or 'none yet'}.",
         f"- Intervals: {s.bootstrap_resamples} bootstrap resamples clustered by {s.cluster}, "
         f"{s.confidence:.0%} percentile intervals, seed {s.seed}.",
-        "- Fractional judge scores (e.g. 8.5) count on the nearest 1–10 label (half up) for κ only.",
+        "- Fractional judge scores (e.g. 8.5) count on the nearest 1–10 label (half up) "
+        "for κ only.",
     ]
 
 

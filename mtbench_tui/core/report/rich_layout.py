@@ -1,4 +1,4 @@
-"""Fitting tables of intervals into a terminal: stack a value over its interval, drop or split columns.
+"""Fit tables of intervals into a terminal: stack a value over its interval, drop or split columns.
 
 A cell such as ``0.458 [0.365, 0.542]`` must never be cut or wrapped mid-interval.
 When the table is too wide, each cell is first stacked (value above interval); if it

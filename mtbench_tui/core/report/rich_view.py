@@ -1,4 +1,4 @@
-"""The statistics report as Rich renderables, for `stats` in the terminal and the app's stats screen.
+"""The statistics report as Rich renderables, for `stats` in the terminal and the app.
 
 Every piece of text from data goes in as a ``Text`` (never markup), with control and bidi
 characters made visible. Given a width, tables fit it without cutting an interval or a name.
@@ -12,7 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mtbench_tui.core.analysis.findings import JudgeAudit, NoVerdict
+from mtbench_tui.core.analysis.findings import JudgeAudit
 from mtbench_tui.core.analysis.metrics import BRIEF_PRIORITY, BRIEF_VIEW, TERMINAL_VIEW
 from mtbench_tui.core.analysis.model import (
     Breakdown,
@@ -26,7 +26,6 @@ from mtbench_tui.core.report.fmt import (
     effect,
     flag,
     metric_value,
-    no_verdict_rate,
     p_value,
     rate,
 )
@@ -38,7 +37,7 @@ from mtbench_tui.core.report.rich_layout import (
     stacked,
     two_lines,
 )
-from mtbench_tui.core.report.rich_tables import agreement_table
+from mtbench_tui.core.report.rich_tables import agreement_table, gates_view, no_verdict_table
 from mtbench_tui.core.textsafe import rich_text
 
 
@@ -239,7 +238,7 @@ def bias_view(report: Report) -> list[RenderableType]:
     out: list[RenderableType] = [_audit_table(a) for a in report.bias]
     if report.bias:
         out.append(Text(AUDIT_KEY, style="dim"))
-    out.append(_no_verdict_table(report.no_verdict))
+    out.append(no_verdict_table(report.no_verdict))
     return out
 
 
@@ -257,39 +256,6 @@ def _audit_table(audit: JudgeAudit) -> Table:
         )
         table.add_row(rich_text(f.title), stacked(effect(f)), p_value(f.p_value), finding)
     return table
-
-
-def _no_verdict_table(rows: Sequence[NoVerdict]) -> Table:
-    """Verdicts without a parseable rating."""
-    table = new_table("Verdicts without a parseable rating")
-    for column in ("judge", "prompt", "n", "no rating", "rate [95% CI]"):
-        text = column in ("judge", "prompt")
-        table.add_column(column, justify="left" if text else "right", overflow="fold")
-    for r in rows:
-        rate_text = stacked(no_verdict_rate(r))
-        table.add_row(
-            rich_text(r.judge), rich_text(r.prompt), str(r.n), str(r.no_verdict), rate_text
-        )
-    return table
-
-
-def gates_view(report: Report) -> list[RenderableType]:
-    """One line per CI gate.
-
-    Args:
-        report: the report.
-
-    Returns:
-        One Text per gate.
-    """
-    out: list[RenderableType] = []
-    for gate in report.gates or ():
-        line = Text(f"gate {gate.op} {gate.metric}={gate.threshold} for ")
-        line.append_text(rich_text(gate.judge))
-        line.append(f": {gate.value} ")
-        line.append("pass" if gate.passed else "FAIL", "green" if gate.passed else "bold red")
-        out.append(line)
-    return out
 
 
 def full_view(report: Report, width: int | None = None) -> Group:

@@ -1,4 +1,4 @@
-"""Row exports: every rating as CSV, and human ratings as FastChat model_judgment JSONL (which import reads back)."""
+"""Row exports: every rating as CSV; human ratings as FastChat model_judgment JSONL."""
 
 from __future__ import annotations
 

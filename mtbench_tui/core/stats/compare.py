@@ -1,4 +1,4 @@
-"""One metric compared between two samples, with a cluster bootstrap that resamples both together."""
+"""One metric compared between two samples, by a cluster bootstrap that resamples both together."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every paired agreement metric computed from joint-value tables, vectorised over bootstrap resamples.
+"""Every paired agreement metric from joint-value tables, vectorised over bootstrap resamples.
 
 Scores take few distinct values (1-10, sometimes 8.5), so the table of how often each
 (a, b) value pair occurs holds all the information in the sample. A cluster bootstrap

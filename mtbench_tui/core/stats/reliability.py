@@ -1,4 +1,4 @@
-"""Reliability across raters: Krippendorff's alpha (via the krippendorff package) and Shrout-Fleiss ICCs."""
+"""Reliability across raters: Krippendorff's alpha (krippendorff package), Shrout-Fleiss ICCs."""
 
 from __future__ import annotations
 

@@ -119,8 +119,8 @@ class AnalysisRepo:
         rows = self.db.execute(
             "SELECT r.question_id, r.model, r.turn, r.reviewer, r.score, j.score, q.category,"
             f" {_TURN_LENGTH}, j.judge_model FROM ratings r"
-            " JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model AND j.turn = r.turn"
-            " AND j.judge = :judge"
+            " JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
+            " AND j.turn = r.turn AND j.judge = :judge"
             " JOIN answers a ON a.question_id = r.question_id AND a.model = r.model"
             " JOIN questions q ON q.question_id = r.question_id"
             f" WHERE r.score IS NOT NULL AND j.score IS NOT NULL{where}"
@@ -132,8 +132,9 @@ class AnalysisRepo:
     def human_human(self) -> Iterator[HumanPairRow]:
         """Every pair of reviewers' scores on the same turn."""
         rows = self.db.execute(
-            "SELECT r1.question_id, r1.model, r1.turn, r1.reviewer, r1.score, r2.reviewer, r2.score, q.category"
-            " FROM ratings r1 JOIN ratings r2 ON r2.question_id = r1.question_id AND r2.model = r1.model"
+            "SELECT r1.question_id, r1.model, r1.turn, r1.reviewer, r1.score, r2.reviewer,"
+            " r2.score, q.category FROM ratings r1"
+            " JOIN ratings r2 ON r2.question_id = r1.question_id AND r2.model = r1.model"
             " AND r2.turn = r1.turn AND r2.reviewer > r1.reviewer"
             " JOIN questions q ON q.question_id = r1.question_id"
             " WHERE r1.score IS NOT NULL AND r2.score IS NOT NULL"
@@ -152,14 +153,16 @@ class AnalysisRepo:
     def blind_revisions(self, judge: str) -> Iterator[BlindRevision]:
         """The first blind score, final score and judge score of every rating begun blind."""
         rows = self.db.execute(
-            "WITH first_blind AS (SELECT question_id, model, turn, reviewer, MIN(id) AS id FROM rating_history"
-            " WHERE blind = 1 AND score IS NOT NULL AND event = 'score' GROUP BY question_id, model, turn, reviewer)"
-            " SELECT r.question_id, r.model, r.turn, r.reviewer, h.score, r.score, j.score FROM first_blind f"
-            " JOIN rating_history h ON h.id = f.id"
-            " JOIN ratings r ON r.question_id = f.question_id AND r.model = f.model AND r.turn = f.turn"
-            " AND r.reviewer = f.reviewer"
-            " JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model AND j.turn = r.turn"
-            " AND j.judge = :judge WHERE r.score IS NOT NULL AND j.score IS NOT NULL"
+            "WITH first_blind AS (SELECT question_id, model, turn, reviewer, MIN(id) AS id"
+            " FROM rating_history WHERE blind = 1 AND score IS NOT NULL AND event = 'score'"
+            " GROUP BY question_id, model, turn, reviewer)"
+            " SELECT r.question_id, r.model, r.turn, r.reviewer, h.score, r.score, j.score"
+            " FROM first_blind f JOIN rating_history h ON h.id = f.id"
+            " JOIN ratings r ON r.question_id = f.question_id AND r.model = f.model"
+            " AND r.turn = f.turn AND r.reviewer = f.reviewer"
+            " JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
+            " AND j.turn = r.turn AND j.judge = :judge"
+            " WHERE r.score IS NOT NULL AND j.score IS NOT NULL"
             " ORDER BY r.question_id, r.model, r.turn, r.reviewer",
             {"judge": judge},
         )
@@ -191,21 +194,22 @@ class AnalysisRepo:
 
     def rating_counts(self) -> dict[str, int]:
         """Ratings with a score, per reviewer."""
-        return {
-            r[0]: r[1]
-            for r in self.db.execute(
-                "SELECT reviewer, COUNT(*) FROM ratings WHERE score IS NOT NULL GROUP BY reviewer ORDER BY reviewer"
-            )
-        }
+        rows = self.db.execute(
+            "SELECT reviewer, COUNT(*) FROM ratings WHERE score IS NOT NULL"
+            " GROUP BY reviewer ORDER BY reviewer"
+        )
+        return {reviewer: count for reviewer, count in rows}
 
     def rating_rows(self, judge: str | None, page_size: int = 1000) -> Iterator[RatingRow]:
-        """Every rating with its item's category, texts and the judge's verdict, a page at a time."""
+        """Every rating with its category, texts and the judge's verdict, a page at a time."""
         after: tuple[Any, ...] = (-1, "", 0, "")
         while True:
             rows = self.db.execute(
-                "SELECT r.question_id, r.model, r.turn, r.reviewer, r.score, r.note, r.flags, r.blind, r.created,"
-                " r.updated, q.category, CASE r.turn WHEN 1 THEN q.turn_1 ELSE q.turn_2 END,"
-                " CASE r.turn WHEN 1 THEN a.turn_1 ELSE a.turn_2 END, j.judge, j.prompt, j.score, j.judgment"
+                "SELECT r.question_id, r.model, r.turn, r.reviewer, r.score, r.note, r.flags,"
+                " r.blind, r.created, r.updated, q.category,"
+                " CASE r.turn WHEN 1 THEN q.turn_1 ELSE q.turn_2 END,"
+                " CASE r.turn WHEN 1 THEN a.turn_1 ELSE a.turn_2 END,"
+                " j.judge, j.prompt, j.score, j.judgment"
                 " FROM ratings r JOIN questions q ON q.question_id = r.question_id"
                 " JOIN answers a ON a.question_id = r.question_id AND a.model = r.model"
                 " LEFT JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"

@@ -66,7 +66,8 @@ class ContentRepo:
     def question(self, question_id: int) -> Question | None:
         """One question."""
         row = self.db.execute(
-            "SELECT question_id, category, turn_1, turn_2, reference FROM questions WHERE question_id = ?",
+            "SELECT question_id, category, turn_1, turn_2, reference FROM questions"
+            " WHERE question_id = ?",
             [question_id],
         ).fetchone()
         if row is None:
@@ -86,7 +87,8 @@ class ContentRepo:
     def references(self, question_id: int) -> list[ReferenceAnswer]:
         """Reference answers for a question, by source name."""
         rows = self.db.execute(
-            "SELECT question_id, source, turn_1, turn_2 FROM reference_answers WHERE question_id = ? ORDER BY source",
+            "SELECT question_id, source, turn_1, turn_2 FROM reference_answers"
+            " WHERE question_id = ? ORDER BY source",
             [question_id],
         )
         return [ReferenceAnswer(r[0], r[1], (r[2], r[3])) for r in rows]
@@ -139,7 +141,7 @@ class ContentRepo:
         return bool(row[0])
 
     def leaderboard(self, judge: str | None = None) -> list[LeaderboardRow]:
-        """MT-Bench scores per model and judge, as FastChat's ``show_result.py --mode single`` computes them.
+        """MT-Bench scores per model and judge, as FastChat's ``show_result.py --mode single``.
 
         Each turn's score is the mean of the valid verdicts for that turn; the overall score
         pools both turns. Verdicts without a rating (FastChat's -1) are excluded but counted.
@@ -147,7 +149,8 @@ class ContentRepo:
         where = "WHERE judge = ?" if judge else ""
         rows = self.db.execute(
             "SELECT model, judge,"
-            " AVG(CASE WHEN turn = 1 THEN score END), AVG(CASE WHEN turn = 2 THEN score END), AVG(score),"
+            " AVG(CASE WHEN turn = 1 THEN score END), AVG(CASE WHEN turn = 2 THEN score END),"
+            " AVG(score),"
             " COUNT(score), SUM(score IS NULL), COUNT(CASE WHEN turn = 1 THEN score END),"
             " COUNT(CASE WHEN turn = 2 THEN score END)"
             f" FROM judgments {where} GROUP BY judge, model",
@@ -165,7 +168,8 @@ class ContentRepo:
             where = "id > ?" + (" AND judge = ?" if judge else "")
             params: list[Any] = [last, *([judge] if judge else [])]
             rows = self.db.execute(
-                f"SELECT id, {_JUDGMENT_COLUMNS} FROM judgments WHERE {where} ORDER BY id LIMIT {page_size}",
+                f"SELECT id, {_JUDGMENT_COLUMNS} FROM judgments WHERE {where}"
+                f" ORDER BY id LIMIT {page_size}",
                 params,
             ).fetchall()
             yield from (_judgment(r[1:]) for r in rows)

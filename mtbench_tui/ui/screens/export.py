@@ -1,4 +1,4 @@
-"""The export dialog: pick a format and a path; the export runs in a worker and shows its progress."""
+"""The export dialog: pick a format and a path; a worker exports and shows its progress."""
 
 from __future__ import annotations
 
