@@ -11,6 +11,10 @@ import csv
 import io
 import json
 import re
+import resource
+import signal
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -236,3 +240,41 @@ async def test_stats_screen_shows_payloads_literally(hostile_db: Path) -> None:
         await pilot.pause()
         assert "[bold red]REV[/]" in screen_text(app)
     store.close()
+
+
+def _small_files() -> None:
+    """In the child: files may not grow past 200 kB, and going over is an error, not a signal."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+
+def test_a_write_that_fails_midway_is_one_line_and_keeps_the_old_file(
+    rated_store: Store, tmp_path: Path
+) -> None:
+    """As on a full disk: the old report stays, no temporary file is left, one line on stderr."""
+    target = tmp_path / "report.html"
+    target.write_text("old report")
+    args = ["export", "--db", str(rated_store.path), "--format", "html", "-o", str(target)]
+    result = subprocess.run(
+        [sys.executable, "-m", "mtbench_tui", *args, "--bootstrap", "20"],
+        preexec_fn=_small_files,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr == f"error: cannot write {target}: File too large\n"
+    assert target.read_text() == "old report"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_reports_list_comments_and_flagged_turns(rated_store: Store, tmp_path: Path) -> None:
+    key = TurnKey(901, "orion-70b-chat", 1)
+    rated_store.ratings.set_note(key, "alice", "The judge missed the factual error.")
+    rated_store.ratings.set_flags(key, "alice", ("judge-wrong",))
+    md = export(rated_store.path, "md", tmp_path / "r.md")
+    section = md.split("## Reviewer comments and flagged turns", 1)[1]
+    row = next(line for line in section.splitlines() if line.startswith("| 901 "))
+    assert "| orion-70b-chat | 1 | alice | 7 |" in row
+    assert "| judge wrong | The judge missed the factual error. |" in row
+    html = export(rated_store.path, "html", tmp_path / "r.html")
+    assert '<tr class="flag"><td>901</td>' in html and "The judge missed the factual error." in html
