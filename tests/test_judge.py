@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -15,16 +16,21 @@ from click.testing import CliRunner
 
 from mtbench_tui.cli import main
 from mtbench_tui.core.judge.client import Backoff
+from mtbench_tui.core.judge.job import run_judge_job
+from mtbench_tui.core.judge.job_types import JobSummary, JudgeJob
 from mtbench_tui.core.judge.plan import PlanOptions, make_plan
 from mtbench_tui.core.judge.pricing import PriceTable
+from mtbench_tui.core.judge.processes import JudgeRun
 from mtbench_tui.core.judge.prompts import builtin_prompts, load_prompt_file
-from mtbench_tui.core.judge.runner import JudgeRun, RunConfig
+from mtbench_tui.core.judge.runtypes import Event, RunConfig
 from mtbench_tui.core.store import Store
 from mtbench_tui.testing.openai_server import LoopbackOpenAI
 from tests.helpers import read_jsonl
 from tests.judge_helpers import import_without_verdicts, replay_table
 
 KEY = "sk-test-loopback-0123456789abcdef"  # a made-up key for the loopback server; never a real secret
+FAST = Backoff(base=0.01, cap=0.05)
+"""Short backoff for tests."""
 
 
 @pytest.fixture
@@ -47,40 +53,28 @@ def run_judge(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def fast(config: RunConfig) -> RunConfig:
-    """Short backoff for tests."""
-    return RunConfig(
-        config.judge_model,
-        config.base_url,
-        config.api_key_env,
-        config.concurrency,
-        config.timeout,
-        Backoff(base=0.01, cap=0.05, max_retries=config.backoff.max_retries),
-        config.strict,
-        seed=1,
-    )
-
-
 def judge_all(
     store: Store,
     server: LoopbackOpenAI,
-    prompts=None,
+    prompts_file: Path | None = None,
     concurrency: int = 8,
     judge_model: str = "loop-judge",
-    **plan_options,
-) -> JudgeRun:
-    """Plan and run everything; returns the finished run."""
-    plan = make_plan(
-        store,
-        prompts or builtin_prompts(),
-        PlanOptions(judge_model, server.base_url, **plan_options),
+    **job_options: object,
+) -> tuple[JobSummary, list[Event]]:
+    """Plan and run a job through the core entry point; returns its summary and every event."""
+    job = JudgeJob(
+        judge_model=judge_model,
+        base_url=server.base_url,
+        prompts_file=prompts_file,
+        concurrency=concurrency,
+        timeout=2.0,
+        backoff=FAST,
+        seed=1,
+        **job_options,  # type: ignore[arg-type]
     )
-    config = fast(RunConfig(judge_model, server.base_url, concurrency=concurrency, timeout=2.0))
-    run = JudgeRun(store.path, config, None, PriceTable(), plan.items, plan.cached)
-    run.start()
-    events = list(run.events())
-    run.events_seen = events  # type: ignore[attr-defined]
-    return run
+    events: list[Event] = []
+    summary = asyncio.run(run_judge_job(store, job, on_event=events.append))
+    return summary, events
 
 
 @pytest.mark.shared
@@ -98,14 +92,15 @@ def test_replaying_real_gpt4_judgments(
     import_without_verdicts(store, run_dir)
     server.state.replay = replay_table(run_dir)
     prompts = load_prompt_file(shared / "mtbench" / "official" / "judge_prompts.jsonl")
-    finished = judge_all(store, server, prompts, concurrency=16, judge_model="gpt-4")
+    prompts_file = shared / "mtbench" / "official" / "judge_prompts.jsonl"
+    finished, _events = judge_all(store, server, prompts_file, concurrency=16, judge_model="gpt-4")
     expected = read_jsonl(run_dir / "model_judgment" / "gpt-4_single.jsonl")
     # FastChat stored API failures as an empty judgment with score -1; replayed, they are
     # empty replies, which we retry and then record as failures, never as a score.
     empty = [row for row in expected if not row["judgment"].strip()]
     expected = [row for row in expected if row["judgment"].strip()]
-    assert finished.totals.failed == len(empty) and finished.errors == []
-    assert {(f["question_id"], f["model"], f["turn"]) for f in store.judging.failures()} == {
+    assert finished.totals.failed == len(empty) and finished.errors == ()
+    assert {(f.question_id, f.model, f.turn) for f in store.judging.failures()} == {
         (r["question_id"], r["model"], r["turn"]) for r in empty
     }
     received = {r["messages"][-1]["content"] for r in server.state.requests}
@@ -139,7 +134,7 @@ def test_faults_are_retried_until_judged(
     server.state.faults.extend(["429", "500", "timeout", "malformed", "empty", "disconnect", "429"])
     server.state.retry_after = 0.2
     server.state.timeout_sleep = 3.0
-    finished = judge_all(demo_store, server, concurrency=4, models=["pico-1b-chat"])
+    finished, events = judge_all(demo_store, server, concurrency=4, models=("pico-1b-chat",))
     assert finished.totals.failed == 0
     assert finished.totals.retries == 7
     assert finished.totals.ok + finished.totals.no_verdict == 32
@@ -149,11 +144,12 @@ def test_faults_are_retried_until_judged(
         ).fetchone()[0]
         == 32
     )
-    reasons = {e.detail for e in finished.events_seen if e.kind == "retry"}
+    reasons = {e.detail for e in events if e.kind == "retry"}
     assert {
         "HTTP 429: Rate limit reached",
         "HTTP 500: The server had an error",
         "request timed out",
+        "the server closed the connection without a reply",
         "malformed response (not valid JSON for a chat completion)",
         "empty response content",
     } <= reasons
@@ -167,7 +163,7 @@ def test_retry_after_is_honoured(demo_store: Store, server: LoopbackOpenAI, api_
     )[1]
     server.state.retry_after = 0.6
     judge_all(
-        demo_store, server, concurrency=1, models=["pico-1b-chat"], questions=[901], turns=(1,)
+        demo_store, server, concurrency=1, models=("pico-1b-chat",), questions=(901,), turns=(1,)
     )
     assert len(arrivals) == 2 and arrivals[1] - arrivals[0] >= 0.6
 
@@ -176,8 +172,8 @@ def test_persistent_failure_is_recorded_never_scored(
     demo_store: Store, server: LoopbackOpenAI, api_key: str
 ) -> None:
     server.state.fault_for = lambda request, number: "500"
-    finished = judge_all(
-        demo_store, server, concurrency=4, models=["lynx-13b-chat"], questions=[901, 902]
+    finished, _ = judge_all(
+        demo_store, server, concurrency=4, models=("lynx-13b-chat",), questions=(901, 902)
     )
     assert finished.totals.failed == 4 and finished.totals.ok == 0
     assert (
@@ -188,11 +184,11 @@ def test_persistent_failure_is_recorded_never_scored(
     )
     failures = demo_store.judging.failures("loop-judge/mtr-v1")
     assert len(failures) == 4 and all(
-        "HTTP 500" in f["reason"] and "after 7 attempts" in f["reason"] for f in failures
+        "HTTP 500" in f.reason and "after 7 attempts" in f.reason for f in failures
     )
     # A later run that succeeds clears the failures.
     server.state.fault_for = None
-    judge_all(demo_store, server, concurrency=4, models=["lynx-13b-chat"], questions=[901, 902])
+    judge_all(demo_store, server, concurrency=4, models=("lynx-13b-chat",), questions=(901, 902))
     assert demo_store.judging.failures("loop-judge/mtr-v1") == []
 
 
@@ -200,7 +196,9 @@ def test_client_errors_fail_at_once(
     demo_store: Store, server: LoopbackOpenAI, api_key: str
 ) -> None:
     server.state.fault_for = lambda request, number: "400"
-    finished = judge_all(demo_store, server, models=["orion-70b-chat"], questions=[901], turns=(1,))
+    finished, _ = judge_all(
+        demo_store, server, models=("orion-70b-chat",), questions=(901,), turns=(1,)
+    )
     assert finished.totals.failed == 1 and finished.totals.retries == 0
     assert len(server.state.requests) == 1
 
@@ -228,19 +226,14 @@ def test_multi_process_run_respects_concurrency(
     store = Store.open(tmp_path / "many.db")
     import_without_verdicts(store, tmp_path / "data")
     server.state.latency = 0.03
-    plan = make_plan(store, builtin_prompts(), PlanOptions("gpt-4", server.base_url))
-    run = JudgeRun(
-        store.path,
-        RunConfig("gpt-4", server.base_url, concurrency=40),
-        None,
-        PriceTable(),
-        plan.items,
-        [],
+    plan = make_plan(
+        store, builtin_prompts(), PlanOptions(judge_model="gpt-4", endpoint=server.base_url)
     )
+    config = RunConfig(judge_model="gpt-4", base_url=server.base_url, concurrency=40)
+    run = JudgeRun(store.path, config, None, PriceTable(), list(plan.items), [])
     assert run.processes == 2
-    run.start()
-    list(run.events())
-    assert run.totals.ok == 400 and run.errors == []
+    result = asyncio.run(run.run(lambda event: None))
+    assert result.totals.ok == 400 and result.errors == ()
     assert 20 < server.state.max_in_flight <= 40
     count = store.db.execute(
         "SELECT COUNT(*), COUNT(DISTINCT question_id || model || turn) FROM judgments"
@@ -260,7 +253,7 @@ def test_cache_makes_a_repeat_free(demo_store: Store, server: LoopbackOpenAI, ap
         "--db", db, "--judge-model", "gpt-4-0613", "--base-url", server.base_url, "--yes", "--force"
     )
     assert code == 0 and len(server.state.requests) == 96
-    assert "96 from cache" in out
+    assert "sent 0 requests" in out and "Reused 96 cached replies" in out
     code, out = run_judge(
         "--db", db, "--judge-model", "gpt-4-0613", "--base-url", server.base_url, "--yes"
     )
@@ -404,7 +397,7 @@ def test_api_key_never_stored_or_printed(
         if path.is_file():
             assert KEY.encode() not in path.read_bytes(), path
     failures = demo_store.judging.failures()
-    assert failures and all("[redacted]" in f["reason"] for f in failures)
+    assert failures and all("[redacted]" in f.reason for f in failures)
 
 
 def test_missing_key_is_a_clear_error(demo_store: Store) -> None:

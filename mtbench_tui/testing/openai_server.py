@@ -273,6 +273,13 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (a timeout, a killed run) is expected; anything else is shown."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
     def __init__(self, state: ServerState, port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.state = state

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 BATCH_DISCOUNT = 0.5
 """OpenAI's Batch API charges half the online price."""
@@ -68,10 +69,10 @@ def load_prices(path: Path | None = None, overrides: tuple[str, ...] = ()) -> Pr
     return table
 
 
-def _pair(value: object, where: str) -> tuple[float, float]:
+def _pair(value: Any, where: str) -> tuple[float, float]:
     """Two non-negative prices."""
     try:
-        a, b = (float(x) for x in value)  # type: ignore[union-attr]
+        a, b = (float(x) for x in value)
     except (TypeError, ValueError):
         raise ValueError(
             f"{where}: expected two prices per million tokens, input and output"
