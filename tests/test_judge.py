@@ -245,18 +245,19 @@ def test_multi_process_run_respects_concurrency(
 
 def test_cache_makes_a_repeat_free(demo_store: Store, server: LoopbackOpenAI, api_key: str) -> None:
     db = str(demo_store.path)
-    code, out = run_judge(
-        "--db", db, "--judge-model", "gpt-4-0613", "--base-url", server.base_url, "--yes"
-    )
+    base = ("--db", db, "--judge-model", "gpt-4-0613", "--base-url", server.base_url, "--yes")
+    code, out = run_judge(*base)
     assert code == 0 and len(server.state.requests) == 96
-    code, out = run_judge(
-        "--db", db, "--judge-model", "gpt-4-0613", "--base-url", server.base_url, "--yes", "--force"
-    )
+    assert "Run 1 (gpt-4-0613/mtr-v1)" in out and "sent 96 requests" in out
+    code, out = run_judge(*base, "--force")
     assert code == 0 and len(server.state.requests) == 96
-    assert "sent 0 requests" in out and "Reused 96 cached replies" in out
-    code, out = run_judge(
-        "--db", db, "--judge-model", "gpt-4-0613", "--base-url", server.base_url, "--yes"
-    )
+    # --force says what it reused and that nothing was sent, rather than "0 verdicts".
+    assert "Run 2 " in out and "sent 0 requests" in out
+    assert "Reused 96 cached replies" in out and "add --refresh-cache" in out
+    code, out = run_judge(*base, "--force", "--refresh-cache", "--questions", "901")
+    assert code == 0 and len(server.state.requests) == 96 + 6
+    assert "sent 6 requests" in out and "Reused" not in out
+    code, out = run_judge(*base)
     assert "Nothing to judge" in out
 
 
