@@ -1,4 +1,4 @@
-"""Judge throughput: 1,000 judgments against a loopback OpenAI-compatible server with simulated latency.
+"""Judge throughput: 1,000 judgments against a loopback OpenAI-compatible server with latency.
 
 The server runs in its own process (as a real endpoint would). Each concurrency level
 judges the same 1,000 requests on a fresh database (nothing cached), and its wall time
@@ -145,10 +145,12 @@ def main() -> None:
         )
         return
     print(
-        f"{args.items} judgments per level, {args.latency * 1000:.0f} ms simulated latency, server in its own process\n"
+        f"{args.items} judgments per level, {args.latency * 1000:.0f} ms simulated latency, "
+        "server in its own process\n"
     )
     print(
-        f"{'concurrency':>11}{'processes':>11}{'judged':>8}{'failed':>8}{'wall s':>9}{'ideal s':>9}{'ratio':>8}"
+        f"{'concurrency':>11}{'processes':>11}{'judged':>8}{'failed':>8}"
+        f"{'wall s':>9}{'ideal s':>9}{'ratio':>8}"
     )
     for r in results:
         print(

@@ -31,7 +31,8 @@ async def test_rejudge_replaces_the_verdicts_on_screen(
             assert "7 / 10" in screen_text(app) and "Re-examined" in screen_text(app)
             assert "new verdict" in notices(app)
     rows = demo_store.db.execute(
-        "SELECT turn, score, origin FROM judgments WHERE question_id = ? AND model = ? AND judge = 'gpt-4/mtr-v1'"
+        "SELECT turn, score, origin FROM judgments WHERE question_id = ? AND model = ? AND judge "
+        "= 'gpt-4/mtr-v1'"
         " ORDER BY turn",
         [key.question_id, key.model],
     ).fetchall()

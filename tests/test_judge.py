@@ -1,4 +1,4 @@
-"""The judge runner over real HTTP: a loopback OpenAI-compatible server, reached through the real openai client."""
+"""The judge runner over real HTTP: a loopback OpenAI-compatible server, the real openai client."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from mtbench_tui.testing.openai_server import LoopbackOpenAI
 from tests.helpers import read_jsonl
 from tests.judge_helpers import import_without_verdicts, replay_table
 
-KEY = "sk-test-loopback-0123456789abcdef"  # a made-up key for the loopback server; never a real secret
+KEY = "sk-test-loopback-0123456789abcdef"  # made up for the loopback server; never a real secret
 FAST = Backoff(base=0.01, cap=0.05)
 """Short backoff for tests."""
 
@@ -120,7 +120,8 @@ def test_replaying_real_gpt4_judgments(
         by_prompt.setdefault(row["user_prompt"], set()).add((row["judgment"], row["score"]))
     for row in expected:
         stored = store.db.execute(
-            "SELECT score, judgment, prompt FROM judgments WHERE question_id = ? AND model = ? AND turn = ?",
+            "SELECT score, judgment, prompt FROM judgments"
+            " WHERE question_id = ? AND model = ? AND turn = ?",
             [row["question_id"], row["model"], row["turn"]],
         ).fetchone()
         assert (stored[1], -1 if stored[0] is None else stored[0]) in by_prompt[row["user_prompt"]]
@@ -140,7 +141,8 @@ def test_faults_are_retried_until_judged(
     assert finished.totals.ok + finished.totals.no_verdict == 32
     assert (
         demo_store.db.execute(
-            "SELECT COUNT(*) FROM judgments WHERE judge = 'loop-judge/mtr-v1' AND origin = 'judge-run'"
+            "SELECT COUNT(*) FROM judgments WHERE judge = 'loop-judge/mtr-v1' AND origin = "
+            "'judge-run'"
         ).fetchone()[0]
         == 32
     )
@@ -178,7 +180,8 @@ def test_persistent_failure_is_recorded_never_scored(
     assert finished.totals.failed == 4 and finished.totals.ok == 0
     assert (
         demo_store.db.execute(
-            "SELECT COUNT(*) FROM judgments WHERE judge_model = 'loop-judge' AND origin = 'judge-run'"
+            "SELECT COUNT(*) FROM judgments WHERE judge_model = 'loop-judge' AND origin = "
+            "'judge-run'"
         ).fetchone()[0]
         == 0
     )
@@ -215,7 +218,7 @@ def test_concurrency_limit_seen_by_the_server(
 def test_multi_process_run_respects_concurrency(
     tmp_path: Path, server: LoopbackOpenAI, api_key: str
 ) -> None:
-    """Past 32 concurrent requests the run shards across processes; the limit still holds server-side."""
+    """Past 32 requests in flight the run shards across processes; the limit still holds."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     from synthetic import write_dataset
 
@@ -339,7 +342,8 @@ def test_max_requests_limits_a_run(demo_store: Store, server: LoopbackOpenAI, ap
         "--json",
     )
     summary = json.loads(out[out.index("{") :])
-    # The first 10 items were Q901 (3 models x 2 turns) and Q902 (2 models x 2 turns): 5 of these 9 are done.
+    # The first 10 items were Q901 (3 models x 2 turns) and Q902 (2 models x 2 turns):
+    # 5 of these 9 are done.
     assert summary["ok"] + summary["no_verdict"] == 4
 
 
@@ -371,7 +375,7 @@ def test_usage_and_cost_are_recorded(
 def test_api_key_never_stored_or_printed(
     demo_store: Store, server: LoopbackOpenAI, api_key: str, tmp_path: Path
 ) -> None:
-    """Even when the server echoes the key back in an error, it never reaches the database or the output."""
+    """Even when the server echoes the key back in an error, it reaches no database or output."""
 
     def echo_key(request: dict, number: int) -> str | None:
         return "echo-auth" if number % 3 == 0 else None
@@ -491,6 +495,6 @@ def test_resume_after_kill(demo_store: Store, tmp_path: Path) -> None:
             " FROM judgments WHERE origin = 'judge-run'"
         ).fetchone()
         assert total == (96, 96)
-        # Only what the killed run had not finished was asked again (at most the 4 in flight when it died).
+        # Only what the killed run had not finished was asked again (at most the 4 in flight).
         assert len(server.state.requests) - before <= 96 - done + 4
         assert len(server.state.requests) <= 96 + 4

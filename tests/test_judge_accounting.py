@@ -1,4 +1,4 @@
-"""What `judge` reports: exit status, this run's failures only, failure reasons named truthfully, run records."""
+"""What `judge` reports: exit status, this run's failures only, truthful reasons, run records."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The core entry point of judging: one function plans and runs a job and returns a typed summary."""
+"""The core entry point of judging: one function plans and runs a job, returns a typed summary."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`mtbench-review judge`: parse the options into a JudgeJob, run it in the core, print what happened."""
+"""`mtbench-review judge`: options -> a JudgeJob, run in the core; print what happened."""
 
 from __future__ import annotations
 
@@ -198,7 +198,7 @@ def _job(o: dict[str, Any]) -> JudgeJob:
 
 
 class _Console:
-    """The terminal side of a run: shows the plan, asks when it is expensive, drives the progress bar."""
+    """The terminal side of a run: shows the plan, asks when it is costly, drives the progress."""
 
     def __init__(self, job: JudgeJob, yes: bool, limit: float) -> None:
         self.job = job
@@ -219,7 +219,8 @@ class _Console:
             except KeyboardInterrupt:
                 self.stack.close()
                 stderr().print(
-                    "Interrupted: finished verdicts are saved; run the same command again to continue."
+                    "Interrupted: finished verdicts are saved; "
+                    "run the same command again to continue."
                 )
                 raise SystemExit(EXIT_INTERRUPTED) from None
         raise AssertionError("unreachable")
@@ -267,9 +268,12 @@ def _finish(summary: JobSummary, job: JudgeJob, as_json: bool) -> None:
         raise SystemExit(EXIT_ITEMS_FAILED)
     if summary.status == "nothing-to-do":
         judge_view.show_plan(summary, job.judge_model, job.batch, as_json=False)
+        if as_json:
+            judge_view.show_summary(summary, as_json=True)
         what = "comparison" if job.mode == "pair" else "item"
         stderr().print(
-            f"Nothing to judge: every selected {what} already has this judge's verdict (use --force)."
+            f"Nothing to judge: every selected {what} already has this judge's verdict "
+            "(use --force)."
         )
         return
     if job.batch:

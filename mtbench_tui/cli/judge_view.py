@@ -1,4 +1,4 @@
-"""How `mtbench-review judge` shows a plan, its progress and its summary (text from data stays inert)."""
+"""How `judge` shows a plan, its progress and its summary (text from data stays inert)."""
 
 from __future__ import annotations
 
@@ -131,8 +131,8 @@ def summary_lines(s: JobSummary) -> list[Text]:
     if t.cached:
         lines.append(
             Text(
-                f"Reused {t.cached} cached repl{'ies' if t.cached != 1 else 'y'} to identical earlier "
-                "requests (not sent, no cost) and stored their verdicts again."
+                f"Reused {t.cached} cached repl{'ies' if t.cached != 1 else 'y'} to identical "
+                "earlier requests (not sent, no cost) and stored their verdicts again."
             )
         )
     if s.mode == "pair":

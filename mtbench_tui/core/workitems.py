@@ -66,7 +66,8 @@ class WorkItem:
         """'Q81 vicuna-13b turn 2', or 'Q81 a vs b turn 1 (g2)', for messages."""
         if self.pair is None:
             return f"Q{self.question_id} {self.model} turn {self.turn}"
-        return f"Q{self.question_id} {self.model} vs {self.pair.model_2} turn {self.turn} ({self.order})"
+        pair = f"{self.model} vs {self.pair.model_2}"
+        return f"Q{self.question_id} {pair} turn {self.turn} ({self.order})"
 
 
 @dataclass(frozen=True)

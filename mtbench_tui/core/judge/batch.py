@@ -1,4 +1,4 @@
-"""OpenAI Batch API mode: submit every request as one JSONL file at half price, collect the results later."""
+"""OpenAI Batch API mode: submit every request as one JSONL file at half price, collect later."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def batch_lines(items: list[WorkItem], run_id: int) -> list[tuple[str, dict[str,
 async def submit(
     store: Store, items: list[WorkItem], config: RunConfig, run_id: int, folder: Path
 ) -> BatchSubmitted:
-    """Write the JSONL (kept in ``folder``), upload it and create the batch; remember it for --collect.
+    """Write the JSONL (kept in ``folder``), upload it, create the batch; remember it.
 
     Args:
         store: the store.
@@ -166,7 +166,7 @@ def _import_output(
     redact: Redactor,
     tally: _Tally,
 ) -> None:
-    """Store each result line (removing it from ``items``); errors become failures with their reason."""
+    """Store each result line (removing it from ``items``); errors become failures."""
     for line in filter(None, (raw.strip() for raw in text.splitlines())):
         row = json.loads(line)
         item = items.pop(row.get("custom_id", ""), None)

@@ -1,4 +1,4 @@
-"""Calling an OpenAI-compatible endpoint with the openai client: bounded retries, backoff with jitter, Retry-After."""
+"""Calling an OpenAI-compatible endpoint: bounded retries, backoff with jitter, Retry-After."""
 
 from __future__ import annotations
 
@@ -23,14 +23,14 @@ MAX_RETRY_AFTER_S = 120.0
 
 @dataclass(frozen=True)
 class Backoff:
-    """Exponential backoff with full jitter: attempt n waits a random time up to min(cap, base * 2**n)."""
+    """Exponential backoff, full jitter: attempt n waits up to min(cap, base * 2**n) at random."""
 
     base: float = 0.5
     cap: float = 30.0
     max_retries: int = 6
 
     def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
-        """Seconds to wait before retry number ``attempt`` (0-based); never less than Retry-After."""
+        """Seconds to wait before retry ``attempt`` (0-based); never less than Retry-After."""
         jittered = rng.uniform(0, min(self.cap, self.base * 2**attempt))
         return max(jittered, retry_after or 0.0)
 
@@ -68,7 +68,7 @@ class Redactor:
 
 @functools.lru_cache(maxsize=1)
 def _tls_context() -> ssl.SSLContext:
-    """One certificate-verifying TLS context per process: loading the CA bundle takes ~70 ms, so clients share it."""
+    """One certificate-verifying TLS context per process (loading the CA bundle takes ~70 ms)."""
     return ssl.create_default_context()
 
 
@@ -85,7 +85,7 @@ def make_client(
     import openai
 
     limits = httpx2.Limits(max_connections=connections, max_keepalive_connections=connections)
-    # A plain-http endpoint (a local vLLM or Ollama) never uses TLS; don't pay to load the CA bundle for it.
+    # A plain-http endpoint (a local vLLM or Ollama) never uses TLS: skip loading the CA bundle.
     plain = bool(base_url) and str(base_url).startswith("http://")
     http_client = openai.DefaultAioHttpClient(
         limits=limits, timeout=timeout, verify=False if plain else _tls_context()
@@ -96,7 +96,7 @@ def make_client(
 
 
 def _retry_after(exc: BaseException) -> float | None:
-    """Seconds the server asked us to wait (retry-after-ms, or Retry-After as seconds or an HTTP date)."""
+    """Seconds the server asked us to wait (retry-after-ms, or Retry-After: seconds or a date)."""
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None)
     if not headers:
@@ -234,10 +234,10 @@ async def complete(
     rng: random.Random,
     on_retry: Any = None,
 ) -> Completion:
-    """One chat completion, retried on 429, 5xx, timeouts, connection errors, malformed and empty replies.
+    """One chat completion, retried on 429, 5xx, timeouts, connection errors, bad or empty replies.
 
     Raises:
-        CallFailed: after ``backoff.max_retries`` retries, or at once for an error retrying can't fix.
+        CallFailed: after ``backoff.max_retries`` retries, or at once when retrying can't help.
     """
     start = time.perf_counter()
     for attempt in range(backoff.max_retries + 1):

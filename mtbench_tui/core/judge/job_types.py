@@ -21,7 +21,7 @@ DEFAULT_ENDPOINT = "https://api.openai.com/v1"
 
 
 def resolve_base_url(base_url: str | None) -> str | None:
-    """The base URL the client is given: the explicit one, else $OPENAI_BASE_URL, else None (OpenAI).
+    """The base URL for the client: the explicit one, else $OPENAI_BASE_URL, else None (OpenAI).
 
     Args:
         base_url: --base-url, or None.
@@ -33,7 +33,7 @@ def resolve_base_url(base_url: str | None) -> str | None:
 
 
 def endpoint_of(base_url: str | None) -> str:
-    """The endpoint as recorded and cached: scheme, host and path only (never credentials or a query).
+    """The endpoint as recorded and cached: scheme, host and path (never credentials or a query).
 
     Args:
         base_url: --base-url, or None.

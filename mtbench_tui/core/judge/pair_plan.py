@@ -1,4 +1,4 @@
-"""Plan a pairwise run: which comparisons (FastChat's pairwise-baseline, pairwise-all, or given pairs), both orders each."""
+"""Plan a pairwise run: FastChat's pairwise-baseline, pairwise-all or given pairs; both orders."""
 
 from __future__ import annotations
 

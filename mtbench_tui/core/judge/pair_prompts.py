@@ -1,4 +1,4 @@
-"""Pairwise judge prompts and the messages built from them, exactly as FastChat's gen_judgment.py builds them."""
+"""Pairwise judge prompts, and their messages built exactly as FastChat's gen_judgment.py does."""
 
 from __future__ import annotations
 
@@ -70,7 +70,8 @@ class PairPromptSet:
         if prompt.needs_reference:
             if reference is None:
                 raise ValueError(
-                    f"question {question.question_id} ({question.category}) needs a reference answer"
+                    f"question {question.question_id} ({question.category}) needs a reference "
+                    "answer"
                 )
             values["ref_answer_1"] = reference.turns[0]
             if turn == 2:

@@ -1,4 +1,4 @@
-"""Work out which verdicts a judge run needs: skip what is judged, note what is cached, build each request."""
+"""Which verdicts a judge run needs: skip what is judged, note what is cached, build requests."""
 
 from __future__ import annotations
 
@@ -129,7 +129,7 @@ class PlanBuilder:
         return body, cache_key(o.endpoint, body)
 
     def reference(self, question_id: int) -> ReferenceAnswer | None:
-        """The reference answer FastChat would use: the judge model's own, else gpt-4's, else any."""
+        """The reference FastChat would use: the judge model's own, else gpt-4's, else any."""
         o = self.options
         refs = {r.source: r for r in self.store.content.references(question_id)}
         for source in (o.reference_source, o.judge_model, "gpt-4"):

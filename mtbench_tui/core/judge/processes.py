@@ -15,19 +15,16 @@ closes, which happens however the starter ended, kill -9 included.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import math
 import multiprocessing
 import os
-import signal
-import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from mtbench_tui.core.judge.lifeline import die_with_parent
 from mtbench_tui.core.judge.pricing import PriceTable
 from mtbench_tui.core.judge.runtypes import Event, RunConfig, Totals, api_key
 from mtbench_tui.core.judge.worker import Worker
@@ -37,7 +34,6 @@ REQUESTS_PER_PROCESS = 32
 """Above this concurrency, another worker process pays for itself."""
 PRELOAD = ["openai", "httpx2", "aiohttp", "mtbench_tui.core.judge.processes"]
 """Imported once by the fork server, so a worker starts in milliseconds, not a second."""
-PR_SET_PDEATHSIG = 1
 
 
 class RunResult(NamedTuple):
@@ -294,27 +290,3 @@ def _shard_main(shard: _Shard, channel: Connection) -> None:
         channel.send(("totals", totals))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
         channel.send(("error", f"{type(exc).__name__}: {exc}"))
-
-
-def die_with_parent() -> None:
-    """Make this worker process end as soon as the process that started it ends.
-
-    The kernel's parent-death signal covers Linux; the watchdog covers everything else
-    and the moment before the signal was armed.
-    """
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-    if not parent.is_alive():
-        os._exit(1)
-    sentinel = parent.sentinel
-    threading.Thread(target=_watch, args=(sentinel,), name="parent-watchdog", daemon=True).start()
-
-
-def _watch(sentinel: int) -> None:
-    """Exit at once when the parent's sentinel closes: nothing is left to report to."""
-    wait([sentinel])
-    os._exit(1)

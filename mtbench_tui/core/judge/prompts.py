@@ -1,4 +1,4 @@
-"""Judge prompts and the messages built from them, exactly as FastChat's gen_judgment.py builds them."""
+"""Judge prompts, and their messages built exactly as FastChat's gen_judgment.py builds them."""
 
 from __future__ import annotations
 
@@ -86,7 +86,8 @@ class PromptSet:
         if prompt.needs_reference:
             if reference is None:
                 raise ValueError(
-                    f"question {question.question_id} ({question.category}) needs a reference answer"
+                    f"question {question.question_id} ({question.category}) needs a reference "
+                    "answer"
                 )
             values["ref_answer_1"] = reference.turns[0]
             if turn == 2:

@@ -1,4 +1,4 @@
-"""Re-judge what the reviewer is looking at (the review screens' j key): fresh requests, same core job."""
+"""Re-judge what the reviewer is looking at (the j key): fresh requests, the same core job."""
 
 from __future__ import annotations
 

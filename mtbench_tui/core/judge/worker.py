@@ -31,7 +31,7 @@ T = TypeVar("T")
 
 
 class Worker:
-    """Judges items with at most ``concurrency`` requests in flight; ``emit`` gets lists of Events."""
+    """Judges items, at most ``concurrency`` requests in flight; ``emit`` gets lists of Events."""
 
     def __init__(
         self,
@@ -56,6 +56,7 @@ class Worker:
         self.pending: list[Event] = []
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="judge-writer")
         self._store: Store | None = None
+        self._compared: set[tuple[int, str, str, int]] = set()
 
     async def run(self, requests: list[WorkItem], cached: list[WorkItem]) -> Totals:
         """Record cached items, then request the rest.
@@ -192,7 +193,11 @@ class Worker:
     ) -> None:
         """Add a stored reply to the totals and the progress events."""
         kind = "cached" if cached else ("ok" if recorded.has_verdict else "no_verdict")
-        t = self.totals.bump(**{kind: 1}, comparisons=int(recorded.comparison is not None))
+        # Both orders may find the other's reply (when both were cached); count it once.
+        compared = recorded.comparison is not None and _comparison(item) not in self._compared
+        if compared:
+            self._compared.add(_comparison(item))
+        t = self.totals.bump(**{kind: 1}, comparisons=int(compared))
         if outcome is not None:
             t = t.bump(
                 prompt_tokens=outcome.prompt_tokens or 0,
@@ -208,3 +213,8 @@ class Worker:
 def _open_store(path: Path) -> Store:
     """The worker's own connection (commits survive a killed process; no fsync per reply)."""
     return Store.open(path, durable=False)
+
+
+def _comparison(item: WorkItem) -> tuple[int, str, str, int]:
+    """The comparison an order belongs to."""
+    return (item.question_id, item.model, item.model_2, item.turn)

@@ -1,4 +1,4 @@
-"""Judge-run records: opened when a run starts, closed with its summary, or as aborted after a kill."""
+"""Judge-run records: opened when a run starts, closed with its summary (or as aborted)."""
 
 from __future__ import annotations
 
