@@ -127,3 +127,16 @@ def test_rejudge_runs_on_the_callers_loop(demo_store: Store, server: LoopbackOpe
 def test_config_objects_take_keyword_arguments_only(config: type) -> None:
     with pytest.raises(TypeError):
         config("gpt-4")
+
+
+def test_the_store_does_not_import_the_judge() -> None:
+    """The shared value types live in core/workitems.py, so store -> judge has no import cycle."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, mtbench_tui.core.store, mtbench_tui.core.workitems\n"
+        "print(sorted(m for m in sys.modules if m.startswith('mtbench_tui.core.judge')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

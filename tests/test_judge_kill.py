@@ -67,7 +67,7 @@ def test_kill_9_leaves_no_orphans_and_a_clean_rerun(tmp_path: Path) -> None:
     store = Store.open(db)
     import_without_verdicts(store, tmp_path / "data")
     total = QUESTIONS * 2
-    with LoopbackOpenAI(latency=0.1) as server:
+    with LoopbackOpenAI(latency=0.2) as server:
         args = [
             str(Path(sys.executable).parent / "mtbench-review"),
             *("judge", "--db", str(db), "--judge-model", "kill-judge", "--yes"),
