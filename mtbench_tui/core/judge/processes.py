@@ -203,6 +203,9 @@ class _ProcessGroup:
         except BaseException:
             self._stop()
             raise
+        finally:
+            for reader in self.readers:
+                reader.close()
         for process in self.processes:
             process.join(timeout=5)
         return RunResult(self.totals, tuple(self.errors))
