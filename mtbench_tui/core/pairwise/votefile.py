@@ -204,14 +204,32 @@ def parse_study_row(row: Row) -> StudyRow:
 
 def _answer(row: Row, name: str) -> tuple[str, str]:
     """The model's two answers from a conversation of four messages."""
-    messages = row.data.get(name)
+    messages: Any = row.data.get(name)
+    if _well_formed(messages):
+        return messages[1]["content"], messages[3]["content"]
+    return _answer_error(row, name, messages)
+
+
+def _well_formed(messages: Any) -> bool:
+    """The fast check every good row passes: four messages with the expected roles."""
+    return (
+        type(messages) is list
+        and len(messages) == len(_ROLES)
+        and all(
+            type(m) is dict and m.get("role") == role and type(m.get("content")) is str
+            for m, role in zip(messages, _ROLES)
+        )
+    )
+
+
+def _answer_error(row: Row, name: str, messages: Any) -> tuple[str, str]:
+    """Raise the error naming the first bad part of a conversation."""
     if name not in row.data:
         raise row.error(name, "missing")
     if not isinstance(messages, list) or len(messages) != len(_ROLES):
         raise row.error(
             name, f"expected a list of 4 messages (both turns), got {_describe(messages)}"
         )
-    texts = []
     for index, (message, role) in enumerate(zip(messages, _ROLES)):
         where = f"{name}[{index}]"
         if not isinstance(message, dict):
@@ -224,8 +242,7 @@ def _answer(row: Row, name: str) -> tuple[str, str]:
             raise row.error(
                 f"{where}.content", f"expected a string, got {_describe(message.get('content'))}"
             )
-        texts.append(message["content"])
-    return texts[1], texts[3]
+    raise row.error(name, "malformed conversation")
 
 
 def _describe(value: Any) -> str:

@@ -109,27 +109,24 @@ class VoteImport:
         """Write human votes: new ones inserted, changed winners updated."""
         counts = self.counts("votes")
         counts.read += len(rows)
-        firsts = self._claim(VOTES, [(row, _vote_key(s), s.canonical_winner) for row, s in rows])
+        votes = [(_vote_key(s), s.canonical_winner, s.model_a) for _r, s in rows]
+        firsts = self._claim(VOTES, [(row, k, w) for (row, _s), (k, w, _a) in zip(rows, votes)])
         counts.repeated += len(rows) - len(firsts)
-        unique = [rows[i] for i in firsts]
-        self._reviewers({s.judge for _r, s in unique})
-        stored = self._stored_winners([_vote_key(s) for _r, s in unique])
+        unique = [votes[i] for i in firsts]
+        self._reviewers({k[4] for k, _w, _a in unique})
+        stored = self._stored_winners([k for k, _w, _a in unique])
         now = now_iso()
-        new = [s for _r, s in unique if _vote_key(s) not in stored]
-        changed = [
-            s
-            for _r, s in unique
-            if stored.get(_vote_key(s), s.canonical_winner) != s.canonical_winner
-        ]
+        new = [(*k, a, w, now, now) for k, w, a in unique if k not in stored]
+        changed = [(a, w, now, *k) for k, w, a in unique if stored.get(k, w) != w]
         self.session.db.conn.executemany(
             "INSERT INTO pair_votes (question_id, model_1, model_2, turn, reviewer, shown_a, winner,"
             " origin, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, 'import', ?, ?)",
-            [(*_vote_key(s), s.model_a, s.canonical_winner, now, now) for s in new],
+            new,
         )
         self.session.db.conn.executemany(
             "UPDATE pair_votes SET shown_a = ?, winner = ?, updated = ? WHERE question_id = ?"
             " AND model_1 = ? AND model_2 = ? AND turn = ? AND reviewer = ?",
-            [(s.model_a, s.canonical_winner, now, *_vote_key(s)) for s in changed],
+            changed,
         )
         counts.new += len(new)
         counts.updated += len(changed)
@@ -243,8 +240,8 @@ def _human_key(h: HumanPairVote) -> tuple[int, str, str, int, str]:
 
 def _vote_key(s: StudyRow) -> tuple[int, str, str, int, str]:
     """A human vote's pair_votes key."""
-    k = s.key
-    return (k.question_id, k.model_1, k.model_2, k.turn, s.judge)
+    a, b = (s.model_a, s.model_b) if s.model_a < s.model_b else (s.model_b, s.model_a)
+    return (s.question_id, a, b, s.turn, s.judge)
 
 
 def _answer_record(question_id: int, model: str, turns: tuple[str, str]) -> dict[str, Any]:
