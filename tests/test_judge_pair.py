@@ -148,6 +148,12 @@ def test_replaying_gpt4s_pair_verdicts_sends_each_prompt_once_and_matches_show_r
         )
     ]
     assert fastchat_show_result(ours) == fastchat_show_result(recorded)
+    # `scores --mode pair` on what this run stored equals show_result on GPT-4's recorded file.
+    result = CliRunner().invoke(
+        main, ["scores", "--db", str(store.path), "--mode", "pair", "--judge", "gpt-4", "--json"]
+    )
+    table = {r["model"]: (r["win"], r["loss"], r["tie"]) for r in json.loads(result.output)}
+    assert result.exit_code == 0 and table == fastchat_show_result(recorded)
 
 
 @pytest.mark.shared
