@@ -202,3 +202,42 @@ def test_the_readme_documents_the_schema_and_every_metric() -> None:
 
     assert SCHEMA == "mtbench-review/stats/2"
     assert f"N = {MIN_QUESTIONS} distinct questions" in readme
+
+
+def test_an_agreement_table_slots_into_every_renderer(rated_store: Store) -> None:
+    """The extension point for pairwise verdict tables: one typed table, drawn everywhere."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from mtbench_tui.core.analysis.model import AgreementCell, AgreementTable
+    from mtbench_tui.core.analysis.numbers import Estimate, Interval
+    from mtbench_tui.core.report.html import render_html
+    from mtbench_tui.core.report.markdown import render_markdown
+    from mtbench_tui.core.report.rich_view import full_view
+
+    cell = AgreementCell(66, 100, Estimate(0.66, Interval(0.6, 0.72)), 30, baseline=1 / 3)
+    table = AgreementTable(
+        key="pairwise_votes",
+        title="Judge vs humans on pairwise votes (<b>turn 1</b>)",
+        columns=("with ties", "without ties"),
+        rows=(("gpt-4 vs humans", (cell, None)),),
+        note="random baseline 1/3 with ties",
+    )
+    report = replace(build_report(rated_store, by=(), settings=FAST), agreement_tables=(table,))
+    data = to_json(report)["verdict_agreement"][0]
+    assert data["rows"][0]["cells"][0] == {
+        "agree": 66,
+        "total": 100,
+        "rate": 0.66,
+        "ci": [0.6, 0.72],
+        "n_questions": 30,
+        "baseline": 1 / 3,
+    }
+    assert data["rows"][0]["cells"][1] is None
+    shown = "0.660 [0.600, 0.720] (66/100, 30 questions), random 0.333"
+    assert shown in render_markdown(report) and shown in render_html(report, {})
+    assert "&lt;b&gt;turn 1&lt;/b&gt;" in render_html(report, {})
+    console = Console(width=120, record=True)
+    console.print(full_view(report, width=120))
+    assert "0.660 [0.600, 0.720]" in console.export_text()

@@ -139,8 +139,8 @@ class AgreementCell:
     agree: int
     total: int
     rate: Estimate
-    n_questions: int
-    """Distinct questions the trials come from (the bootstrap's clusters)."""
+    n_questions: int | None = None
+    """Distinct questions the trials come from (the bootstrap's clusters), if known."""
     baseline: float | None = None
     """The agreement two random raters would reach (None: not computed)."""
     kappa: Estimate | None = None

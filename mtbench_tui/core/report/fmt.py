@@ -81,9 +81,10 @@ def rate(cell: AgreementCell, short: bool = False) -> str:
     """
     if cell.rate.value is None:
         return DASH
-    text = (
-        f"{estimate(cell.rate)} ({cell.agree}/{cell.total}, {questions(cell.n_questions, short)})"
-    )
+    counts = f"{cell.agree}/{cell.total}"
+    if cell.n_questions is not None:
+        counts += f", {questions(cell.n_questions, short)}"
+    text = f"{estimate(cell.rate)} ({counts})"
     if cell.baseline is not None:
         text += f", random {number(cell.baseline)}"
     if cell.kappa is not None:
