@@ -136,7 +136,7 @@ def test_kill_9_leaves_the_database_as_it_was(
     result = start_import(large, base_db, tmp_path / "tmp")
     assert result.wait() == 0, result.stderr.read()  # type: ignore[union-attr]
     store = Store.open_readonly(base_db)
-    assert store.content.counts()["judgments"] == 96 + MODELS * 2000
+    assert store.content.counts().judgments == 96 + MODELS * 2000
     store.close()
 
 
@@ -178,6 +178,6 @@ def test_other_writers_land_during_a_large_import(
     assert big.wait() == 0, big.stderr.read()  # type: ignore[union-attr]
     assert store.ratings.get(TurnKey(901, "lynx-13b-chat", 1), "dave").score == 9  # type: ignore[union-attr]
     assert store.ratings.count_scored("carol") == 20
-    assert store.content.counts()["judgments"] == 96 + MODELS * 2000
+    assert store.content.counts().judgments == 96 + MODELS * 2000
     store.close()
     assert integrity(base_db) == "ok"

@@ -25,6 +25,7 @@ SUBCOMMANDS = {
     "stats": "mtbench_tui.cli.stats_cmd:stats_cmd",
     "export": "mtbench_tui.cli.export_cmd:export_cmd",
     "judge": "mtbench_tui.cli.judge_cmd:judge_cmd",
+    "fetch": "mtbench_tui.cli.fetch_cmd:fetch_cmd",
     "upgrade": "mtbench_tui.cli.data_cmds:upgrade_cmd",
 }
 
@@ -36,6 +37,7 @@ SUBCOMMAND_HELP = {
     "stats": "Agreement with 95% CIs, and the judge-bias audit.",
     "export": "Export the report (md, html, json) or ratings (csv, fastchat).",
     "judge": "Judge stored answers through any OpenAI-compatible endpoint.",
+    "fetch": "Download a published dataset (MT-Bench's human study) and import it.",
     "upgrade": "Bring a database made by an older mtbench-review to this version's schema.",
 }
 
@@ -210,10 +212,11 @@ def main(
     if ctx.invoked_subcommand is not None:
         return
     from mtbench_tui.cli.app_cmd import launch_app
-    from mtbench_tui.cli.judge_cmd import endpoint_of
     from mtbench_tui.core.judge.rejudge import JudgeSettings
 
     settings = None
     if judge_model:
-        settings = JudgeSettings(judge_model, base_url, api_key_env, prompts, endpoint_of(base_url))
+        settings = JudgeSettings(
+            judge_model=judge_model, base_url=base_url, api_key_env=api_key_env, prompts=prompts
+        )
     launch_app(db_path, reviewer, blind, category, model, judge, turn, unrated, settings)

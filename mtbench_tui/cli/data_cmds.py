@@ -23,10 +23,20 @@ if TYPE_CHECKING:
 
 @click.command("scores")
 @db_option
-@click.option("--judge", help="Only this judge (e.g. gpt-4).")
+@click.option("--judge", help="Only this judge (e.g. gpt-4, or human:expert in pair mode).")
+@click.option(
+    "--mode",
+    type=click.Choice(["single", "pair"]),
+    default="single",
+    show_default=True,
+    help="single: 1-10 grades; pair: pairwise win rates (judges and reviewer groups).",
+)
+@click.option("--baseline", help="Pair mode: only comparisons against this model.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @handle_errors
-def scores_cmd(db_path: Path | None, judge: str | None, as_json: bool) -> None:
+def scores_cmd(
+    db_path: Path | None, judge: str | None, mode: str, baseline: str | None, as_json: bool
+) -> None:
     """The MT-Bench leaderboard from single judgments, as FastChat's show_result.py --mode single.
 
     Each model's mean score on turn 1, turn 2 and overall (both turns pooled);
@@ -36,12 +46,18 @@ def scores_cmd(db_path: Path | None, judge: str | None, as_json: bool) -> None:
     Examples:
       mtbench-review scores
       mtbench-review scores --judge gpt-4 --json
+      mtbench-review scores --mode pair --baseline gpt-3.5-turbo
     """
     from rich.table import Table
 
     from mtbench_tui.core.textsafe import inert
 
     store = open_existing(db_path)
+    if mode == "pair":
+        from mtbench_tui.cli.pair_cmds import print_pair_scores
+
+        print_pair_scores(store, baseline, judge, as_json)
+        return
     board = store.content.leaderboard(judge)
     if as_json:
         click.echo(json.dumps([_board_dict(r) for r in board], indent=2))

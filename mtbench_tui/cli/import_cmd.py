@@ -41,6 +41,13 @@ _FILE = click.Path(path_type=Path)
 @click.option(
     "--pairs", type=_FILE, multiple=True, help="A model_judgment/*_pair.jsonl file (repeatable)."
 )
+@click.option(
+    "--votes",
+    type=_FILE,
+    multiple=True,
+    help="Pairwise votes in the layout of lmsys/mt_bench_human_judgments: .parquet,"
+    " .jsonl or .json (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @handle_errors
 def import_cmd(
@@ -51,6 +58,7 @@ def import_cmd(
     references: tuple[Path, ...],
     judgments: tuple[Path, ...],
     pairs: tuple[Path, ...],
+    votes: tuple[Path, ...],
     as_json: bool,
 ) -> None:
     """Import a FastChat llm_judge data directory (or single files) into the database.
@@ -66,8 +74,9 @@ def import_cmd(
       mtbench-review import ../FastChat/fastchat/llm_judge/data/mt_bench --db runs.db
       mtbench-review import --questions q.jsonl --answers model_answer/vicuna.jsonl
       mtbench-review import alice_ratings.jsonl
+      mtbench-review import --questions question.jsonl --votes human.parquet --votes gpt4_pair.parquet
     """
-    sources = _sources(source, questions, answers, references, judgments, pairs)
+    sources = _sources(source, questions, answers, references, judgments, pairs, votes)
     path = resolve_db(db_path)
     summary = import_into(path, sources)
     if as_json:
@@ -106,6 +115,7 @@ def _sources(
     references: tuple[Path, ...],
     judgments: tuple[Path, ...],
     pairs: tuple[Path, ...],
+    votes: tuple[Path, ...] = (),
 ) -> loading.DataSources:
     """Combine a directory or file with the single-file options."""
     from mtbench_tui.core import loading
@@ -125,6 +135,7 @@ def _sources(
     found.references += list(references)
     found.judgments += list(judgments)
     found.pairs += list(pairs)
+    found.votes += list(votes)
     if not found.all_files():
         raise InputError(
             source or "(arguments)", 0, None, "nothing to import: give a directory or files"
@@ -136,6 +147,8 @@ def _place_file(found: loading.DataSources, path: Path) -> None:
     """Sort a lone file by its name: question.jsonl, *_pair.jsonl, or judgments/ratings."""
     if path.name == "question.jsonl":
         found.questions.append(path)
+    elif path.suffix == ".parquet":
+        found.votes.append(path)
     elif path.stem.endswith("_pair"):
         found.pairs.append(path)
     else:

@@ -19,7 +19,15 @@ import msgspec
 from mtbench_tui.core import loading
 from mtbench_tui.core.fields import INT64_MAX, INT64_MIN
 from mtbench_tui.core.jsonl import InputError, Row, parse_line
-from mtbench_tui.core.models import HumanRating, Judgment, judge_label
+from mtbench_tui.core.models import (
+    HumanPairVote,
+    HumanRating,
+    Judgment,
+    PairJudgment,
+    combine_orders,
+    judge_label,
+)
+from mtbench_tui.core.pairwise.choices import derived_group
 
 Int64 = Annotated[int, msgspec.Meta(ge=INT64_MIN, le=INT64_MAX)]
 Turn = Annotated[int, msgspec.Meta(ge=1, le=2)]
@@ -87,6 +95,8 @@ class Decoded:
 
     rows: dict[str, list[Staged]] = field(default_factory=dict)
     history: dict[str, list[Staged]] = field(default_factory=dict)
+    reviewers: dict[str, str | None] = field(default_factory=dict)
+    """Reviewers the rows name, with their group (None: the default group)."""
     no_verdict: int = 0
 
     def add(self, table: str, row: Staged) -> None:
@@ -201,6 +211,7 @@ def _slow_judgment(out: Decoded, path: Path, index: int, line: int, raw: bytes) 
 def _stage_human(out: Decoded, index: int, line: int, human: HumanRating) -> None:
     """A human rating and its history events."""
     r = human.rating
+    out.reviewers.setdefault(r.reviewer, None)
     flags = json.dumps(list(r.flags))
     out.add(
         "ratings",
@@ -245,32 +256,58 @@ def decode_answers(path: Path, index: int, first: int, lines: list[bytes]) -> De
 
 
 def decode_pairs(path: Path, index: int, first: int, lines: list[bytes]) -> Decoded:
-    """Pairwise verdicts, judged in both orders."""
+    """Pairwise verdicts, judged in both orders (and human votes exported in their layout).
+
+    A verdict is staged with model_1 < model_2, flipped if need be, and remembers whether
+    it was: the same verdict written the other way round is then a repeat, not a conflict.
+    """
     out = Decoded()
     staged = out.rows.setdefault("pair_judgments", [])
     for offset, raw in enumerate(lines):
+        line = first + offset
         try:
             p = _DECODE_PAIR(raw)
         except _FAIL:
             p = None
-        line = first + offset
-        g1 = _pair_winner(p.g1_winner) if p else None
-        g2 = _pair_winner(p.g2_winner) if p else None
-        if p is None or g1 is None or g2 is None or _pair_suspect(p):
+        values = None if p is None else _fast_pair(p)
+        if values is None:
             row = _slow(path, line, raw)
             if row is None:
                 continue
-            v = loading.parse_pair(row)
-            staged.append((index, line, *_pair_values(v)))
-            continue
-        judge_model, prompt = p.judge
-        staged.append(
-            (index, line, p.question_id, p.model_1, p.model_2, p.turn)
-            + (judge_model, judge_model, prompt, _combine(g1, g2), g1, g2)
-            + (p.g1_judgment or "", p.g2_judgment or "", p.g1_user_prompt or "")
-            + (p.g2_user_prompt or "", p.tstamp)
-        )
+            item = loading.parse_pair(row)
+            if isinstance(item, HumanPairVote):
+                stage_pair_vote(out, index, line, item)
+                continue
+            values = _pair_values(item)
+        staged.append((index, line, *canonical_pair(values)))
     return out
+
+
+def _fast_pair(p: _Pair) -> Staged | None:
+    """A verdict's data columns, or None when the precise validators must decide."""
+    judge_model, prompt = p.judge
+    g1, g2 = _pair_winner(p.g1_winner), _pair_winner(p.g2_winner)
+    if (
+        g1 is None
+        or g2 is None
+        or _blank(p.model_1)
+        or _blank(p.model_2)
+        or p.model_1 == p.model_2
+        or _blank(judge_model)
+        or _blank(prompt)
+        or judge_model.startswith(loading.HUMAN_JUDGE_PREFIX)
+    ):
+        return None
+    return (p.question_id, p.model_1, p.model_2, p.turn, judge_model, judge_model, prompt) + (
+        combine_orders(g1, g2),
+        g1,
+        g2,
+        p.g1_judgment or "",
+        p.g2_judgment or "",
+        p.g1_user_prompt or "",
+        p.g2_user_prompt or "",
+        p.tstamp,
+    )
 
 
 def _pair_winner(value: str) -> str | None:
@@ -278,27 +315,33 @@ def _pair_winner(value: str) -> str | None:
     return "tie" if value.startswith("tie") else _PAIR_WINNERS.get(value)
 
 
-def _pair_suspect(p: _Pair) -> bool:
-    """Names the precise validators must judge."""
-    judge_model, prompt = p.judge
-    return (
-        _blank(p.model_1)
-        or _blank(p.model_2)
-        or p.model_1 == p.model_2
-        or _blank(judge_model)
-        or _blank(prompt)
+_SIDE_FLIP = {"model_1": "model_2", "model_2": "model_1"}
+
+
+def canonical_pair(values: Staged) -> Staged:
+    """A verdict's data columns with model_1 < model_2, plus 1 if they were flipped, else 0.
+
+    Flipping swaps the models, sees each winner from the other side and exchanges the two
+    presentation orders (g1 and g2), as ``tables.pair_flip`` does in SQL.
+    """
+    qid, m1, m2, turn, judge, judge_model, prompt, winner, g1, g2, j1, j2, u1, u2, ts = values
+    if m1 < m2:
+        return (*values, 0)
+    flip = _SIDE_FLIP.get
+    return (qid, m2, m1, turn, judge, judge_model, prompt, flip(winner, winner)) + (
+        None if g2 is None else flip(g2, g2),
+        None if g1 is None else flip(g1, g1),
+        j2,
+        j1,
+        u2,
+        u1,
+        ts,
+        1,
     )
 
 
-def _combine(g1: str, g2: str) -> str:
-    """The verdict over both orders."""
-    from mtbench_tui.core.models import combine_orders
-
-    return combine_orders(g1, g2)
-
-
-def _pair_values(v: Any) -> Staged:
-    """A PairJudgment's staged columns (after file and line)."""
+def _pair_values(v: PairJudgment) -> Staged:
+    """A PairJudgment's data columns."""
     return (
         v.question_id,
         v.model_1,
@@ -316,6 +359,25 @@ def _pair_values(v: Any) -> Staged:
         v.g2_user_prompt,
         v.tstamp,
     )
+
+
+def stage_pair_vote(out: Decoded, index: int, line: int, human: HumanPairVote) -> None:
+    """A human pair vote exported by mtbench-review, with its history and reviewer group."""
+    v = human.vote
+    out.reviewers.setdefault(v.reviewer, human.group or derived_group(v.reviewer))
+    out.add(
+        "pair_votes",
+        (index, line, v.question_id, v.model_1, v.model_2, v.turn, v.reviewer, v.shown_a)
+        + (v.winner, v.note, json.dumps(list(v.flags)), int(v.blind), "app", v.created, v.updated),
+    )
+    events = out.history.setdefault("pair_votes", [])
+    base = (index << 44) | (line << 16)
+    for i, e in enumerate(human.history):
+        k = e.key
+        events.append(
+            (base | min(i, 0xFFFF), k.question_id, k.model_1, k.model_2, k.turn, e.reviewer)
+            + (e.event, e.shown_a, e.winner, e.note, json.dumps(list(e.flags)), int(e.blind), e.at)
+        )
 
 
 def decode_questions(path: Path, index: int, first: int, lines: list[bytes]) -> Decoded:

@@ -15,11 +15,21 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mtbench_tui.core import loading
-from mtbench_tui.core.import_kinds import FILE_KINDS, TABLES, FileKind, StagedKind, orphan_error
+from mtbench_tui.core.decoding import Decoded
+from mtbench_tui.core.import_kinds import (
+    FILE_KINDS,
+    TABLES,
+    FileKind,
+    Reader,
+    StagedKind,
+    orphan_error,
+    staged_sources,
+)
 from mtbench_tui.core.jsonl import InputError, iter_lines, regular_size
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.importing import ImportSession
 from mtbench_tui.core.store.staging import Conflict
+from mtbench_tui.core.vote_checks import check_conversations, fill_study_prompts
 
 
 class ImportProgress(Protocol):
@@ -121,6 +131,9 @@ class _Run:
     progress: ImportProgress | None
     paths: list[Path]
     no_verdict: int = 0
+    read: dict[str, int] = field(default_factory=dict)
+    """Rows read per staged table."""
+    readers: dict[str, Reader] = field(default_factory=dict)
 
     def step(self, description: str) -> None:
         """Report a step without a byte count."""
@@ -133,9 +146,10 @@ class _Run:
         if self.progress:
             self.progress.start_file(path, size)
         rows = 0
-        for first, lines in iter_lines(path, self.progress.advance if self.progress else None):
-            decoded = kind.decode(path, index, first, lines)
+        for decoded in self._decoded(index, kind, path):
             self.no_verdict += decoded.no_verdict
+            if decoded.reviewers:
+                self.session.stage_reviewers(decoded.reviewers)
             for table, staged in decoded.rows.items():
                 rows += len(staged)
                 self._stage(TABLES[table], staged, decoded.history.get(table, []))
@@ -148,12 +162,26 @@ class _Run:
                 )
             self.summary.notes.append(f"{path}: empty, nothing imported")
 
+    def _decoded(self, index: int, kind: FileKind, path: Path) -> Iterator[Decoded]:
+        """A file's staged rows, a block at a time."""
+        advance = self.progress.advance if self.progress else None
+        if kind.reader is not None:
+            reader = self.readers.setdefault(kind.name, kind.reader())
+            yield from reader.read(path, index, advance)
+            return
+        assert kind.decode is not None
+        for first, lines in iter_lines(path, advance):
+            yield kind.decode(path, index, first, lines)
+
     def _stage(self, kind: StagedKind, rows: list[tuple[Any, ...]], events: list[Any]) -> None:
         """Stage rows of one table, then stop at the first conflicting repeat of a key."""
         if not rows:
             return
+        name = kind.spec.staged_name
         table = self.session.table(kind.spec, kind.reviewed)
-        self.summary.kind(kind.summary).read += len(rows)
+        self.read[name] = self.read.get(name, 0) + len(rows)
+        if not kind.new_only:
+            self.summary.kind(kind.summary)
         self.session.stage(kind.spec, rows)
         if events:
             self.session.stage_history(kind.spec, events)
@@ -181,27 +209,36 @@ class _Run:
                 "(import)", 0, None, "no question.jsonl given and the database has no questions"
             )
         for kind in self._staged_kinds():
-            table = self.session.tables[kind.spec.name]
+            table = self.session.tables[kind.spec.staged_name]
             for parent in kind.parents:
-                orphan = table.first_orphan(
-                    parent.table.spec, parent.columns, parent.table.spec.name in self.session.tables
-                )
+                staged = staged_sources(self.session, parent.table.name)
+                orphan = table.first_orphan(parent.table, parent.columns, staged)
                 if orphan is not None:
                     raise orphan_error(self.session, self.paths[orphan.file], orphan, parent)
+        check_conversations(self.session, self.paths)
+        fill_study_prompts(self.session)
 
     def count(self) -> None:
         """Classify staged rows against stored ones and fill in the summary."""
         self.step("comparing with the database")
         self.session.prepare()
         for kind in self._staged_kinds():
-            history = self.session.histories.get(kind.spec.name)
-            counts = self.session.tables[kind.spec.name].counts(history)
+            name = kind.spec.staged_name
+            counts = self.session.tables[name].counts(self.session.histories.get(name))
+            if kind.new_only:
+                added = self.session.additions(kind.spec)
+                if added:
+                    k = self.summary.kind(kind.summary)
+                    k.read, k.new = k.read + added, k.new + added
+                continue
             k = self.summary.kind(kind.summary)
-            k.new, k.updated, k.unchanged = counts.new, counts.changed, counts.same
-            k.repeated = k.read - counts.staged
+            k.read += self.read[name]
+            k.new, k.updated = k.new + counts.new, k.updated + counts.changed
+            k.unchanged += counts.same
+            k.repeated += self.read[name] - counts.staged
         if self.no_verdict:
             self.summary.kind("judgments").no_verdict = self.no_verdict
 
     def _staged_kinds(self) -> Iterator[StagedKind]:
         """The staged tables, in dependency order."""
-        return (k for k in TABLES.values() if k.spec.name in self.session.tables)
+        return (k for n, k in TABLES.items() if n in self.session.tables)

@@ -11,12 +11,14 @@ from mtbench_tui.core.human_rows import HUMAN_JUDGE_PREFIX, parse_human_rating
 from mtbench_tui.core.jsonl import InputError, ProgressCallback, Row, iter_rows
 from mtbench_tui.core.models import (
     Answer,
+    HumanPairVote,
     HumanRating,
     Judgment,
     PairJudgment,
     Question,
     ReferenceAnswer,
 )
+from mtbench_tui.core.pairwise.human_rows import parse_human_pair
 
 __all__ = [
     "HUMAN_JUDGE_PREFIX",
@@ -44,10 +46,18 @@ class DataSources:
     references: list[Path] = field(default_factory=list)
     judgments: list[Path] = field(default_factory=list)
     pairs: list[Path] = field(default_factory=list)
+    votes: list[Path] = field(default_factory=list)
 
     def all_files(self) -> list[Path]:
         """Every file, in import order."""
-        return [*self.questions, *self.references, *self.answers, *self.judgments, *self.pairs]
+        return [
+            *self.questions,
+            *self.references,
+            *self.answers,
+            *self.votes,
+            *self.judgments,
+            *self.pairs,
+        ]
 
 
 def discover(directory: Path) -> DataSources:
@@ -142,9 +152,11 @@ def judge_score(row: Row, score: float | int | None) -> float | int:
     return score
 
 
-def parse_pair(row: Row) -> PairJudgment:
-    """A ``model_judgment/<judge>_pair.jsonl`` row."""
+def parse_pair(row: Row) -> PairJudgment | HumanPairVote:
+    """A ``model_judgment/<judge>_pair.jsonl`` row; a human reviewer's row becomes a vote."""
     judge_model, prompt = judge_field(row)
+    if judge_model.startswith(HUMAN_JUDGE_PREFIX):
+        return parse_human_pair(row, judge_model[len(HUMAN_JUDGE_PREFIX) :])
     model_1 = fields.get_str(row, "model_1", non_empty=True) or ""
     model_2 = fields.get_str(row, "model_2", non_empty=True) or ""
     if model_1 == model_2:
@@ -196,8 +208,8 @@ def read_judgments(
 
 def read_pairs(
     path: Path, progress: ProgressCallback | None = None
-) -> Iterator[tuple[Row, PairJudgment]]:
-    """Parse ``model_judgment/<judge>_pair.jsonl``."""
+) -> Iterator[tuple[Row, PairJudgment | HumanPairVote]]:
+    """Parse ``model_judgment/<judge>_pair.jsonl``; rows from human reviewers become votes."""
     return ((row, parse_pair(row)) for row in iter_rows(path, progress))
 
 

@@ -20,8 +20,9 @@ from typing import Any
 import sqlite_utils
 
 from mtbench_tui.core.clock import now_iso
-from mtbench_tui.core.store.staging import StagedHistory, StagedTable, _cols
-from mtbench_tui.core.store.tables import ReviewedSpec, TableSpec
+from mtbench_tui.core.models import DEFAULT_GROUP
+from mtbench_tui.core.store.staging import StagedHistory, StagedTable, cols
+from mtbench_tui.core.store.tables import ReviewedSpec, TableSpec, oriented
 
 STAGING_CACHE_KIB = 65536
 """Page cache for the staging file (64 MiB): its UNIQUE indexes are probed for every row."""
@@ -45,6 +46,7 @@ class ImportSession:
         """How long the merge held the main database's write lock."""
         self.now = now_iso()
         self._dir: str | None = None
+        self._reviewers = False
 
     def __enter__(self) -> ImportSession:
         self._dir = tempfile.mkdtemp(prefix="mtbench-import-")
@@ -69,28 +71,37 @@ class ImportSession:
 
     def table(self, spec: TableSpec, reviewed: ReviewedSpec | None = None) -> StagedTable:
         """The staged table for ``spec``, created on first use."""
-        staged = self.tables.get(spec.name)
+        staged = self.tables.get(spec.staged_name)
         if staged is None:
-            staged = self.tables[spec.name] = StagedTable(self.conn, spec, reviewed)
+            staged = self.tables[spec.staged_name] = StagedTable(self.conn, spec, reviewed)
             staged.create()
-            if reviewed is not None:
-                history = self.histories[spec.name] = StagedHistory(self.conn, reviewed.history)
+            if reviewed is not None and reviewed.history is not None:
+                history = StagedHistory(self.conn, reviewed.history)
+                self.histories[spec.staged_name] = history
                 history.create()
         return staged
-
-    def history(self, spec: TableSpec) -> StagedHistory:
-        """The staged history of a reviewed table (created with it)."""
-        return self.histories[spec.name]
 
     def stage(self, spec: TableSpec, rows: Sequence[Sequence[Any]]) -> None:
         """Stage rows of (file index, line, data columns...) in one staging transaction."""
         with self._staging_transaction():
-            self.tables[spec.name].add(rows)
+            self.tables[spec.staged_name].add(rows)
 
     def stage_history(self, spec: TableSpec, events: Sequence[Sequence[Any]]) -> None:
         """Stage history events of (seq, history columns...)."""
         with self._staging_transaction():
-            self.histories[spec.name].add(events)
+            self.histories[spec.staged_name].add(events)
+
+    def stage_reviewers(self, reviewers: dict[str, str | None]) -> None:
+        """Stage reviewer names with their group (None: the default group)."""
+        with self._staging_transaction():
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS stg.s_reviewers"
+                " (name TEXT PRIMARY KEY, reviewer_group TEXT)"
+            )
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO stg.s_reviewers VALUES (?, ?)", list(reviewers.items())
+            )
+            self._reviewers = True
 
     def _staging_transaction(self) -> _Transaction:
         """A transaction that writes only the staging file."""
@@ -103,6 +114,25 @@ class ImportSession:
                 staged.classify(self.now)
             for history in self.histories.values():
                 history.classify()
+
+    def _primary(self, spec: TableSpec) -> str | None:
+        """For a source that only adds rows, the staged table of the main source it yields to."""
+        if spec.adds_only and spec.name in self.tables:
+            return self.tables[spec.name].name
+        return None
+
+    def additions(self, spec: TableSpec) -> int:
+        """How many rows an adds-only source will add (classified rows only)."""
+        where = "main_id IS NULL"
+        primary = self._primary(spec)
+        if primary is not None:
+            where += (
+                f" AND NOT EXISTS (SELECT 1 FROM {primary} a WHERE {_key_match(spec, 'a', 's')})"
+            )
+        staged = self.tables[spec.staged_name].name
+        return int(
+            self.conn.execute(f"SELECT COUNT(*) FROM {staged} AS s WHERE {where}").fetchone()[0]
+        )
 
     def count_of(self, table: str) -> int:
         """Rows in a main-database table."""
@@ -133,9 +163,16 @@ class ImportSession:
 
     def _merge_all(self, sources: list[str], summary: dict[str, Any]) -> None:
         """The statements of the merge transaction."""
+        if self._reviewers:
+            # A reviewer already known keeps the group they have.
+            self.conn.execute(
+                "INSERT OR IGNORE INTO main.reviewers (name, created, reviewer_group)"
+                " SELECT name, ?, coalesce(reviewer_group, ?) FROM stg.s_reviewers",
+                [self.now, DEFAULT_GROUP],
+            )
         for staged in self.tables.values():
             if staged.reviewed is None:
-                _merge_content(self.conn, staged)
+                _merge_content(self.conn, staged, self._primary(staged.spec))
             else:
                 _merge_reviewed(self.conn, staged, staged.reviewed, self.now)
         self.conn.execute(
@@ -209,21 +246,35 @@ class _Transaction:
             self.conn.execute("ROLLBACK")
 
 
-def _merge_content(conn: sqlite3.Connection, staged: StagedTable) -> None:
-    """New rows are inserted in key order; changed rows are rewritten by rowid."""
+def _merge_content(conn: sqlite3.Connection, staged: StagedTable, answers: str | None) -> None:
+    """New rows are inserted; changed rows are rewritten by rowid.
+
+    A pair verdict goes in as it was first read (its staged copy has model_1 < model_2),
+    and a stored one keeps its orientation when rewritten.
+
+    Args:
+        conn: the store's connection, inside the merge transaction.
+        staged: the staged table.
+        answers: the staged model answers, which answers from conversations never replace.
+    """
     spec = staged.spec
     hashed = ("content_hash",) if spec.hashed else ()
-    values = _cols(spec.data_columns) + (", ''" if spec.hashed else "")
+    values = ", ".join(oriented(spec, "s", "s.flipped")) + (", ''" if spec.hashed else "")
+    where = "s.main_id IS NULL"
+    if spec.adds_only and answers is not None:
+        where += f" AND NOT EXISTS (SELECT 1 FROM {answers} a WHERE {_key_match(spec, 'a', 's')})"
     sets = ", ".join(f"{c} = excluded.{c}" for c in (*spec.columns, *hashed))
     # ON CONFLICT: another import may have added the same key since the rows were classified.
+    upsert = "DO NOTHING" if spec.adds_only else f"DO UPDATE SET {sets}"
     conn.execute(
-        f"INSERT INTO main.{spec.name} ({_cols(spec.all_columns)})"
-        f" SELECT {values} FROM {staged.name} WHERE main_id IS NULL"
-        f" ON CONFLICT ({_cols(spec.key)}) DO UPDATE SET {sets}"
+        f"INSERT INTO main.{spec.name} ({cols(spec.all_columns)})"
+        f" SELECT {values} FROM {staged.name} AS s WHERE {where}"
+        f" ON CONFLICT ({cols(spec.key)}) {upsert}"
     )
-    if staged.replaces == 0:
+    if staged.replaces == 0 or spec.adds_only:
         return  # the usual case; saves scanning every staged row inside the lock
-    rewrite = ", ".join(f"{c} = s.{c}" for c in spec.data_columns)
+    target = oriented(spec, "s", f"{spec.name}.model_1 > {spec.name}.model_2")
+    rewrite = ", ".join(f"{c} = {v}" for c, v in zip(spec.data_columns, target))
     rewrite += ", content_hash = ''" if spec.hashed else ""
     conn.execute(
         f"UPDATE main.{spec.name} SET {rewrite} FROM {staged.name} AS s"
@@ -231,30 +282,31 @@ def _merge_content(conn: sqlite3.Connection, staged: StagedTable) -> None:
     )
 
 
+def _key_match(spec: TableSpec, left: str, right: str) -> str:
+    """SQL: the two rows have the same key."""
+    return " AND ".join(f"{left}.{c} = {right}.{c}" for c in spec.key)
+
+
 def _merge_reviewed(
     conn: sqlite3.Connection, staged: StagedTable, reviewed: ReviewedSpec, now: str
 ) -> None:
-    """Reviewers first, then the united history, then rows where the import's is the later."""
+    """The united history first, then the rows where the import's is the later one."""
     spec = staged.spec
-    conn.execute(
-        "INSERT OR IGNORE INTO main.reviewers (name, created)"
-        f" SELECT DISTINCT reviewer, ? FROM {staged.name}",
-        [now],
-    )
     history = reviewed.history
-    conn.execute(
-        f"INSERT INTO main.{history.name} ({_cols(history.columns)})"
-        f" SELECT {_cols(history.columns)} FROM stg.h_{history.name} WHERE novel ORDER BY seq"
-    )
+    if history is not None:
+        conn.execute(
+            f"INSERT INTO main.{history.name} ({cols(history.columns)})"
+            f" SELECT {cols(history.columns)} FROM stg.h_{history.name} WHERE novel ORDER BY seq"
+        )
     plain = [c for c in spec.data_columns if c not in ("created", "updated")]
-    sets = ", ".join(f"{c} = excluded.{c}" for c in (*spec.columns,))
-    ours, theirs = _cols(reviewed.compare), _cols(reviewed.compare, "excluded")
+    sets = ", ".join(f"{c} = excluded.{c}" for c in reviewed.written)
+    ours, theirs = cols(reviewed.compare), cols(reviewed.compare, "excluded")
     # The WHERE repeats the merge rule, in case a reviewer wrote since the rows were classified.
     conn.execute(
-        f"INSERT INTO main.{spec.name} ({_cols(plain)}, created, updated)"
-        f" SELECT {_cols(plain)}, coalesce(created, ?), coalesce(updated, ?) FROM {staged.name}"
-        f" WHERE main_id IS NULL OR state = 2 ORDER BY {_cols(spec.key)}"
-        f" ON CONFLICT ({_cols(spec.key)}) DO UPDATE SET {sets}"
+        f"INSERT INTO main.{spec.name} ({cols(plain)}, created, updated)"
+        f" SELECT {cols(plain)}, coalesce(created, ?), coalesce(updated, ?) FROM {staged.name}"
+        f" WHERE main_id IS NULL OR state = 2"
+        f" ON CONFLICT ({cols(spec.key)}) DO UPDATE SET {sets}"
         f" WHERE excluded.updated >= {spec.name}.updated AND ({ours}) IS NOT ({theirs})",
         [now, now],
     )

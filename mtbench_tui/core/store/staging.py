@@ -1,7 +1,7 @@
 """Staged tables: validated rows wait in a disposable SQLite file until one short merge.
 
 Every statement here runs on the store's connection with the staging file attached as
-``stg``. Only ``merge_sql`` writes the main database; everything else reads it at most.
+``stg``. Nothing here writes the main database; the merge (``importing``) does.
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mtbench_tui.core.store.tables import HistorySpec, ReviewedSpec, TableSpec
+from mtbench_tui.core.store.tables import HistorySpec, ReviewedSpec, TableSpec, oriented
 
 BOOKKEEPING = ("file", "line", "dup_file", "dup_line", "main_id", "state")
 """Columns a staged row carries besides its data: where it was read, the first conflicting
 repeat of its key, the id of the stored row with the same key, and what the merge will do."""
 
-NEW, SAME, CHANGED = None, 1, 2
-"""``state``: no stored row, the stored row stays (same content or newer), or it is replaced."""
+SAME, CHANGED = 1, 2
+"""``state``: the stored row stays (same content, or newer), or the merge rewrites it.
+NULL: there is no stored row, the merge inserts one."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Orphan:
     file: int
     line: int
     values: tuple[Any, ...]
+    flipped: bool = False
+    """The row was staged with its two models swapped (so its model_1 is the file's model_2)."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class StagedCounts:
     same: int
 
 
-def _cols(names: Sequence[str], alias: str = "") -> str:
+def cols(names: Sequence[str], alias: str = "") -> str:
     """A column list, optionally qualified."""
     return ", ".join(f"{alias}.{n}" if alias else n for n in names)
 
@@ -63,99 +66,96 @@ def _qualify(expr: str, alias: str) -> str:
     return f"{name}({inner})"
 
 
-def _same_identity(spec: TableSpec, left: str, right: str) -> str:
-    """``left`` and ``right`` rows are the same row of ``spec``."""
+def same_identity(spec: TableSpec, left: str, right: str) -> str:
+    """SQL: ``left`` and ``right`` rows are the same row of ``spec``."""
     return " AND ".join(f"{_qualify(e, left)} = {_qualify(e, right)}" for e in spec.identity)
 
 
 class StagedTable:
-    """One table's staged rows, with duplicate detection done by SQLite's own UNIQUE index."""
+    """One source's staged rows, with repeated keys caught by SQLite's own UNIQUE index."""
 
-    def __init__(self, conn: sqlite3.Connection, spec: TableSpec, reviewed: ReviewedSpec | None):
+    def __init__(
+        self, conn: sqlite3.Connection, spec: TableSpec, reviewed: ReviewedSpec | None
+    ) -> None:
         self.conn = conn
         self.spec = spec
         self.reviewed = reviewed
-        self.name = f"stg.s_{spec.name}"
-        self._insert = self._insert_sql()
+        self.short = f"s_{spec.staged_name}"
+        self.name = f"stg.{self.short}"
         self.replaces: int | None = None
         """Stored rows the merge will rewrite, once ``counts`` has run (None: unknown)."""
 
     def create(self) -> None:
         """Create the staged table with the main table's column types, and its UNIQUE index."""
-        data = _cols(self.spec.data_columns)
+        data = cols(self.spec.data_columns)
         self.conn.execute(
             f"CREATE TABLE {self.name} AS SELECT {data} FROM main.{self.spec.name} WHERE 0"
         )
-        for column in BOOKKEEPING:
+        for column in (*self.spec.extra, *BOOKKEEPING):
             self.conn.execute(f"ALTER TABLE {self.name} ADD COLUMN {column} INTEGER")
-        short = f"s_{self.spec.name}"
+        # Oriented rows are staged with model_1 < model_2, so the plain key identifies them.
+        identity = self.spec.key if self.spec.oriented else self.spec.identity
         self.conn.execute(
-            f"CREATE UNIQUE INDEX stg.{short}_key ON {short}({_cols(self.spec.identity)})"
+            f"CREATE UNIQUE INDEX stg.{self.short}_key ON {self.short}({cols(identity)})"
         )
         # Only rows with a conflicting repeat are in this index: finding one is instant.
         self.conn.execute(
-            f"CREATE INDEX stg.{short}_dup ON {short}(dup_file, dup_line) WHERE dup_line IS NOT NULL"
-        )
-
-    def _insert_sql(self) -> str:
-        """An upsert that keeps the first row of a key and records the first differing repeat."""
-        data = self.spec.data_columns
-        marks = ", ".join("?" * (len(data) + 2))
-        theirs = _cols(data, "excluded")
-        return (
-            f"INSERT INTO {self.name} (file, line, {_cols(data)}) VALUES ({marks})"
-            f" ON CONFLICT ({_cols(self.spec.identity)}) DO UPDATE SET"
-            " dup_file = excluded.file, dup_line = excluded.line"
-            f" WHERE dup_line IS NULL AND ({_cols(data)}) IS NOT ({theirs})"
+            f"CREATE INDEX stg.{self.short}_dup ON {self.short}(dup_file, dup_line)"
+            " WHERE dup_line IS NOT NULL"
         )
 
     def add(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Stage rows given as (file index, line, data columns...)."""
-        self.conn.executemany(self._insert, rows)
+        """Stage rows given as (file index, line, data columns..., extra columns...).
+
+        The first row of a key is kept; the first later row whose ``repeat_columns``
+        differ is recorded as its conflict.
+        """
+        data = (*self.spec.data_columns, *self.spec.extra)
+        marks = ", ".join("?" * (len(data) + 2))
+        same = self.spec.repeat_columns
+        identity = self.spec.key if self.spec.oriented else self.spec.identity
+        self.conn.executemany(
+            f"INSERT INTO {self.name} (file, line, {cols(data)}) VALUES ({marks})"
+            f" ON CONFLICT ({cols(identity)}) DO UPDATE SET"
+            " dup_file = excluded.file, dup_line = excluded.line"
+            f" WHERE dup_line IS NULL AND ({cols(same)}) IS NOT ({cols(same, 'excluded')})",
+            rows,
+        )
 
     def first_conflict(self) -> Conflict | None:
         """The earliest repeat of a key with different content, if any."""
-        key = _cols(self.spec.key)
         row = self.conn.execute(
-            f"SELECT file, line, dup_file, dup_line, {key} FROM {self.name}"
+            f"SELECT file, line, dup_file, dup_line, {cols(self.spec.key)} FROM {self.name}"
             " WHERE dup_line IS NOT NULL ORDER BY dup_file, dup_line LIMIT 1"
         ).fetchone()
-        return None if row is None else Conflict((row[0], row[1]), (row[2], row[3]), tuple(row[4:]))
-
-    def count(self) -> int:
-        """Rows staged (each key once)."""
-        return int(self.conn.execute(f"SELECT COUNT(*) FROM {self.name}").fetchone()[0])
+        return None if row is None else Conflict((row[0], row[1]), (row[2], row[3]), row[4:])
 
     def first_orphan(
-        self, parent: TableSpec, columns: Sequence[str], staged_parent: bool
+        self, parent: TableSpec, columns: Sequence[str], staged_parents: Sequence[str]
     ) -> Orphan | None:
         """The first row (in reading order) whose ``columns`` match no parent key.
 
         Args:
             parent: the parent table; its key columns are compared with ``columns``.
             columns: this table's columns that refer to the parent.
-            staged_parent: whether the parent has staged rows to look in too.
+            staged_parents: staged tables (``stg.s_...``) that hold parent rows too.
         """
         on = " AND ".join(f"p.{k} = s.{c}" for k, c in zip(parent.key, columns))
-        staged = (
-            f"NOT EXISTS (SELECT 1 FROM stg.s_{parent.name} p WHERE {on}) AND "
-            if staged_parent
-            else ""
-        )
+        tables = [*staged_parents, f"main.{parent.name}"]
+        missing = " AND ".join(f"NOT EXISTS (SELECT 1 FROM {t} p WHERE {on})" for t in tables)
+        flipped = "s.flipped" if self.spec.oriented else "0"
         row = self.conn.execute(
-            f"SELECT s.file, s.line, {_cols(columns, 's')} FROM {self.name} s"
-            f" WHERE {staged}NOT EXISTS (SELECT 1 FROM main.{parent.name} p WHERE {on})"
-            " ORDER BY s.file, s.line LIMIT 1"
+            f"SELECT s.file, s.line, {flipped}, {cols(columns, 's')} FROM {self.name} s"
+            f" WHERE {missing} ORDER BY s.file, s.line LIMIT 1"
         ).fetchone()
-        return None if row is None else Orphan(row[0], row[1], tuple(row[2:]))
+        return None if row is None else Orphan(row[0], row[1], tuple(row[3:]), bool(row[2]))
 
     def classify(self, now: str) -> None:
         """Find the stored row for each staged one, and whether the merge changes it."""
-        if self.conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM main.{self.spec.name})").fetchone()[
-            0
-        ]:
+        empty = f"SELECT NOT EXISTS (SELECT 1 FROM main.{self.spec.name})"
+        if self.conn.execute(empty).fetchone()[0]:
             return  # a first import: every row is new, and there is nothing to look up
-        match = _same_identity(self.spec, "m", "s")
+        match = same_identity(self.spec, "m", "s")
         self.conn.execute(
             f"UPDATE {self.name} AS s SET main_id = m.rowid, state = {self._state_sql(now)}"
             f" FROM main.{self.spec.name} AS m WHERE {match}"
@@ -164,13 +164,17 @@ class StagedTable:
     def _state_sql(self, now: str) -> str:
         """SQL for the merge's decision on a staged row ``s`` that matches stored row ``m``."""
         if self.reviewed is None:
-            data = self.spec.data_columns
-            return f"CASE WHEN ({_cols(data, 'm')}) IS ({_cols(data, 's')}) THEN 1 ELSE 2 END"
+            # A stored pair verdict is compared in the staged (model_1 < model_2) orientation.
+            stored = oriented(self.spec, "m", "m.model_1 > m.model_2")
+            return (
+                f"CASE WHEN ({', '.join(stored)}) IS ({cols(self.spec.data_columns, 's')})"
+                f" THEN {SAME} ELSE {CHANGED} END"
+            )
         content = self.reviewed.compare
         later = f"m.updated > coalesce(s.updated, '{now}')"
         return (
-            f"CASE WHEN ({_cols(content, 'm')}) IS ({_cols(content, 's')}) OR {later}"
-            " THEN 1 ELSE 2 END"
+            f"CASE WHEN ({cols(content, 'm')}) IS ({cols(content, 's')}) OR {later}"
+            f" THEN {SAME} ELSE {CHANGED} END"
         )
 
     def counts(self, history: StagedHistory | None = None) -> StagedCounts:
@@ -202,9 +206,9 @@ class StagedHistory:
 
     def create(self) -> None:
         """Create the staged log, unique over every column so that repeats collapse."""
-        cols = _cols(self.spec.columns)
+        columns = cols(self.spec.columns)
         self.conn.execute(
-            f"CREATE TABLE {self.name} AS SELECT {cols} FROM main.{self.spec.name} WHERE 0"
+            f"CREATE TABLE {self.name} AS SELECT {columns} FROM main.{self.spec.name} WHERE 0"
         )
         self.conn.execute(f"ALTER TABLE {self.name} ADD COLUMN seq INTEGER")
         self.conn.execute(f"ALTER TABLE {self.name} ADD COLUMN novel INTEGER NOT NULL DEFAULT 1")
@@ -218,7 +222,7 @@ class StagedHistory:
         """Stage events given as (seq, history columns...)."""
         marks = ", ".join("?" * (len(self.spec.columns) + 1))
         self.conn.executemany(
-            f"INSERT OR IGNORE INTO {self.name} (seq, {_cols(self.spec.columns)}) VALUES ({marks})",
+            f"INSERT OR IGNORE INTO {self.name} (seq, {cols(self.spec.columns)}) VALUES ({marks})",
             rows,
         )
 
