@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mtbench_tui.core import decoding
+from mtbench_tui.core import decoding, pair_decoding
 from mtbench_tui.core.jsonl import InputError
 
 ODD_NUMBERS = [
@@ -115,8 +115,9 @@ def precise_only(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(_raw: bytes) -> Any:
         raise msgspec.DecodeError("forced")
 
-    for name in ("_DECODE_JUDGMENT", "_DECODE_ANSWER", "_DECODE_PAIR"):
+    for name in ("_DECODE_JUDGMENT", "_DECODE_ANSWER"):
         monkeypatch.setattr(decoding, name, refuse)
+    monkeypatch.setattr(pair_decoding, "_DECODE_PAIR", refuse)
 
 
 def same_outcome(decode: Callable[..., decoding.Decoded], line: bytes) -> None:
@@ -146,7 +147,7 @@ def test_answer_lines(line: bytes) -> None:
 @SETTINGS
 @given(rows(PAIR))
 def test_pair_lines(line: bytes) -> None:
-    same_outcome(decoding.decode_pairs, line)
+    same_outcome(pair_decoding.decode_pairs, line)
 
 
 @pytest.mark.parametrize(
@@ -164,7 +165,7 @@ def test_pair_lines(line: bytes) -> None:
     ],
 )
 def test_odd_lines(line: bytes) -> None:
-    for decode in (decoding.decode_judgments, decoding.decode_answers, decoding.decode_pairs):
+    for decode in (decoding.decode_judgments, decoding.decode_answers, pair_decoding.decode_pairs):
         same_outcome(decode, line)
 
 
@@ -184,5 +185,5 @@ def test_fast_path_is_taken_for_ordinary_lines(monkeypatch: pytest.MonkeyPatch) 
     def no_slow(*_args: Any) -> None:
         raise AssertionError("precise path used")
 
-    monkeypatch.setattr(decoding, "_slow", no_slow)
+    monkeypatch.setattr(decoding, "precise_row", no_slow)
     assert decoding.decode_judgments(Path("f.jsonl"), 0, 1, [line]).rows["judgments"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from mtbench_tui.core import decoding
+from mtbench_tui.core import decoding, pair_decoding
 from mtbench_tui.core.jsonl import InputError, ProgressCallback
 from mtbench_tui.core.store.importing import ImportSession
 from mtbench_tui.core.store.staging import Orphan
@@ -147,7 +147,7 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("answers", "answers", decoding.decode_answers, required=True),
     FileKind("votes", "votes", reader=VoteReader),
     FileKind("judgments", "judgments", decoding.decode_judgments),
-    FileKind("pair_judgments", "pairs", decoding.decode_pairs),
+    FileKind("pair_judgments", "pairs", pair_decoding.decode_pairs),
 )
 """Kinds of file, in the order an import reads them (parents before children)."""
 

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtbench_tui.core.decoding import Decoded, canonical_pair
+from mtbench_tui.core.decoding import Decoded
 from mtbench_tui.core.jsonl import InputError, ProgressCallback, Row
+from mtbench_tui.core.pair_decoding import canonical_pair
 from mtbench_tui.core.pairwise.choices import derived_group
 from mtbench_tui.core.pairwise.votefile import JUDGE_ALIASES, StudyRow, read_votes
 
@@ -102,6 +103,14 @@ def _vote(out: Decoded, index: int, row: Row, s: StudyRow) -> None:
 def _verdict(out: Decoded, index: int, row: Row, s: StudyRow) -> None:
     """GPT-4's combined verdict, known without its two orders; the prompt comes later."""
     judge = JUDGE_ALIASES[s.judge]
-    values = (s.question_id, s.model_a, s.model_b, s.turn, judge, judge, STUDY_PROMPT)
-    values += (s.side_winner, None, None, "", "", "", "", None)
+    values = (s.question_id, s.model_a, s.model_b, s.turn, judge, judge, STUDY_PROMPT) + (
+        s.side_winner,
+        None,
+        None,
+        "",
+        "",
+        "",
+        "",
+        None,
+    )
     out.add("pair_judgments", (index, row.line, *canonical_pair(values)))
