@@ -159,7 +159,8 @@ def print_table(report: dict[str, Any]) -> None:
             f" {probe['ratings']} single ratings, worst {probe['rating_max_s']:.2f} s;"
             f" all landed: {probe['all_landed']}."
         )
-    print(f"\nmachine: {report['machine']}")
+    loads = [v for r in report["results"] for v in r["load_avg_1m"]]
+    print(f"\nmachine: {report['machine']}; {report['when']}; load {min(loads)}–{max(loads)}")
 
 
 def main() -> None:

@@ -315,3 +315,14 @@ def test_store_open_refuses_foreign_database_in_the_api(tmp_path: Path) -> None:
         Store.open(other)
     with pytest.raises(DatabaseRefused, match="not an mtbench-review database"):
         Store.open_readonly(other)
+
+
+def test_answer_file_name_that_is_not_utf8(data: Path, demo_db: Path) -> None:
+    """The model's name comes from the file name; bytes that aren't UTF-8 can't be stored."""
+    odd = os.path.join(os.fsencode(data / "model_answer"), b"m\xff.jsonl")
+    with open(odd, "wb") as out:
+        out.write((data / "model_answer" / "orion-70b-chat.jsonl").read_bytes())
+    before = digest(demo_db)
+    result = cli("import", str(data), "--db", str(demo_db))
+    assert_one_line_error(result, "file name is not valid UTF-8")
+    assert digest(demo_db) == before

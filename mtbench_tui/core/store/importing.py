@@ -21,6 +21,7 @@ import sqlite_utils
 
 from mtbench_tui.core.clock import now_iso
 from mtbench_tui.core.models import DEFAULT_GROUP
+from mtbench_tui.core.store.database import BUSY_TIMEOUT_MS
 from mtbench_tui.core.store.merging import (
     empty_table_stats,
     key_match,
@@ -39,6 +40,12 @@ MERGE_CACHE_KIB = 131072
 ANALYSIS_LIMIT = 2000
 """Rows ANALYZE samples per index after an import: enough for the planner, and quick."""
 
+ANALYZE_WAIT_MS = 200
+"""How long ANALYZE waits for the write lock before leaving the statistics for next time."""
+
+CHECKPOINT_ROWS = 10_000
+"""An import that wrote at least this many rows checkpoints the WAL itself, right away."""
+
 
 class ImportSession:
     """One import: a staging file attached as ``stg``, and the merge that ends it."""
@@ -55,6 +62,9 @@ class ImportSession:
         self._reviewers = False
 
     def __enter__(self) -> ImportSession:
+        # No checkpoint inside an import's commits: a small import that commits right after
+        # a large one would otherwise copy the large one's pages (see ``merge``).
+        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
         self._dir = tempfile.mkdtemp(prefix="mtbench-import-")
         # Disposable: no journal and no fsync; a crash just leaves a file to delete.
         self.conn.execute("ATTACH DATABASE ? AS stg", [str(Path(self._dir) / "staging.db")])
@@ -71,6 +81,7 @@ class ImportSession:
     ) -> None:
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
+        self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
         self.conn.execute("DETACH DATABASE stg")
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
@@ -153,8 +164,7 @@ class ImportSession:
         """
         self.conn.execute("PRAGMA foreign_keys = OFF")  # every reference was checked when staged
         self.conn.execute(f"PRAGMA main.cache_size = -{MERGE_CACHE_KIB}")
-        # The checkpoint runs after the lock is released, not inside COMMIT.
-        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        changes = self.conn.total_changes
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             start = time.perf_counter()
@@ -162,10 +172,12 @@ class ImportSession:
                 self._merge_all(sources, summary)
             self.lock_seconds = time.perf_counter() - start
         finally:
-            self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
             self.conn.execute("PRAGMA main.cache_size = -2000")
             self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA main.wal_checkpoint(PASSIVE)")
+        if self.conn.total_changes - changes >= CHECKPOINT_ROWS:
+            # A large import copies its own pages into the database file now, after the
+            # lock is released, so that the next small writer doesn't have to.
+            self.conn.execute("PRAGMA main.wal_checkpoint(PASSIVE)")
 
     def _merge_all(self, sources: list[str], summary: dict[str, Any]) -> None:
         """The statements of the merge transaction."""
@@ -195,6 +207,8 @@ class ImportSession:
         tables are recorded as holding one row instead. Best effort: the import has
         committed; a busy database only delays better plans.
         """
+        # Waiting behind another import's merge would only delay this one's end.
+        self.conn.execute(f"PRAGMA busy_timeout = {ANALYZE_WAIT_MS}")
         try:
             self.conn.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
             self.conn.execute("BEGIN IMMEDIATE")
@@ -210,6 +224,8 @@ class ImportSession:
         except sqlite3.OperationalError:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 class _Transaction:
