@@ -326,3 +326,36 @@ def test_answer_file_name_that_is_not_utf8(data: Path, demo_db: Path) -> None:
     result = cli("import", str(data), "--db", str(demo_db))
     assert_one_line_error(result, "file name is not valid UTF-8")
     assert digest(demo_db) == before
+
+
+HOSTILE_NAME = "m\x1b]0;pwned\x07\u202eevil"
+"""A file name that would retitle the terminal and reverse the text after it."""
+
+
+def test_file_names_in_import_errors_are_inert(data: Path, demo_db: Path) -> None:
+    bad = data / "model_answer" / f"{HOSTILE_NAME}.jsonl"
+    bad.write_text("not json\n")
+    result = cli("import", str(data), "--db", str(demo_db))
+    assert_one_line_error(result, "broken JSON")
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "\u202e" not in result.stderr
+    assert "\\x1b]0;pwned\\x07" in result.stderr
+
+
+def test_progress_bar_shows_file_names_inert(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from mtbench_tui.cli.progress import ImportProgressBar
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120)
+    with ImportProgressBar(console, threshold=1) as bar:
+        bar.start_file(tmp_path / f"{HOSTILE_NAME}.jsonl", 100)
+        bar.advance(50)
+        bar.progress.refresh()
+        bar.end_file()
+    text = out.getvalue()
+    assert "importing m" in text  # the bar was drawn
+    assert "\x1b]0;" not in text and "\x07" not in text and "\u202e" not in text
