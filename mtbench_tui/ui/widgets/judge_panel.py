@@ -11,7 +11,7 @@ from mtbench_tui.core.models import Judgment
 from mtbench_tui.ui.text import literal
 
 
-class JudgePanel(VerticalScroll):
+class JudgePanel(VerticalScroll, can_focus=False):
     """Shows one verdict, or a placeholder while blind mode hides it."""
 
     def compose(self) -> ComposeResult:

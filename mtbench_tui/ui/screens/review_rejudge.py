@@ -1,0 +1,78 @@
+"""The review screen's 'j' key: ask the configured judge again about the item on screen, in a worker."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from mtbench_tui.core.judge.rejudge import JudgeSettings, RejudgeResult, rejudge
+from mtbench_tui.core.judge.runner import Event
+from mtbench_tui.core.models import ItemKey
+from mtbench_tui.ui.text import say
+
+if TYPE_CHECKING:
+    from mtbench_tui.ui.screens.review import ReviewScreen
+
+
+class RejudgeMixin:
+    """Re-judging, mixed into ReviewScreen. It never changes the judge the screen compares against."""
+
+    def action_rejudge(self: ReviewScreen) -> None:
+        """Ask the configured judge again about this conversation."""
+        if self.view is None:
+            return
+        if self.judge_settings is None:
+            say(
+                self,
+                "No judge configured: start with --judge-model NAME (and --base-url for a local"
+                " server); the key comes from $OPENAI_API_KEY.",
+                severity="error",
+                timeout=10,
+            )
+            return
+        item = self.view.key
+        model = self.judge_settings.judge_model
+        say(self, f"Re-judging Q{item.question_id} {item.model} with {model}…")
+        self._rejudge(item, self.judge_settings)
+
+    @work(thread=True, exclusive=True, group="rejudge")
+    def _rejudge(self: ReviewScreen, item: ItemKey, settings: JudgeSettings) -> None:
+        """Run the judge on a second connection; report each turn as it lands."""
+        store = self.session.store.reopen()
+        try:
+            result = rejudge(
+                store, item, settings, lambda e: self.app.call_from_thread(self._rejudge_event, e)
+            )
+        except Exception as exc:  # noqa: BLE001 - shown to the reviewer; nothing is stored
+            self.app.call_from_thread(say, self, f"Re-judge failed: {exc}", severity="error")
+            return
+        finally:
+            store.close()
+        self.app.call_from_thread(self._rejudged, item, result)
+
+    def _rejudge_event(self: ReviewScreen, event: Event) -> None:
+        """Show progress and errors from the re-judge."""
+        if event.kind == "failed":
+            say(self, f"{event.label}: {event.detail}", severity="error", timeout=10)
+        elif event.kind == "retry":
+            say(self, f"{event.label}: retrying ({event.detail})", severity="warning")
+        else:
+            detail = f" ({event.detail})" if event.detail else ""
+            say(self, f"{event.label}: new verdict{detail}")
+
+    def _rejudged(self: ReviewScreen, item: ItemKey, result: RejudgeResult) -> None:
+        """Show the new verdicts when they are the compared judge's; otherwise say where they went."""
+        for error in result.errors:
+            say(self, f"Re-judge error: {error}", severity="error", timeout=10)
+        if result.judge and result.judge != self.session.judge:
+            say(
+                self,
+                f"The new verdicts are stored under judge {result.judge}; this screen still"
+                f" compares against {self.session.judge or 'no judge'}"
+                " (Ctrl+P → compare against… to switch).",
+                timeout=10,
+            )
+            return
+        if self.view is not None and self.view.key == item:
+            self._reload()
