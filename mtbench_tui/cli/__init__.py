@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "stats": "mtbench_tui.cli.stats_cmd:stats_cmd",
     "export": "mtbench_tui.cli.export_cmd:export_cmd",
     "judge": "mtbench_tui.cli.judge_cmd:judge_cmd",
+    "fetch": "mtbench_tui.cli.fetch_cmd:fetch_cmd",
 }
 
 
@@ -28,6 +29,7 @@ SUBCOMMAND_HELP = {
     "stats": "Agreement with 95% CIs, and the judge-bias audit.",
     "export": "Export the report (md, html, json) or ratings (csv, fastchat).",
     "judge": "Judge stored answers through any OpenAI-compatible endpoint.",
+    "fetch": "Download a published dataset (MT-Bench's human study) and import it.",
 }
 
 

@@ -49,6 +49,13 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option(
     "--pairs", type=_FILE, multiple=True, help="A model_judgment/*_pair.jsonl file (repeatable)."
 )
+@click.option(
+    "--votes",
+    type=_FILE,
+    multiple=True,
+    help="Pairwise votes in the layout of lmsys/mt_bench_human_judgments: .parquet,"
+    " .jsonl or .json (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @handle_errors
 def import_cmd(
@@ -59,6 +66,7 @@ def import_cmd(
     references: tuple[Path, ...],
     judgments: tuple[Path, ...],
     pairs: tuple[Path, ...],
+    votes: tuple[Path, ...],
     as_json: bool,
 ) -> None:
     """Import a FastChat llm_judge data directory (or single files) into the database.
@@ -74,8 +82,9 @@ def import_cmd(
       mtbench-review import ../FastChat/fastchat/llm_judge/data/mt_bench --db runs.db
       mtbench-review import --questions q.jsonl --answers model_answer/vicuna.jsonl
       mtbench-review import alice_ratings.jsonl
+      mtbench-review import --questions question.jsonl --votes human.parquet --votes gpt4_pair.parquet
     """
-    sources = _sources(source, questions, answers, references, judgments, pairs)
+    sources = _sources(source, questions, answers, references, judgments, pairs, votes)
     path = resolve_db(db_path)
     summary = import_into(path, sources)
     if as_json:
@@ -108,6 +117,7 @@ def _sources(
     references: tuple[Path, ...],
     judgments: tuple[Path, ...],
     pairs: tuple[Path, ...],
+    votes: tuple[Path, ...] = (),
 ) -> loading.DataSources:
     """Combine a directory or file with the single-file options."""
     if source is not None and source.is_dir():
@@ -122,6 +132,7 @@ def _sources(
     found.references += list(references)
     found.judgments += list(judgments)
     found.pairs += list(pairs)
+    found.votes += list(votes)
     if not found.all_files():
         raise InputError(
             source or "(arguments)", 0, None, "nothing to import: give a directory or files"
@@ -133,6 +144,8 @@ def _place_file(found: loading.DataSources, path: Path) -> None:
     """Sort a lone file by its name: question.jsonl, *_pair.jsonl, or judgments/ratings."""
     if path.name == "question.jsonl":
         found.questions.append(path)
+    elif path.suffix == ".parquet":
+        found.votes.append(path)
     elif path.stem.endswith("_pair"):
         found.pairs.append(path)
     else:
@@ -165,10 +178,20 @@ def print_summary(summary: ImportSummary, path: Path) -> None:
 
 @click.command("scores")
 @db_option
-@click.option("--judge", help="Only this judge (e.g. gpt-4).")
+@click.option("--judge", help="Only this judge (e.g. gpt-4, or human:expert in pair mode).")
+@click.option(
+    "--mode",
+    type=click.Choice(["single", "pair"]),
+    default="single",
+    show_default=True,
+    help="single: 1-10 grades; pair: pairwise win rates (judges and reviewer groups).",
+)
+@click.option("--baseline", help="Pair mode: only comparisons against this model.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @handle_errors
-def scores_cmd(db_path: Path | None, judge: str | None, as_json: bool) -> None:
+def scores_cmd(
+    db_path: Path | None, judge: str | None, mode: str, baseline: str | None, as_json: bool
+) -> None:
     """The MT-Bench leaderboard from single judgments, as FastChat's show_result.py --mode single.
 
     Each model's mean score on turn 1, turn 2 and overall (both turns pooled);
@@ -178,8 +201,14 @@ def scores_cmd(db_path: Path | None, judge: str | None, as_json: bool) -> None:
     Examples:
       mtbench-review scores
       mtbench-review scores --judge gpt-4 --json
+      mtbench-review scores --mode pair --baseline gpt-3.5-turbo
     """
     store = open_existing(db_path)
+    if mode == "pair":
+        from mtbench_tui.cli.pair_cmds import print_pair_scores
+
+        print_pair_scores(store, baseline, judge, as_json)
+        return
     board = store.content.leaderboard(judge)
     if as_json:
         click.echo(json.dumps([_board_dict(r) for r in board], indent=2))

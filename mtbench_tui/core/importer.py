@@ -13,14 +13,17 @@ from mtbench_tui.core import loading
 from mtbench_tui.core.jsonl import InputError, Row
 from mtbench_tui.core.models import (
     Answer,
+    HumanPairVote,
     HumanRating,
     Judgment,
     PairJudgment,
     Question,
     ReferenceAnswer,
 )
+from mtbench_tui.core.pairwise.votefile import read_votes
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.importing import Claim, DuplicateKeyError, ImportSession
+from mtbench_tui.core.store.pair_orient import PairOrienter
 from mtbench_tui.core.store.tables import (
     ANSWERS,
     JUDGMENTS,
@@ -30,6 +33,7 @@ from mtbench_tui.core.store.tables import (
     TableSpec,
     content_hash,
 )
+from mtbench_tui.core.store.vote_import import VoteImport
 
 CHUNK = 2000
 """Rows validated and written together; bounds memory whatever the file size."""
@@ -108,6 +112,7 @@ def import_sources(
     with store.import_session() as session:
         importer = _Importer(store, session, summary, progress)
         importer.run(sources)
+        importer._votes.close()
         if not sources.questions and store.content.counts()["questions"] == 0:
             raise InputError(
                 "(import)", 0, None, "no question.jsonl given and the database has no questions"
@@ -125,6 +130,11 @@ class _Importer:
     summary: ImportSummary
     progress: ImportProgress | None
 
+    def __post_init__(self) -> None:
+        # Pair verdicts and votes keep one model order per comparison across all files.
+        self._orienter = PairOrienter(self.store.db)
+        self._votes = VoteImport(self.session, self.summary.kind, self._orienter)
+
     def run(self, sources: loading.DataSources) -> None:
         """Read each kind of file in dependency order."""
         for path in sources.questions:
@@ -133,6 +143,8 @@ class _Importer:
             self._file(path, "references", loading.read_references, self._references)
         for path in sources.answers:
             self._file(path, "answers", loading.read_answers, self._answers, required=True)
+        for path in sources.votes:
+            self._file(path, "votes", read_votes, self._votes.chunk)
         for path in sources.judgments:
             self._file(path, "judgments", loading.read_judgments, self._judgments)
         for path in sources.pairs:
@@ -280,11 +292,20 @@ class _Importer:
             outcome = self.store.ratings.merge(human)
             setattr(counts, outcome, getattr(counts, outcome) + 1)
 
-    def _pairs(self, chunk: list[tuple[Row, PairJudgment]]) -> None:
+    def _pairs(self, chunk: list[tuple[Row, PairJudgment | HumanPairVote]]) -> None:
         """Write pairwise verdicts (both models must have answered the question)."""
-        self._require_answers([(row, _Side(p.question_id, p.model_1)) for row, p in chunk])
-        self._require_answers([(row, _Side(p.question_id, p.model_2)) for row, p in chunk])
-        self._write(PAIRS, "pair_judgments", [(row, _pair_record(p)) for row, p in chunk])
+        verdicts = [(row, p) for row, p in chunk if isinstance(p, PairJudgment)]
+        humans = [(row, h) for row, h in chunk if isinstance(h, HumanPairVote)]
+        sides = [(row, p.question_id, p.model_1, p.model_2) for row, p in verdicts]
+        sides += [(row, h.vote.question_id, h.vote.model_1, h.vote.model_2) for row, h in humans]
+        self._require_answers([(row, _Side(q, m1)) for row, q, m1, _m2 in sides])
+        self._require_answers([(row, _Side(q, m2)) for row, q, _m1, m2 in sides])
+        if verdicts:
+            records = self._orienter.orient([_pair_record(p) for _row, p in verdicts])
+            rows = [(row, record) for (row, _p), record in zip(verdicts, records)]
+            self._write(PAIRS, "pair_judgments", rows)
+        if humans:
+            self._votes.merge_humans(self.store.votes, humans)
 
 
 @dataclass(frozen=True)

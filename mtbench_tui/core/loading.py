@@ -10,6 +10,7 @@ from mtbench_tui.core import fields
 from mtbench_tui.core.jsonl import InputError, ProgressCallback, Row, iter_rows
 from mtbench_tui.core.models import (
     Answer,
+    HumanPairVote,
     HumanRating,
     Judgment,
     PairJudgment,
@@ -18,6 +19,7 @@ from mtbench_tui.core.models import (
     RatingEvent,
     ReferenceAnswer,
 )
+from mtbench_tui.core.pairwise.human_rows import parse_human_pair
 
 HUMAN_JUDGE_PREFIX = "human:"
 """A judgment row whose judge model starts with this is a human rating exported by mtbench-review."""
@@ -32,10 +34,18 @@ class DataSources:
     references: list[Path] = field(default_factory=list)
     judgments: list[Path] = field(default_factory=list)
     pairs: list[Path] = field(default_factory=list)
+    votes: list[Path] = field(default_factory=list)
 
     def all_files(self) -> list[Path]:
         """Every file, in import order."""
-        return [*self.questions, *self.references, *self.answers, *self.judgments, *self.pairs]
+        return [
+            *self.questions,
+            *self.references,
+            *self.answers,
+            *self.votes,
+            *self.judgments,
+            *self.pairs,
+        ]
 
 
 def discover(directory: Path) -> DataSources:
@@ -148,10 +158,13 @@ def read_judgments(
 
 def read_pairs(
     path: Path, progress: ProgressCallback | None = None
-) -> Iterator[tuple[Row, PairJudgment]]:
-    """Parse ``model_judgment/<judge>_pair.jsonl``."""
+) -> Iterator[tuple[Row, PairJudgment | HumanPairVote]]:
+    """Parse ``model_judgment/<judge>_pair.jsonl``; rows from human reviewers become votes."""
     for row in iter_rows(path, progress):
         judge_model, prompt = _judge_field(row)
+        if judge_model.startswith(HUMAN_JUDGE_PREFIX):
+            yield row, parse_human_pair(row, judge_model[len(HUMAN_JUDGE_PREFIX) :])
+            continue
         yield (
             row,
             PairJudgment(

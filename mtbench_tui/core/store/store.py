@@ -14,6 +14,7 @@ from mtbench_tui.core.store.judging import JudgeRepo
 from mtbench_tui.core.store.migrations import MIGRATIONS
 from mtbench_tui.core.store.queue import QueueFilter, ReviewQueue, open_queue
 from mtbench_tui.core.store.ratings import RatingRepo
+from mtbench_tui.core.store.votes import VoteRepo
 
 
 class Store:
@@ -26,6 +27,7 @@ class Store:
         self.ratings = RatingRepo(db)
         self.analysis = AnalysisRepo(db)
         self.judging = JudgeRepo(db)
+        self.votes = VoteRepo(db)
 
     @classmethod
     def open(cls, path: Path | str, *, durable: bool = True) -> Store:
