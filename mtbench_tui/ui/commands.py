@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from mtbench_tui.core.review import ReviewSession
 from mtbench_tui.ui.text import literal_content
 
 
@@ -17,6 +18,16 @@ class Command(NamedTuple):
     title: str
     help: str
     run: Callable[[], object]
+
+
+@runtime_checkable
+class ComparingApp(Protocol):
+    """An app with a review session whose judge can be switched (ReviewApp)."""
+
+    session: ReviewSession | None
+
+    def compare_with(self, judge: str) -> None:
+        """Compare against ``judge`` from now on."""
 
 
 class ScreenKeysProvider(Provider):
@@ -60,10 +71,8 @@ class JudgeProvider(Provider):
 
     def _commands(self) -> list[Command]:
         """One command per judge other than the current one."""
-        from mtbench_tui.ui.app import ReviewApp
-
         app = self.app
-        if not isinstance(app, ReviewApp) or app.session is None:
+        if not isinstance(app, ComparingApp) or app.session is None:
             return []
         session, compare = app.session, app.compare_with
         current = session.judge

@@ -52,7 +52,9 @@ class TurnBlock(Vertical):
         await self._set(f"#answer-{self.turn}", markdown_source(answer or "(empty answer)"))
         # The label changes last, in the same batch as the answer it names.
         label = f"Assistant · {model}" if model is not None else "Assistant"
-        self.query_one(f"#assistant-label-{self.turn}", Label).update(literal(label))
+        if self._sources.get("label") != label:
+            self.query_one(f"#assistant-label-{self.turn}", Label).update(literal(label))
+            self._sources["label"] = label
 
     async def _set(self, selector: str, source: str) -> None:
         """Update a Markdown widget, skipping the re-render when its text is unchanged.
@@ -84,8 +86,8 @@ class ConversationView(VerticalScroll, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._view: ItemView | None = None
-        self._shown: tuple[ItemKey, bool] | None = None
-        """The item and reference state on screen, so a re-render of the same item is free."""
+        self._shown: tuple[object, ...] | None = None
+        """What is on screen (item, texts, reference shown), so redrawing the same item is free."""
         self._focused: tuple[ItemKey, int] | None = None
 
     def compose(self) -> ComposeResult:
@@ -94,7 +96,9 @@ class ConversationView(VerticalScroll, can_focus=False):
 
     async def show(self, view: ItemView, show_reference: bool) -> None:
         """Display a conversation; reference answers are rendered only while shown."""
-        if self._shown == (view.key, show_reference) and self._view == view:
+        # A score or a comment changes the view but not the conversation: nothing to redo.
+        shown = (view.key, view.question.turns, view.answer.turns, show_reference)
+        if self._shown == shown:
             return
         new_item = self._view is None or self._view.key != view.key
         self._view = view
@@ -104,7 +108,7 @@ class ConversationView(VerticalScroll, can_focus=False):
                 view.question.turns[turn - 1], view.answer.model, view.answer.turns[turn - 1]
             )
         await self._show_reference(show_reference)
-        self._shown = (view.key, show_reference)
+        self._shown = shown
         if new_item:
             self.scroll_home(animate=False)
 

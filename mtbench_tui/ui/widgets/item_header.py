@@ -28,6 +28,10 @@ class HeaderInfo:
 class ItemHeader(Static):
     """Item k of N, progress, category, model, question id, gap, judge, mode and filter."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text: Text | None = None
+
     def show(self, view: ItemView | None, info: HeaderInfo) -> None:
         """Display the header for the current item (or an empty queue)."""
         text = Text(no_wrap=False, overflow="fold")
@@ -51,7 +55,9 @@ class ItemHeader(Static):
         if info.queue_filter != QueueFilter():
             text.append(" · filter: ", style="italic")
             text.append_text(literal(_filter(info.queue_filter, view is not None), style="italic"))
-        self.update(text)
+        if text != self._text:
+            self._text = text
+            self.update(text)
 
 
 def _filter(f: QueueFilter, item_shown: bool) -> str:

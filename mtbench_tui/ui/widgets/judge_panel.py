@@ -14,6 +14,11 @@ from mtbench_tui.ui.text import literal
 class JudgePanel(VerticalScroll, can_focus=False):
     """Shows one verdict, or a placeholder while blind mode hides it."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: tuple[object, ...] | None = None
+        """The arguments of the last ``show``, so a redraw with the same verdict does nothing."""
+
     def compose(self) -> ComposeResult:
         yield Static(id="judge-title")
         yield Static(id="judge-score")
@@ -29,6 +34,10 @@ class JudgePanel(VerticalScroll, can_focus=False):
             judge: the judge label the app is showing.
             hidden: True in blind mode until the reviewer has scored this turn.
         """
+        shown = (turn, verdict, judge, hidden)
+        if self._shown == shown:
+            return  # redrawn for another reason (a save): keep the reader's scroll position
+        self._shown = shown
         self.query_one("#judge-title", Static).update(Text(f"Judge · turn {turn}", style="bold"))
         score = self.query_one("#judge-score", Static)
         meta = self.query_one("#judge-meta", Static)
