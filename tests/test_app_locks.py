@@ -51,7 +51,7 @@ async def test_a_score_waits_for_the_lock_without_freezing_the_app(demo_store: S
             blocker.execute("ROLLBACK")
             await until(pilot, lambda: "saved ✓" in screen_text(app))
         await app.workers.wait_for_complete()
-        assert "your score 7" in screen_text(app)
+        assert "Turn 1  score 7" in screen_text(app)
     assert demo_store.ratings.get(TurnKey(first.question_id, first.model, 1), "alice").score == 7
 
 

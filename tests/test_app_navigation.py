@@ -38,7 +38,7 @@ async def test_enter_lands_on_the_first_unscored_turn(demo_store: Store) -> None
         await press(pilot, "enter")
         assert screen.view.key == half and screen.turn == 2  # not turn 1, already scored
         await press(pilot, "4")
-        assert "your score 4" in screen_text(app)
+        assert "Turn 2  score 4" in screen_text(app)
         assert "1 rated by alice" in screen_text(app)
     assert demo_store.ratings.get(TurnKey(901, "orion-70b-chat", 1), "alice").score == 9
 

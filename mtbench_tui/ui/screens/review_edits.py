@@ -97,6 +97,13 @@ class EditingMixin:
         """Show the outcome of an edit; start retrying in a worker when the database was busy."""
         self._on_save_event(submitted.event)
         if submitted.start_drain:
+            say(
+                self,
+                "The database is locked by another program. Your change is kept and retried;"
+                " Esc gives up.",
+                severity="warning",
+                timeout=6,
+            )
             self._drain()
 
     @work(thread=True, group="save", exit_on_error=False)
@@ -119,16 +126,10 @@ class EditingMixin:
         if event.kind == "saved":
             self._saved(edit, event)
         elif event.kind == "queued":
-            self._set_status(edit.key, "saving…")
+            # Queued means the database refused it once: it is not saved, and will be retried.
+            self._set_status(edit.key, RETRYING)
         elif event.kind == "retrying":
             self._set_status(edit.key, RETRYING)
-            say(
-                self,
-                "The database is locked by another program. Your change is kept and retried;"
-                " Esc gives up.",
-                severity="warning",
-                timeout=6,
-            )
         else:
             self._lost(edit, event)
 

@@ -74,11 +74,11 @@ class TurnRating(Vertical):
     def show(self, rating: Rating | None, status: str, waiting: tuple[str, ...] = ()) -> None:
         """Display this turn's rating, its save status, and the edits still waiting to be saved."""
         score = rating.score if rating else None
-        shown = f"your score {score}" if score else "not scored"
+        shown = f"score {score}" if score else "not scored"
         label = Text.assemble((f"Turn {self.turn}", "bold"), "  ")
         if waiting:
             # While the database is locked the stored score is stale: say so instead.
-            label.append(status or "saving…", "bold reverse")
+            label.append(status or "not saved", "bold reverse")
         else:
             label.append(shown)
             label.append(f"  {status}" if status else "", "italic")
