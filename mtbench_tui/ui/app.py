@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import App
+from textual.binding import BindingType
 
 from mtbench_tui.core.judge.rejudge import JudgeSettings
 from mtbench_tui.core.models import TurnKey
@@ -21,7 +24,7 @@ class ReviewApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "mtbench-review"
-    BINDINGS = APP_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS]
     COMMANDS = App.COMMANDS | {ScreenKeysProvider, JudgeProvider}
 
     def __init__(
@@ -62,7 +65,7 @@ class ReviewApp(App[None]):
         if self.session is not None:
             self.unsaved = unsaved_report(self.session.close(), self.session.drafts)
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         """Quit; asks again first while edits still wait for a locked database."""
         pending = self.session.saves.pending() if self.session else ()
         if pending and not self._quit_armed:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from mtbench_tui.core.models import MAX_SCORE, MIN_SCORE
+
 
 def key(
     key: str,
@@ -31,7 +33,7 @@ def key(
     )
 
 
-APP_BINDINGS = [
+APP_BINDINGS: list[Binding] = [
     key("q", "quit", "quit", "Quit. Every saved rating is already on disk.", id="app.quit"),
     key(
         "question_mark",
@@ -53,22 +55,22 @@ APP_BINDINGS = [
 
 
 def _score_bindings() -> list[Binding]:
-    """1-9 score 1-9 and 0 scores 10; only one entry shows in the footer."""
+    """Digit keys score the focused turn (0 scores 10); only one entry shows in the footer."""
     return [
         key(
-            str(d),
-            f"score({d or 10})",
+            str(score % 10),
+            f"score({score})",
             "score",
-            f"Give the focused turn a score of {d or 10} out of 10.",
-            id=f"review.score-{d or 10}",
-            show=d == 1,
-            key_display="1-0" if d == 1 else None,
+            f"Give the focused turn a score of {score} out of {MAX_SCORE}.",
+            id=f"review.score-{score}",
+            show=score == MIN_SCORE,
+            key_display="1-0" if score == MIN_SCORE else None,
         )
-        for d in (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)
+        for score in range(MIN_SCORE, MAX_SCORE + 1)
     ]
 
 
-REVIEW_BINDINGS = [
+REVIEW_BINDINGS: list[Binding] = [
     *_score_bindings(),
     key(
         "tab",

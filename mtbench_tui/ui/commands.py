@@ -46,7 +46,7 @@ class ScreenKeysProvider(Provider):
                 shown = key
             else:
                 shown = binding.key_display or self.app.get_key_display(binding)
-            run = partial(active.node.run_action, binding.action)
+            run = partial(self.app.run_action, binding.action, active.node)
             out[binding.action] = Command(
                 f"{title} ({shown})", binding.tooltip or binding.description, run
             )

@@ -57,9 +57,9 @@ class FlagsDialog(ModalScreen[tuple[str, ...] | None]):
     BINDINGS = [
         Binding("escape", "cancel", "cancel"),
         Binding("enter", "save", "save", priority=True),
-        Binding("1", "toggle(0)", "judge wrong", show=False),
-        Binding("2", "toggle(1)", "answer unreadable", show=False),
-        Binding("3", "toggle(2)", "question ambiguous", show=False),
+        Binding("1", "toggle_flag(0)", "judge wrong", show=False),
+        Binding("2", "toggle_flag(1)", "answer unreadable", show=False),
+        Binding("3", "toggle_flag(2)", "question ambiguous", show=False),
     ]
 
     def __init__(self, turn: int, flags: tuple[str, ...]) -> None:
@@ -79,7 +79,7 @@ class FlagsDialog(ModalScreen[tuple[str, ...] | None]):
             )
             yield Label("1-3 or Space toggles · Enter saves · Esc cancels", classes="dialog-help")
 
-    def action_toggle(self, index: int) -> None:
+    def action_toggle_flag(self, index: int) -> None:
         """Toggle one flag."""
         self.query_one(SelectionList).toggle(FLAGS[index])
 

@@ -15,6 +15,7 @@ from textual.validation import Number
 from textual.widgets import Button, Input, Label, Select
 
 from mtbench_tui.core.store import QueueFilter
+from mtbench_tui.core.store.queue import PROGRESS_CHOICES, Progress
 from mtbench_tui.ui.text import literal
 
 
@@ -87,10 +88,20 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
                 yield Button("Cancel", id="cancel", compact=True)
             yield Label("Tab moves · Ctrl+S applies · Esc cancels", classes="dialog-help")
 
-    def _value(self, widget_id: str) -> object:
-        """A Select's value, or None when unset."""
+    def _value(self, widget_id: str) -> str | None:
+        """A text Select's value, or None when unset."""
         value = self.query_one(f"#{widget_id}", Select).value
-        return None if value is Select.NULL else value
+        return value if isinstance(value, str) else None
+
+    def _turn(self) -> int | None:
+        """The chosen turn, or None for both."""
+        value = self.query_one("#turn", Select).value
+        return value if isinstance(value, int) else None
+
+    def _progress(self) -> Progress:
+        """The progress choice (the Select has no blank)."""
+        value = self._value("progress")
+        return next((p for p in PROGRESS_CHOICES if p == value), "all")
 
     def action_apply(self) -> None:
         """Return the filter as edited."""
@@ -104,8 +115,8 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
             QueueFilter(
                 category=self._value("category"),
                 model=self._value("model"),
-                turn=self._value("turn"),
-                progress=self._value("progress"),
+                turn=self._turn(),
+                progress=self._progress(),
                 min_gap=min_gap,
                 by_gap=self.current.by_gap,
             )

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import work
 
 from mtbench_tui.core.judge.rejudge import JudgeSettings, RejudgeResult, rejudge
 from mtbench_tui.core.judge.runner import Event
 from mtbench_tui.core.models import ItemKey
+from mtbench_tui.ui.screens.review_state import ReviewState
 from mtbench_tui.ui.text import say
 
-if TYPE_CHECKING:
-    from mtbench_tui.ui.screens.review import ReviewScreen
 
-
-class RejudgeMixin:
+class RejudgeMixin(ReviewState):
     """Re-judging, mixed into ReviewScreen. It never changes the judge the screen compares against."""
 
-    def action_rejudge(self: ReviewScreen) -> None:
+    def action_rejudge(self) -> None:
         """Ask the configured judge again about this conversation."""
         if self.view is None:
             return
@@ -37,7 +33,7 @@ class RejudgeMixin:
         self._rejudge(item, self.judge_settings)
 
     @work(thread=True, exclusive=True, group="rejudge")
-    def _rejudge(self: ReviewScreen, item: ItemKey, settings: JudgeSettings) -> None:
+    def _rejudge(self, item: ItemKey, settings: JudgeSettings) -> None:
         """Run the judge on a second connection; report each turn as it lands."""
         store = self.session.store.reopen()
         try:
@@ -51,7 +47,7 @@ class RejudgeMixin:
             store.close()
         self.app.call_from_thread(self._rejudged, item, result)
 
-    def _rejudge_event(self: ReviewScreen, event: Event) -> None:
+    def _rejudge_event(self, event: Event) -> None:
         """Show progress and errors from the re-judge."""
         if event.kind == "failed":
             say(self, f"{event.label}: {event.detail}", severity="error", timeout=10)
@@ -61,7 +57,7 @@ class RejudgeMixin:
             detail = f" ({event.detail})" if event.detail else ""
             say(self, f"{event.label}: new verdict{detail}")
 
-    def _rejudged(self: ReviewScreen, item: ItemKey, result: RejudgeResult) -> None:
+    def _rejudged(self, item: ItemKey, result: RejudgeResult) -> None:
         """Show the new verdicts when they are the compared judge's; otherwise say where they went."""
         for error in result.errors:
             say(self, f"Re-judge error: {error}", severity="error", timeout=10)

@@ -54,8 +54,8 @@ class JudgePanel(VerticalScroll, can_focus=False):
             meta.update(literal(f"{judge or 'no judge'} has not judged this turn."))
             explanation.update("")
         else:
-            shown = "no verdict" if verdict.score is None else f"{verdict.score:g} / 10"
-            score.update(Text(shown, style="bold"))
+            value = "no verdict" if verdict.score is None else f"{verdict.score:g} / 10"
+            score.update(Text(value, style="bold"))
             meta.update(literal(f"{verdict.judge_model} · prompt {verdict.prompt}"))
             explanation.update(literal(verdict.judgment or "(empty explanation)"))
         self.set_class(verdict is not None and verdict.score is None and not hidden, "-no-verdict")
