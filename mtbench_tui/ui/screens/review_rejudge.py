@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from textual import work
 
-from mtbench_tui.core.judge.rejudge import JudgeSettings, RejudgeResult, rejudge
-from mtbench_tui.core.judge.runner import Event
+from mtbench_tui.core.judge.job_types import JobSummary
+from mtbench_tui.core.judge.rejudge import JudgeSettings, rejudge
+from mtbench_tui.core.judge.runtypes import Event
 from mtbench_tui.core.models import ItemKey
 from mtbench_tui.ui.screens.review_state import ReviewState
 from mtbench_tui.ui.text import say
@@ -32,20 +33,15 @@ class RejudgeMixin(ReviewState):
         say(self, f"Re-judging Q{item.question_id} {item.model} with {model}…")
         self._rejudge(item, self.judge_settings)
 
-    @work(thread=True, exclusive=True, group="rejudge")
-    def _rejudge(self, item: ItemKey, settings: JudgeSettings) -> None:
-        """Run the judge on a second connection; report each turn as it lands."""
-        store = self.session.store.reopen()
+    @work(exclusive=True, group="rejudge")
+    async def _rejudge(self, item: ItemKey, settings: JudgeSettings) -> None:
+        """Run the core judge job on the app's loop; each turn is reported as it lands."""
         try:
-            result = rejudge(
-                store, item, settings, lambda e: self.app.call_from_thread(self._rejudge_event, e)
-            )
+            result = await rejudge(self.session.store, item, settings, self._rejudge_event)
         except Exception as exc:  # noqa: BLE001 - shown to the reviewer; nothing is stored
-            self.app.call_from_thread(say, self, f"Re-judge failed: {exc}", severity="error")
+            say(self, f"Re-judge failed: {exc}", severity="error", timeout=10)
             return
-        finally:
-            store.close()
-        self.app.call_from_thread(self._rejudged, item, result)
+        self._rejudged(item, result)
 
     def _rejudge_event(self, event: Event) -> None:
         """Show progress and errors from the re-judge."""
@@ -57,7 +53,7 @@ class RejudgeMixin(ReviewState):
             detail = f" ({event.detail})" if event.detail else ""
             say(self, f"{event.label}: new verdict{detail}")
 
-    def _rejudged(self, item: ItemKey, result: RejudgeResult) -> None:
+    def _rejudged(self, item: ItemKey, result: JobSummary) -> None:
         """Show the new verdicts when they are the compared judge's; otherwise say where they went."""
         for error in result.errors:
             say(self, f"Re-judge error: {error}", severity="error", timeout=10)
