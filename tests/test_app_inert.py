@@ -14,6 +14,7 @@ CATEGORY = "\x1b[2J"
 MODEL = "m\x1b]0;pwned\x07"
 JUDGE = "[link=file:///etc/passwd]X[/link]"
 BOLD = "[bold red]REV[/]"
+BIDI = "m\u202eevil"
 
 
 def add_hostile_rows(store: Store) -> None:
@@ -24,7 +25,7 @@ def add_hostile_rows(store: Store) -> None:
         " VALUES (1, ?, 'first question', 'second question', 'h')",
         [CATEGORY],
     )
-    for model in (MODEL, BOLD):
+    for model in (MODEL, BOLD, BIDI):
         db.execute(
             "INSERT INTO answers (question_id, model, turn_1, turn_2, length_1, length_2,"
             " content_hash) VALUES (1, ?, 'an answer', 'another', 2, 1, 'h')",
@@ -45,7 +46,7 @@ def toasts(text: str) -> str:
 
 def visible(text: str) -> str:
     """How the app must show a hostile string: each control character as a visible escape."""
-    return text.replace("\x1b", "\\x1b").replace("\x07", "\\x07")
+    return text.replace("\x1b", "\\x1b").replace("\x07", "\\x07").replace("\u202e", "\\u202e")
 
 
 async def test_every_select_shows_hostile_names_literally(store: Store) -> None:
@@ -62,6 +63,7 @@ async def test_every_select_shows_hostile_names_literally(store: Store) -> None:
             await press(pilot, "escape")
         assert visible(CATEGORY) in seen["category"]
         assert visible(MODEL) in seen["model"] and BOLD in seen["model"]
+        assert visible(BIDI) in seen["model"]  # a right-to-left override shown, not obeyed
         assert "turn 2" in seen["turn"] and "only items I have scored" in seen["progress"]
         # Choosing the hostile model keeps it literal in the closed Select and in the header.
         dialog.query_one("#model").value = MODEL
@@ -72,7 +74,7 @@ async def test_every_select_shows_hostile_names_literally(store: Store) -> None:
         assert visible(CATEGORY) in header and visible(MODEL) in header
         assert JUDGE in header and f"by {BOLD}" in header
         for text in seen.values():
-            assert "\x1b" not in text and "\x07" not in text
+            assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert app.return_code is None  # no MarkupError, no crash
 
 
