@@ -155,7 +155,11 @@ def describe_error(exc: BaseException) -> tuple[str, int]:
 )
 @click.option("--category", help="Only this category (e.g. math).")
 @click.option("--model", help="Only this model's answers.")
-@click.option("--judge", help="Only items this judge has judged; show its verdicts.")
+@click.option(
+    "--judge",
+    help="The judge to compare against (default: the one with the most verdicts; the"
+    " command palette switches).",
+)
 @click.option("--turn", type=click.IntRange(1, 2), help="Only rate this turn.")
 @click.option("--unrated", is_flag=True, help="Only items you haven't fully scored.")
 @click.option("--judge-model", "judge_model", help="Judge for the 'j' (re-judge) key, e.g. gpt-4o.")
@@ -180,6 +184,12 @@ def describe_error(exc: BaseException) -> tuple[str, int]:
     expose_value=False,
     help="Show the full traceback of an error (also accepted after the subcommand).",
 )
+@click.option(
+    "--keys",
+    metavar="ID=KEY,...",
+    help="Remap keys by binding id, e.g. review.blind=ctrl+b,review.undo=z"
+    " (the README's Reviewing section lists the ids).",
+)
 @click.version_option(__version__, prog_name="mtbench-review")
 @click.pass_context
 def main(
@@ -196,6 +206,7 @@ def main(
     base_url: str | None,
     api_key_env: str,
     prompts: Path | None,
+    keys: str | None,
 ) -> None:
     """Review MT-Bench judge verdicts, measure human-judge agreement, and audit the judge.
 
@@ -219,4 +230,4 @@ def main(
         settings = JudgeSettings(
             judge_model=judge_model, base_url=base_url, api_key_env=api_key_env, prompts=prompts
         )
-    launch_app(db_path, reviewer, blind, category, model, judge, turn, unrated, settings)
+    launch_app(db_path, reviewer, blind, category, model, judge, turn, unrated, settings, keys)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import App
+from textual.binding import BindingType
 
 from mtbench_tui.core.judge.rejudge import JudgeSettings
+from mtbench_tui.core.models import TurnKey
 from mtbench_tui.core.review import ReviewSession
+from mtbench_tui.core.saving import Edit
 from mtbench_tui.core.store import QueueFilter, Store
-from mtbench_tui.ui.commands import ScreenKeysProvider
+from mtbench_tui.ui.bindings import APP_BINDINGS
+from mtbench_tui.ui.commands import JudgeProvider, ScreenKeysProvider
+from mtbench_tui.ui.screens.help import HelpScreen
 from mtbench_tui.ui.screens.review import ReviewScreen
+from mtbench_tui.ui.text import say
 
 
 class ReviewApp(App[None]):
@@ -16,7 +24,8 @@ class ReviewApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "mtbench-review"
-    COMMANDS = App.COMMANDS | {ScreenKeysProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS]
+    COMMANDS = App.COMMANDS | {ScreenKeysProvider, JudgeProvider}
 
     def __init__(
         self,
@@ -26,6 +35,7 @@ class ReviewApp(App[None]):
         blind: bool = False,
         judge: str | None = None,
         judge_settings: JudgeSettings | None = None,
+        keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -34,11 +44,80 @@ class ReviewApp(App[None]):
         self.blind = blind
         self.judge = judge
         self.judge_settings = judge_settings
+        self.session: ReviewSession | None = None
+        self.unsaved: list[str] = []
+        """Lines naming the changes that never reached the database, known once the app closed."""
+        self._quit_armed = False
+        self.keymap = keymap or {}
+        """Binding id to key, as given by ``--keys``."""
+        if keymap:
+            self.set_keymap(keymap)
 
     def on_mount(self) -> None:
-        """Open the review screen."""
-        session = ReviewSession(self.store, self.reviewer, self.queue_filter, judge=self.judge)
-        self.push_screen(ReviewScreen(session, self.blind, self.judge_settings))
+        """Open the session (reads only) and the review screen."""
+        self.session = ReviewSession.open(
+            self.store, self.reviewer, self.queue_filter, judge=self.judge
+        )
+        self.push_screen(ReviewScreen(self.session, self.blind, self.judge_settings))
+
+    def on_unmount(self) -> None:
+        """Keep what never landed, so the CLI can print it."""
+        if self.session is not None:
+            self.unsaved = unsaved_report(self.session.close(), self.session.drafts)
+
+    async def action_quit(self) -> None:
+        """Quit; asks again first while edits still wait for a locked database."""
+        pending = self.session.saves.pending() if self.session else ()
+        if pending and not self._quit_armed:
+            self._quit_armed = True
+            say(
+                self,
+                f"{len(pending)} change(s) still wait for the locked database. Press q again to"
+                " quit anyway: they will be printed when the app closes.",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        self.exit()
+
+    def action_help(self) -> None:
+        """Show every key of the current screen."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_export(self) -> None:
+        """Open the export dialog."""
+        from mtbench_tui.ui.screens.export import ExportDialog
+
+        self.push_screen(ExportDialog(self.store))
+
+    def compare_with(self, judge: str) -> None:
+        """Compare against another judge from now on (the command palette's choice)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ReviewScreen):
+                screen.compare_with(judge)
+
+
+def unsaved_report(edits: tuple[Edit, ...], drafts: dict[TurnKey, str]) -> list[str]:
+    """Plain lines naming the edits and comments that never reached the database.
+
+    Args:
+        edits: edits still queued when the app closed.
+        drafts: comments not yet saved, by turn.
+
+    Returns:
+        One line per lost change; comments are quoted in full.
+    """
+    lines = [
+        f"not saved: {_where(edit.key)}{edit.describe()}" for edit in edits if edit.kind != "note"
+    ]
+    lines.extend(f"not saved: {_where(key)}comment {text!r}" for key, text in drafts.items())
+    return lines
+
+
+def _where(key: TurnKey | None) -> str:
+    """``Q901 lynx-13b-chat turn 1 `` or nothing."""
+    return f"Q{key.question_id} {key.model} turn {key.turn} " if key else ""
 
 
 def make_app(
@@ -48,6 +127,7 @@ def make_app(
     blind: bool = False,
     judge: str | None = None,
     judge_settings: JudgeSettings | None = None,
+    keymap: dict[str, str] | None = None,
 ) -> ReviewApp:
     """Build the app from its dependencies; used by the CLI and by tests alike.
 
@@ -56,8 +136,9 @@ def make_app(
         reviewer: whose ratings are read and written.
         queue_filter: which items to review.
         blind: hide verdicts until the reviewer has scored each turn.
-        judge: the judge to show (default: the one with the most verdicts).
+        judge: the judge to compare against (default: ``store.default_judge()``).
         judge_settings: the judge the 'j' key calls to re-judge an item (None: not configured).
+        keymap: binding id to key, overriding the default keys (see ``ui.bindings``).
 
     Returns:
         The app, ready to run.
@@ -69,4 +150,5 @@ def make_app(
         blind=blind,
         judge=judge,
         judge_settings=judge_settings,
+        keymap=keymap,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-import struct
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,9 +12,6 @@ import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a writer waits for another process's write to finish before giving up."""
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
-"""The first 16 bytes of every SQLite database file."""
 
 
 class DatabaseRefused(Exception):
@@ -54,6 +50,7 @@ def connect(path: Path | str, *, durable: bool = True) -> sqlite_utils.Database:
         str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    _checked(conn, path)
     conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
     conn.execute("PRAGMA foreign_keys = ON")
     return sqlite_utils.Database(conn)
@@ -93,20 +90,33 @@ def connect_readonly(path: Path | str) -> sqlite_utils.Database:
         uri = f"file:{quote(str(path.resolve()))}?{mode}"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    _checked(conn, path)
     conn.execute("PRAGMA query_only = ON")
     return sqlite_utils.Database(conn)
 
 
+def _checked(conn: sqlite3.Connection, path: Path) -> None:
+    """``check_header``, closing the connection when the file is refused."""
+    try:
+        check_header(conn, path)
+    except DatabaseRefused:
+        conn.close()
+        raise
+
+
 def inspect_file(path: Path) -> bool:
-    """Check a database path before SQLite opens it.
+    """Check a database path before SQLite opens it, with ``stat`` only.
+
+    The file itself is never opened here: closing any descriptor of a database file
+    releases every POSIX lock this process holds on it, including those of its open
+    SQLite connections (SQLite's documentation lists this as a way to corrupt a
+    database). SQLite reads the header itself (``check_header``).
 
     Returns:
-        True when the file exists (and looks like a SQLite database or is empty),
-        False when nothing is there yet.
+        True when the file exists, False when nothing is there yet.
 
     Raises:
-        DatabaseRefused: a directory, FIFO or device; a file that is not SQLite; a
-            database file shorter than its own header says.
+        DatabaseRefused: a dangling symlink, a directory, FIFO or device.
     """
     try:
         info = os.stat(path)
@@ -118,29 +128,28 @@ def inspect_file(path: Path) -> bool:
         raise DatabaseRefused(path, f"cannot open: {exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):
         raise DatabaseRefused(path, "not a regular file, so not an mtbench-review database")
-    if info.st_size == 0:
-        return True
-    try:
-        with open(path, "rb") as handle:
-            header = handle.read(100)
-    except OSError as exc:
-        raise DatabaseRefused(path, f"cannot read: {exc.strerror or exc}") from None
-    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
-        raise DatabaseRefused(path, "not an mtbench-review database (not a SQLite file)")
-    _check_length(path, header, info.st_size)
     return True
 
 
-def _check_length(path: Path, header: bytes, size: int) -> None:
-    """Refuse a file cut short: its header records how many pages it has."""
-    (page_size,) = struct.unpack(">H", header[16:18])
-    page_size = 65536 if page_size == 1 else page_size
-    counter, pages = struct.unpack(">II", header[24:32])
-    (valid_for,) = struct.unpack(">I", header[92:96])
-    # The page count is trustworthy only when written by the same change as the counter,
-    # and the file may be shorter than it while a -wal holds the newest pages.
-    if counter != valid_for or Path(f"{path}-wal").exists():
-        return
+def check_header(conn: sqlite3.Connection, path: Path | str) -> None:
+    """Refuse a file SQLite cannot read as a database, or one cut short, reading only.
+
+    Raises:
+        DatabaseRefused: not a SQLite file, damaged, or shorter than its header says.
+    """
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise DatabaseRefused(
+                path, "not an mtbench-review database (not a SQLite file)"
+            ) from None
+        raise DatabaseRefused(path, f"damaged or not a database ({exc})") from None
+    name = str(path)
+    if name in ("", ":memory:") or Path(f"{name}-wal").exists():
+        return  # a -wal may hold the newest pages, so the file may be shorter
+    size = os.stat(name).st_size
     if size < page_size * pages:
         raise DatabaseRefused(
             path, f"database file is truncated ({size:,} of {page_size * pages:,} bytes)"
