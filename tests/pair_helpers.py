@@ -86,3 +86,72 @@ def add_pair_data(store: Store, directory: Path) -> Store:
     )
     import_sources(store, loading.DataSources(answers=[answers], pairs=[pairs]))
     return store
+
+
+HOSTILE_A = "[reverse]evil\x1b[31m-7b"
+"""A model name that is Rich markup and an ANSI escape: it must show as these characters."""
+HOSTILE_B = "[@click=app.quit]bidi\u202ename"
+
+
+def study_row(
+    question: tuple[int, tuple[str, str]],
+    model_a: str,
+    model_b: str,
+    winner: str,
+    judge: str,
+    turn: int,
+    answers: tuple[tuple[str, str], tuple[str, str]],
+) -> dict[str, object]:
+    """A row of MT-Bench's human-judgment dataset (JSON Lines layout)."""
+    (q, turns), (answer_a, answer_b) = question, answers
+
+    def conversation(answer: tuple[str, str]) -> list[dict[str, str]]:
+        return [
+            {"role": "user", "content": turns[0]},
+            {"role": "assistant", "content": answer[0]},
+            {"role": "user", "content": turns[1]},
+            {"role": "assistant", "content": answer[1]},
+        ]
+
+    return {
+        "question_id": q,
+        "model_a": model_a,
+        "model_b": model_b,
+        "winner": winner,
+        "judge": judge,
+        "conversation_a": conversation(answer_a),
+        "conversation_b": conversation(answer_b),
+        "turn": turn,
+    }
+
+
+HOSTILE_ANSWERS = (
+    ("[bold red]loud[/] \x1b[2J answer one", "turn two [link=file:///etc/passwd]x[/link]"),
+    ("<script>alert(1)</script> B one", "B two \u202edesrever"),
+)
+
+
+def add_hostile_pair(store: Store, directory: Path) -> Store:
+    """Import a comparison on demo question 901 between two hostile model names, with a human
+    vote (``mallory``) and the judge's verdict in both turns.
+
+    Args:
+        store: a store holding the demo data.
+        directory: where to write the file.
+
+    Returns:
+        The same store.
+    """
+    q = store.content.question(901)
+    assert q is not None
+    question = (901, q.turns)
+    rows = [
+        study_row(question, HOSTILE_A, HOSTILE_B, "model_a", "mallory_1", 1, HOSTILE_ANSWERS),
+        study_row(question, HOSTILE_A, HOSTILE_B, "model_b", "gpt4_pair", 1, HOSTILE_ANSWERS),
+        study_row(
+            question, HOSTILE_A, HOSTILE_B, "tie (inconsistent)", "gpt4_pair", 2, HOSTILE_ANSWERS
+        ),
+    ]
+    votes = write_jsonl(directory / "hostile_votes.jsonl", rows)
+    import_sources(store, loading.DataSources(votes=[votes]))
+    return store

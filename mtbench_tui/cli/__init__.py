@@ -19,6 +19,7 @@ SUBCOMMANDS = {
     "export": "mtbench_tui.cli.export_cmd:export_cmd",
     "judge": "mtbench_tui.cli.judge_cmd:judge_cmd",
     "fetch": "mtbench_tui.cli.fetch_cmd:fetch_cmd",
+    "votes": "mtbench_tui.cli.votes_cmd:votes_cmd",
 }
 
 
@@ -30,6 +31,7 @@ SUBCOMMAND_HELP = {
     "export": "Export the report (md, html, json) or ratings (csv, fastchat).",
     "judge": "Judge stored answers through any OpenAI-compatible endpoint.",
     "fetch": "Download a published dataset (MT-Bench's human study) and import it.",
+    "votes": "List human pair votes (A / B / tie) beside the judge's pair verdict.",
 }
 
 
