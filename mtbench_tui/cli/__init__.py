@@ -73,6 +73,17 @@ class LazyGroup(click.Group):
 @click.option("--judge", help="Only items this judge has judged; show its verdicts.")
 @click.option("--turn", type=click.IntRange(1, 2), help="Only rate this turn.")
 @click.option("--unrated", is_flag=True, help="Only items you haven't fully scored.")
+@click.option(
+    "--mode",
+    type=click.Choice(["single", "pair"]),
+    default="single",
+    show_default=True,
+    help="single: rate each answer 1-10. pair: vote A / B / tie on two answers to a question.",
+)
+@click.option(
+    "--hide-models", is_flag=True, help="Pair mode: hide model names (as in MT-Bench's study)."
+)
+@click.option("--group", help="Your reviewer group, e.g. expert (new reviewers: default).")
 @click.option("--judge-model", "judge_model", help="Judge for the 'j' (re-judge) key, e.g. gpt-4o.")
 @click.option(
     "--base-url",
@@ -101,6 +112,9 @@ def main(
     judge: str | None,
     turn: int | None,
     unrated: bool,
+    mode: str,
+    hide_models: bool,
+    group: str | None,
     judge_model: str | None,
     base_url: str | None,
     api_key_env: str,
@@ -115,6 +129,7 @@ def main(
     Examples:
       mtbench-review                          # review the demo data
       mtbench-review --blind --category math  # blind review of math answers
+      mtbench-review --mode pair --hide-models  # vote A / B / tie, model names hidden
       mtbench-review import path/to/mt_bench --db run.db
       mtbench-review scores --json
     """
@@ -127,4 +142,7 @@ def main(
     settings = None
     if judge_model:
         settings = JudgeSettings(judge_model, base_url, api_key_env, prompts, endpoint_of(base_url))
-    launch_app(db_path, reviewer, blind, category, model, judge, turn, unrated, settings)
+    from mtbench_tui.cli.app_cmd import PairOptions
+
+    pair = PairOptions(mode == "pair", hide_models, group)
+    launch_app(db_path, reviewer, blind, category, model, judge, turn, unrated, settings, pair)

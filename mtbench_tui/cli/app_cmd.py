@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mtbench_tui.cli.common import handle_errors, resolve_db, stderr
 from mtbench_tui.core import loading
@@ -10,6 +12,15 @@ from mtbench_tui.core.importer import import_sources
 from mtbench_tui.core.judge.rejudge import JudgeSettings
 from mtbench_tui.core.paths import default_reviewer, demo_data_dir
 from mtbench_tui.core.store import QueueFilter, Store
+
+
+@dataclass(frozen=True)
+class PairOptions:
+    """The command line's pair-mode options."""
+
+    enabled: bool = False
+    hide_models: bool = False
+    group: str | None = None
 
 
 @handle_errors
@@ -23,6 +34,7 @@ def launch_app(
     turn: int | None,
     unrated: bool,
     judge_settings: JudgeSettings | None = None,
+    pair: PairOptions | None = None,
 ) -> None:
     """Open the database (importing the demo into a new one) and run the Textual app."""
     store = Store.open(resolve_db(db_path))
@@ -42,6 +54,28 @@ def launch_app(
         ),
         blind=blind,
         judge_settings=judge_settings,
+        **_pair_mode(pair, category, model, judge, turn, unrated),
     )
     app.run()
     store.close()
+
+
+def _pair_mode(
+    pair: PairOptions | None,
+    category: str | None,
+    model: str | None,
+    judge: str | None,
+    turn: int | None,
+    unvoted: bool,
+) -> dict[str, Any]:
+    """``make_app`` arguments for pair mode: the same filters, applied to comparisons."""
+    if pair is None or not pair.enabled:
+        return {}
+    from mtbench_tui.core.pair_review import PairSettings
+    from mtbench_tui.core.store.pair_filter import PairFilter
+
+    pair_filter = PairFilter(
+        category=category, model=model, turn=turn, progress="unvoted" if unvoted else "all"
+    )
+    settings = PairSettings(pair_filter, judge, pair.group, pair.hide_models)
+    return {"mode": "pair", "pair": settings}

@@ -24,6 +24,19 @@ def _vote_writer(store: Store) -> Callable[[], VoteRepo]:
     return lambda: VoteRepo(connect(path))
 
 
+@dataclass(frozen=True)
+class PairSettings:
+    """How the app opens pair review: which comparisons, whose group, what is hidden."""
+
+    pair_filter: PairFilter = field(default_factory=PairFilter)
+    judge: str | None = None
+    """The pair judge to compare against (None: the one with the most verdicts)."""
+    group: str | None = None
+    """The reviewer's group, set with their first vote (None: keep it, else ``default``)."""
+    hide_models: bool = False
+    """Hide model names, as in MT-Bench's human study."""
+
+
 def default_pair_judge(store: Store) -> str | None:
     """The pairwise judge with the most verdicts, or None when there is none."""
     judges = store.votes.pair_judges()
