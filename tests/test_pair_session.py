@@ -181,3 +181,21 @@ def test_filtered_session_counts_only_matching_comparisons(pair_store: Store) ->
     assert session.total == 3  # 901 lynx/orion turn 2, 901 lynx/pico turn 1, 903 pico/zeta
     view = session.start()
     assert view is not None and view.item == Comparison(901, LYNX, ORION)
+
+
+def test_two_sessions_on_one_database_both_save(pair_store: Store, db_path: Path) -> None:
+    other_store = Store.open(db_path)  # a second program on the same file
+    try:
+        kim = PairSession.open(pair_store, "kim")
+        lee = PairSession.open(other_store, "lee")
+        kim_view, lee_view = kim.start(), lee.start()
+        assert kim_view is not None and lee_view is not None
+        for turn in (1, 2):
+            assert kim.vote(kim_view, turn, "A", blind=False).event.kind == "saved"
+            assert lee.vote(lee_view, turn, "tie", blind=False).event.kind == "saved"
+        kim.close()
+        lee.close()
+    finally:
+        other_store.close()
+    assert len(list(pair_store.votes.iter_all("kim"))) == 2
+    assert [v.winner for v in pair_store.votes.iter_all("lee")] == ["tie", "tie"]

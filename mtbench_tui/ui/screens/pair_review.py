@@ -27,6 +27,23 @@ from mtbench_tui.ui.widgets.pair_header import PairHeader
 from mtbench_tui.ui.widgets.pair_judge import PairJudgePanel
 from mtbench_tui.ui.widgets.pair_votes import PairVotePanel, TurnVote
 
+HELP_ROWS = (
+    ("a / b / t", "vote on the focused turn: A better, B better, tie"),
+    ("Tab", "switch between turn 1 and turn 2"),
+    ("⏎", "next turn you haven't voted on"),
+    ("→ / ←", "next / previous comparison"),
+    ("u", "undo your last change, saying what it undid"),
+    ("c / f", "comment on / flag the focused turn"),
+    ("B", "blind mode: hide the verdict until you vote"),
+    ("r", "show or hide the reference answer"),
+    ("/", "filter: category, model, turn, verdict, inconsistent, my vote differs"),
+    ("d", "disagreement queue: most opposed to the judge first"),
+    ("g / s", "go to a question id / statistics"),
+    ("↑ ↓ PgUp PgDn", "scroll the answers"),
+    ("? / q", "this help / quit (saved votes are on disk)"),
+)
+"""The ? help: every key of the pair review screen, grouped."""
+
 NARROW = 120
 """Below this many columns, answers A and B are stacked instead of side by side."""
 
@@ -77,14 +94,8 @@ class PairReviewScreen(PairEditsMixin, Screen[None]):
         self.session.close()
 
     def help_rows(self) -> list[tuple[str, str]]:
-        """The rows of the ? help screen: every key with its full sentence."""
-        rows = [("a / b / t", "vote: answer A better, answer B better, tie (focused turn)")]
-        for b in PAIR_BINDINGS:
-            if b.action.startswith(("vote(", "scroll(")) or b.key == "shift+tab":
-                continue
-            rows.append((b.key_display or b.key, b.tooltip or b.description))
-        rows.append(("↑ ↓ PgUp PgDn", "scroll the answers"))
-        return rows
+        """The rows of the ? help screen (the palette has each key's full sentence)."""
+        return list(HELP_ROWS)
 
     # -- rendering -------------------------------------------------------------
 

@@ -79,15 +79,11 @@ class TurnVote(Vertical):
         """Display this turn's vote and save status."""
         choice = vote_choice(vote) if vote else None
         label = Text.assemble(
-            (f"Turn {self.turn}", "bold"),
-            "  ",
-            _SAID.get(choice or "", "not voted"),
-            "  ",
-            (status, "italic"),
+            (f"Turn {self.turn}", "bold"), "  ", _SAID.get(choice or "", "not voted")
         )
         self.query_one(f"#turn-vote-label-{self.turn}", Static).update(label)
         self.query_one(ChoiceBar).mark(choice)
-        extra = []
+        extra = [status] if status else []
         if vote and vote.flags:
             extra.append("⚑ " + ", ".join(FLAG_LABELS.get(f, f) for f in vote.flags))
         if vote and vote.note:
