@@ -214,6 +214,22 @@ def test_before_walks_back_and_next_needing_vote_wraps(pair_store: Store, f: Pai
     assert seen == needing and entry is not None and entry.item == needing[0]  # wrapped
 
 
+@pytest.mark.parametrize(
+    "f", [PairFilter(progress="unvoted"), PairFilter(verdict="judged")], ids=str
+)
+def test_next_needing_vote_counts_right_after_the_current_comparison_is_voted(
+    pair_store: Store, f: PairFilter
+) -> None:
+    queue = open_pair_queue(pair_store.db, f, ME, "gpt-4")
+    entry = queue.locate(Comparison(902, LYNX, PICO))
+    assert entry is not None
+    for turn in (1, 2):  # the reviewer finishes this comparison: it leaves the unvoted queue
+        pair_store.votes.set_vote(PairKey(902, LYNX, PICO, turn), ME, "A", shown_a=LYNX)
+    found = queue.next_needing_vote(entry)
+    expected = Reference(pair_store).queue(f)
+    assert found is not None and found.position == expected.index(found.item) + 1
+
+
 def test_progress_counts_fully_and_partly_voted(pair_store: Store) -> None:
     queue = open_pair_queue(pair_store.db, PairFilter(), ME, "gpt-4")
     progress = queue.progress()

@@ -49,23 +49,27 @@ class PairCounter:
         self.filter = f
         self.params = params
 
-    def count(self, before: Comparison | None = None) -> int:
-        """Comparisons matching the filter (those ordered before ``before``, when given).
+    def count(self, before: Comparison | None = None, after: Comparison | None = None) -> int:
+        """Comparisons matching the filter, optionally only those between two keys.
 
         Args:
             before: count only comparisons whose key is smaller than this one.
+            after: count only comparisons whose key is larger than this one.
 
         Returns:
-            The count.
+            The count. Verdicts are read only within the bounds, so a short forward jump
+            is cheap anywhere in a large queue.
         """
         f = self.filter
         if f.judge_driven:
             conds = [*judge_conditions(f, ALIAS), *progress_condition(f, ALIAS)]
-            return self._judged(conds, before)
+            return self._judged(conds, before, after)
         n = self._by_progress(before)
+        if after is not None:
+            n -= self._by_progress(after) + self._progress_matches(after)
         if f.verdict == "unjudged":
             judged = [verdict_exists(f, ALIAS, "1"), *progress_condition(f, ALIAS)]
-            n -= self._judged(judged, before)
+            n -= self._judged(judged, before, after)
         return n
 
     def _scalar(self, sql: str, extra: dict[str, Any] | None = None) -> int:
@@ -73,14 +77,30 @@ class PairCounter:
         row = self.db.execute(sql, {**self.params, **(extra or {})}).fetchone()
         return int(row[0] or 0)
 
-    def _judged(self, conds: list[str], before: Comparison | None) -> int:
-        """Judged comparisons matching ``conds``, counted from the judge's verdicts."""
+    def _progress_matches(self, item: Comparison) -> int:
+        """1 when a comparison passes the category, model and progress conditions, else 0."""
+        f = self.filter
+        conds = [
+            "q.question_id = :iq AND a1.model = :im1 AND a2.model = :im2",
+            *base_conditions(f, ANSWER_PAIRS),
+            *progress_condition(f, ANSWER_PAIRS),
+        ]
+        sql = f"SELECT COUNT(*) FROM {FROM_ANSWER_PAIRS} WHERE {where(conds)}"
+        return self._scalar(sql, comparison_params(item, "i"))
+
+    def _judged(
+        self, conds: list[str], before: Comparison | None, after: Comparison | None = None
+    ) -> int:
+        """Judged comparisons matching ``conds`` (and the bounds), counted from the verdicts."""
         turn = " AND turn = :turn" if self.filter.turn else ""
         conds = [_HAS_ANSWERS, *base_conditions(self.filter, ALIAS), *conds]
         extra: dict[str, Any] = {}
         if before is not None:
             conds.append(f"{ALIAS.key()} < (:bq, :bm1, :bm2)")
             extra = comparison_params(before, "b")
+        if after is not None:
+            conds.append(f"c.question_id >= :aq AND {ALIAS.key()} > (:aq, :am1, :am2)")
+            extra.update(comparison_params(after, "a"))
         sql = f"SELECT COUNT(*) FROM {_JUDGED.format(turn=turn)} WHERE {where(conds)}"
         return self._scalar(sql, extra)
 
@@ -109,7 +129,7 @@ class PairCounter:
         total = self._scalar(sql, extra)
         if before is not None:
             within = [
-                "a1.question_id = :bq",
+                "q.question_id = :bq",
                 "(a1.model, a2.model) < (:bm1, :bm2)",
                 *base_conditions(f, ANSWER_PAIRS),
             ]

@@ -125,13 +125,16 @@ class Columns:
         return f"({self.question_id}, {self.model_1}, {self.model_2})"
 
 
-ANSWER_PAIRS = Columns("a1.question_id", "a1.model", "a2.model")
+ANSWER_PAIRS = Columns("q.question_id", "a1.model", "a2.model")
 """Comparisons as every two answers to one question, model_1 < model_2."""
 
 FROM_ANSWER_PAIRS = (
-    "answers a1 JOIN answers a2 ON a2.question_id = a1.question_id AND a2.model > a1.model"
-    " JOIN questions q ON q.question_id = a1.question_id"
+    "questions q CROSS JOIN answers a1 ON a1.question_id = q.question_id"
+    " CROSS JOIN answers a2 ON a2.question_id = q.question_id AND a2.model > a1.model"
 )
+"""Every answer pair, walked question by question. CROSS JOIN fixes the join order, so rows
+come out in key order from the indexes (a category filter walks its own index) and a keyset
+step never sorts."""
 
 ALIAS = Columns("c.question_id", "c.model_1", "c.model_2")
 """Comparisons from a subquery aliased ``c``."""

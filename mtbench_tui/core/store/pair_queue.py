@@ -23,6 +23,10 @@ from mtbench_tui.core.store.pair_filter import (
     where,
 )
 
+_AFTER = f"q.question_id >= :q AND {ANSWER_PAIRS.key()} > (:q, :m1, :m2)"
+"""After a comparison; the first term lets SQLite seek straight to its question."""
+_BEFORE = f"q.question_id <= :q AND {ANSWER_PAIRS.key()} < (:q, :m1, :m2)"
+
 
 class PairQueue(Protocol):
     """A queue of comparisons: what the pair review session needs, whatever the order."""
@@ -91,9 +95,9 @@ class KeysetPairQueue:
         """The first comparison (last, with ``desc``) matching the filter plus ``extra``."""
         o = " DESC" if desc else ""
         sql = (
-            f"SELECT a1.question_id, a1.model, a2.model FROM {FROM_ANSWER_PAIRS}"
+            f"SELECT q.question_id, a1.model, a2.model FROM {FROM_ANSWER_PAIRS}"
             f" WHERE {self._where} AND {extra}"
-            f" ORDER BY a1.question_id{o}, a1.model{o}, a2.model{o} LIMIT 1"
+            f" ORDER BY q.question_id{o}, a1.model{o}, a2.model{o} LIMIT 1"
         )
         row = self.db.execute(sql, {**self.params, **extra_params}).fetchone()
         return Comparison(*row) if row else None
@@ -116,18 +120,18 @@ class KeysetPairQueue:
 
     def before(self, entry: PairEntry) -> PairEntry | None:
         """The previous comparison."""
-        found = self._select(
-            f"{ANSWER_PAIRS.key()} < (:q, :m1, :m2)", comparison_params(entry.item), desc=True
-        )
+        found = self._select(_BEFORE, comparison_params(entry.item), desc=True)
         return PairEntry(found, entry.position - 1) if found else None
 
     def next_needing_vote(self, entry: PairEntry | None) -> PairEntry | None:
         """The next comparison with a turn left to vote on, wrapping round to the start."""
         if entry is not None:
-            extra = f"{ANSWER_PAIRS.key()} > (:q, :m1, :m2) AND {self._needs}"
+            extra = f"{_AFTER} AND {self._needs}"
             found = self._select(extra, comparison_params(entry.item))
             if found is not None:
-                return self.locate(found)
+                # The start may have left the queue since (an unvoted queue, now voted).
+                start = entry.position - (0 if self.contains(entry.item) else 1)
+                return PairEntry(found, start + self._counter.count(found, entry.item) + 1)
         found = self._select(self._needs, {})
         if found is None or (entry is not None and found == entry.item):
             return None
@@ -135,12 +139,12 @@ class KeysetPairQueue:
 
     def find(self, question_id: int) -> PairEntry | None:
         """The first comparison of a question."""
-        found = self._select("a1.question_id = :fq", {"fq": question_id})
+        found = self._select("q.question_id = :fq", {"fq": question_id})
         return self.locate(found) if found else None
 
     def contains(self, item: Comparison) -> bool:
         """True when the comparison matches the filter (and both answers exist)."""
-        extra = "a1.question_id = :q AND a1.model = :m1 AND a2.model = :m2"
+        extra = "q.question_id = :q AND a1.model = :m1 AND a2.model = :m2"
         return self._select(extra, comparison_params(item)) is not None
 
     def locate(self, item: Comparison) -> PairEntry | None:

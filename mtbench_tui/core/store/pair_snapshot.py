@@ -25,10 +25,13 @@ from mtbench_tui.core.store.pair_filter import (
 
 _snapshot_ids = itertools.count(1)
 
+_JUDGE = "COALESCE(j1.winner, j2.winner)"
+"""The judge's verdict on the vote's turn, stored in either model order (one of j1, j2)."""
+
 _JUDGE_WINNER = (
-    "CASE WHEN j.winner IN ('tie', 'inconsistent') THEN 'tie'"
-    " WHEN j.model_1 = v.model_1 THEN j.winner"
-    " WHEN j.winner = 'model_1' THEN 'model_2' ELSE 'model_1' END"
+    f"CASE WHEN {_JUDGE} IN ('tie', 'inconsistent') THEN 'tie'"
+    " WHEN j1.winner IS NOT NULL THEN j1.winner"
+    " WHEN j2.winner = 'model_1' THEN 'model_2' ELSE 'model_1' END"
 )
 """The judge's verdict in the vote's canonical terms; an inconsistent verdict counts as a tie,
 as in FastChat's agreement."""
@@ -39,12 +42,18 @@ DISAGREEMENT = (
 )
 """0 when vote and verdict agree, 1 for a tie against a winner, 2 for opposite winners."""
 
+VOTE_VERDICTS = (
+    "pair_votes v LEFT JOIN pair_judgments j1 ON j1.question_id = v.question_id"
+    " AND j1.model_1 = v.model_1 AND j1.model_2 = v.model_2 AND j1.turn = v.turn"
+    " AND j1.judge = :judge LEFT JOIN pair_judgments j2 ON j2.question_id = v.question_id"
+    " AND j2.model_1 = v.model_2 AND j2.model_2 = v.model_1 AND j2.turn = v.turn"
+    " AND j2.judge = :judge"
+)
+"""Each vote beside the judge's verdict on its turn: two primary-key lookups, one per order."""
+
 _VOTED_AGAINST_JUDGE = (
-    "SELECT v.question_id, v.model_1, v.model_2, MAX({dis}) AS disagreement"
-    " FROM pair_votes v JOIN pair_judgments j ON j.question_id = v.question_id"
-    " AND j.turn = v.turn AND +j.judge = :judge AND ((j.model_1 = v.model_1"
-    " AND j.model_2 = v.model_2) OR (j.model_1 = v.model_2 AND j.model_2 = v.model_1))"
-    " WHERE v.reviewer = :reviewer AND v.winner IS NOT NULL AND j.winner <> 'error'{turn}"
+    f"SELECT v.question_id, v.model_1, v.model_2, MAX({{dis}}) AS disagreement FROM {VOTE_VERDICTS}"
+    f" WHERE v.reviewer = :reviewer AND v.winner IS NOT NULL AND {_JUDGE} <> 'error'{{turn}}"
     " GROUP BY v.question_id, v.model_1, v.model_2"
 )
 

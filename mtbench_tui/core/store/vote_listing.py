@@ -9,16 +9,14 @@ from typing import Any
 
 import sqlite_utils
 
+from mtbench_tui.core.store.pair_snapshot import VOTE_VERDICTS
+
 _COLUMNS = (
     "v.question_id, v.model_1, v.model_2, v.turn, v.reviewer, v.shown_a, v.winner, v.note,"
-    " v.flags, v.blind, v.created, v.updated, r.reviewer_group, j.model_1, j.winner"
+    " v.flags, v.blind, v.created, v.updated, r.reviewer_group,"
+    " COALESCE(j1.model_1, j2.model_1), COALESCE(j1.winner, j2.winner)"
 )
-_FROM = (
-    "pair_votes v LEFT JOIN reviewers r ON r.name = v.reviewer"
-    " LEFT JOIN pair_judgments j ON j.question_id = v.question_id AND j.turn = v.turn"
-    " AND +j.judge = :judge AND ((j.model_1 = v.model_1 AND j.model_2 = v.model_2)"
-    " OR (j.model_1 = v.model_2 AND j.model_2 = v.model_1))"
-)
+_FROM = f"{VOTE_VERDICTS} LEFT JOIN reviewers r ON r.name = v.reviewer"
 
 
 @dataclass(frozen=True)

@@ -29,12 +29,15 @@ def verdict_text(verdict: TurnVerdict) -> Text:
 
 
 def order_text(index: int, order: OrderVerdict) -> Text:
-    """An order's heading: which answer the judge read first and what it chose."""
+    """An order's heading: which of the reviewer's answers the judge read first (calling it
+    Assistant A in its explanation), and what it chose, in the reviewer's terms."""
     said = _VERDICT.get(order.choice or "", order.choice or "verdict not recorded")
     if order.choice in ("A", "B"):
         said = f"{order.choice} is better"
     return Text.assemble(
-        (f"Order {index}", "bold"), f" · judge read {order.first} first → ", (said, "bold")
+        (f"Order {index}", "bold"),
+        f" · its Assistant A was your {order.first} → ",
+        (said, "bold"),
     )
 
 
