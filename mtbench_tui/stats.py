@@ -10,7 +10,8 @@ missing rating; pairs with a missing side are left out.
 Two raters: ``percent_agreement``, ``cohen_kappa``, ``scotts_pi``, ``gwet_ac1``, ``gwet_ac2``,
 ``spearman``, ``kendall`` (tau-b), ``pearson``, ``bland_altman``.
 Also ``brennan_prediger``, and ``scotts_pi``/``gwet_ac2`` with linear or quadratic weights.
-Many raters: ``fleiss_kappa`` (and ``fleiss_components``) (items x categories counts), ``krippendorff_alpha`` (raters x items),
+Many raters: ``fleiss_kappa`` (and ``fleiss_components``) (items x categories counts),
+``krippendorff_alpha`` (raters x items),
 ``icc`` and ``icc_interval`` (items x raters, Shrout & Fleiss forms).
 Uncertainty: ``bootstrap_ci`` (resamples whole clusters, e.g. question ids, when given).
 MT-Bench pairwise verdicts: ``verdict_agreement`` and ``score_vote``.

@@ -1,4 +1,4 @@
-"""Fixtures' helpers for judge tests: data with answers but no verdicts, and the replay table of a real run."""
+"""Helpers for judge tests: data with answers but no verdicts, and a real run's replay table."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ async def test_rejudge_replaces_the_verdicts_on_screen(
         server.state.default_reply = lambda messages: (
             "Re-examined: clear and correct.\n\nRating: [[7]]"
         )
-        settings = JudgeSettings("gpt-4", server.base_url, endpoint=server.base_url)
+        settings = JudgeSettings(judge_model="gpt-4", base_url=server.base_url)
         app = make_app(demo_store, "alice", QueueFilter(), judge_settings=settings)
         async with app.run_test(size=(110, 34)) as pilot:
             await pilot.pause()
@@ -31,7 +31,8 @@ async def test_rejudge_replaces_the_verdicts_on_screen(
             assert "7 / 10" in screen_text(app) and "Re-examined" in screen_text(app)
             assert "new verdict" in notices(app)
     rows = demo_store.db.execute(
-        "SELECT turn, score, origin FROM judgments WHERE question_id = ? AND model = ? AND judge = 'gpt-4/mtr-v1'"
+        "SELECT turn, score, origin FROM judgments WHERE question_id = ? AND model = ? AND judge "
+        "= 'gpt-4/mtr-v1'"
         " ORDER BY turn",
         [key.question_id, key.model],
     ).fetchall()
@@ -42,7 +43,7 @@ async def test_rejudge_error_is_shown(demo_store: Store, monkeypatch: pytest.Mon
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-app-0000")
     with LoopbackOpenAI() as server:
         server.state.fault_for = lambda request, number: "400"
-        settings = JudgeSettings("gpt-4", server.base_url, endpoint=server.base_url)
+        settings = JudgeSettings(judge_model="gpt-4", base_url=server.base_url)
         app = make_app(demo_store, "alice", QueueFilter(), judge_settings=settings)
         async with app.run_test(size=(110, 34)) as pilot:
             await pilot.pause()

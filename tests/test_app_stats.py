@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
+
+import pytest
 
 from mtbench_tui.core.store import Store
 from tests.app_helpers import build, press, screen_text
@@ -22,13 +25,13 @@ async def test_stats_screen_shows_agreement_and_refreshes(rated_store: Store) ->
         await press(pilot, "s")
         await wait_for_stats(pilot)
         text = screen_text(app)
-        assert "192 human ratings by 2 reviewer(s)" in text
+        assert "192 ratings · 2 reviewers" in text
         assert "vs humans (95% cluster-bootstrap CI)" in text and "κ quad" in text
-        assert "human-human (n=96)" in text
+        assert "human-human" in text and "(n=96, 16 q)" in text
         # Back to reviewing: carol rates one turn, and the stats pick it up on return.
         await press(pilot, "escape", "7", "s")
         await wait_for_stats(pilot)
-        assert "193 human ratings by 3 reviewer(s)" in screen_text(app)
+        assert "193 ratings · 3 reviewers" in screen_text(app)
 
 
 async def test_stats_tabs_show_charts_and_bias(rated_store: Store) -> None:
@@ -58,7 +61,7 @@ async def test_stats_notice_ratings_from_another_process(rated_store: Store) -> 
         other.close()
         app.screen._check_for_changes()  # what the screen's 3-second timer calls
         await wait_for_stats(pilot)
-        assert "193 human ratings by 3 reviewer(s)" in screen_text(app)
+        assert "193 ratings · 3 reviewers" in screen_text(app)
 
 
 async def test_export_dialog_writes_each_format(rated_store: Store, tmp_path: Path) -> None:
@@ -91,3 +94,63 @@ async def test_export_failure_is_shown_and_dialog_stays(rated_store: Store, tmp_
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert "Export failed" in screen_text(app)
+
+
+INTERVAL = re.compile(r"\[-?\d+\.\d{3}, -?\d+\.\d{3}\]")
+PARTIAL = re.compile(r"\[-?\d+\.\d{3},?\s*(?:[│┃|]|$)|(?:^|[│┃|]\s*)-?\d+\.\d{3}\]")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+async def test_tables_fit_without_cutting_intervals(
+    rated_store: Store, size: tuple[int, int]
+) -> None:
+    """At both window sizes, every interval on the agreement and breakdown tabs is whole."""
+    app = build(rated_store)
+    async with app.run_test(size=size) as pilot:
+        await press(pilot, "s")
+        await wait_for_stats(pilot)
+        status = app.screen.query_one("#stats-status")
+        assert status.size.height == 1  # the header never wraps
+        for tab in ("tab-agreement", "tab-breakdowns"):
+            app.screen.query_one("#stats-tabs").active = tab
+            await pilot.pause()
+            static = app.screen.query_one(f"#stats-{tab.removeprefix('tab-')}")
+            lines = static.render_lines(static.region)  # the whole tab, not just what is visible
+            text = [strip.text for strip in lines]
+            assert any(INTERVAL.search(line) for line in text), tab
+            assert not [line for line in text if PARTIAL.search(line)], tab
+            assert all(len(line.rstrip()) <= size[0] for line in text)
+
+
+async def test_page_keys_scroll_the_stats_tabs(rated_store: Store) -> None:
+    app = build(rated_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "s")
+        await wait_for_stats(pilot)
+        scroll = app.screen.query_one("#scroll-agreement")
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0
+        await press(pilot, "pagedown")
+        assert scroll.scroll_y > 0
+        await press(pilot, "end")
+        assert scroll.scroll_y == scroll.max_scroll_y
+        await press(pilot, "home")
+        assert scroll.scroll_y == 0
+        await press(pilot, "question_mark")
+        assert "PgUp / PgDn" in screen_text(app)
+
+
+async def test_export_dialog_defaults_to_the_current_directory_and_remembers(
+    rated_store: Store, tmp_path: Path
+) -> None:
+    app = build(rated_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press(pilot, "e")
+        assert app.screen.query_one("#path").value == str(Path.cwd() / "mtbench-report.html")
+        app.screen.query_one("#format").value = "md"
+        await pilot.pause()
+        app.screen.query_one("#path").value = str(tmp_path / "first.md")
+        await press(pilot, "ctrl+s")
+        await press(pilot, "escape", "e")
+        assert app.screen.query_one("#format").value == "md"
+        assert app.screen.query_one("#path").value == str(tmp_path / "first.md")
+    assert (tmp_path / "first.md").read_text().startswith("# MT-Bench")

@@ -25,7 +25,8 @@ def test_core_never_imports_textual() -> None:
         "mtbench_tui.core.review",
         "mtbench_tui.core.analysis.report",
         "mtbench_tui.core.report.export",
-        "mtbench_tui.core.judge.runner",
+        "mtbench_tui.core.judge.job",
+        "mtbench_tui.core.judge.processes",
         "mtbench_tui.core.judge.batch",
         "mtbench_tui.stats",
     ]

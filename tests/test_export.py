@@ -1,4 +1,4 @@
-"""Exports: golden files per format on the demo database, numbers equal to `stats --json`, safety, round trips."""
+"""Exports: golden files per format, numbers equal to `stats --json`, safety, round trips."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def export(db: Path, fmt: str, target: Path, *extra: str) -> str:
 
 
 def normalise(fmt: str, text: str) -> str:
-    """Remove what legitimately varies between machines: chart geometry (matplotlib) and import times."""
+    """Remove what varies between machines: chart geometry (matplotlib) and import times."""
     if fmt == "html":
         text = re.sub(r"<svg.*?</svg>", "<svg/>", text, flags=re.S)
     if fmt == "json":
@@ -136,7 +136,8 @@ PAYLOADS = {
     "plus": "+cmd|' /C calc'!A0",
     "minus": "-2+3+cmd|' /C calc'!A0",
     "at": "@SUM(1,1)*cmd|' /C calc'!A0",
-    "markup": "[bold red]x[/bold red] \x1b[31mred\x1b[0m | pipe | </script> **md** [link](javascript:alert(1))",
+    "markup": "[bold red]x[/bold red] \x1b[31mred\x1b[0m | pipe | </script> **md** "
+    "[link](javascript:alert(1))",
 }
 
 
@@ -274,7 +275,7 @@ def test_fastchat_round_trip_loses_nothing(rated_store: Store, tmp_path: Path) -
 
 
 def test_merging_two_reviewers_databases(tmp_path: Path) -> None:
-    """Alice and Bob each rate in their own database; their exports merge into a third with identical stats."""
+    """Alice and Bob rate in their own databases; their exports merge into a third, same stats."""
     from mtbench_tui.core.models import TurnKey
 
     dbs = {}
@@ -295,7 +296,7 @@ def test_merging_two_reviewers_databases(tmp_path: Path) -> None:
 
 
 def test_fastchat_export_imports_into_a_real_run(runs: list[Path], tmp_path: Path) -> None:
-    """Human ratings in FastChat format beside a real GPT-4 run: the report's numbers equal stats --json."""
+    """FastChat-format human ratings beside a real GPT-4 run: report numbers equal stats --json."""
     from mtbench_tui.core.models import TurnKey
 
     run_dir = next(r for r in runs if r.name == "llama-2-7b")
@@ -303,7 +304,8 @@ def test_fastchat_export_imports_into_a_real_run(runs: list[Path], tmp_path: Pat
     import_sources(source, loading.discover(run_dir))
     for i, (q, model, turn, judge) in enumerate(
         source.db.execute(
-            "SELECT question_id, model, turn, score FROM judgments ORDER BY question_id, model, turn LIMIT 120"
+            "SELECT question_id, model, turn, score FROM judgments"
+            " ORDER BY question_id, model, turn LIMIT 120"
         )
     ):
         source.ratings.set_score(

@@ -77,11 +77,9 @@ def test_no_verdict_rows_are_kept_and_counted(runs: list[Path], tmp_path: Path) 
         summary = import_sources(store, loading.discover(run))
         rows = read_jsonl(run / "model_judgment" / "gpt-4_single.jsonl")
         counts = store.content.counts()
-        assert counts["judgments"] == len(rows)
+        assert counts.judgments == len(rows)
         assert (
-            counts["no_verdict"]
-            == summary.kind("judgments").no_verdict
-            == expected_missing[run.name]
+            counts.no_verdict == summary.kind("judgments").no_verdict == expected_missing[run.name]
         )
         board = store.content.leaderboard()
         assert sum(r.n_no_verdict for r in board) == expected_missing[run.name]
@@ -161,7 +159,7 @@ def test_changed_content_updates_and_is_reported(demo_store: Store, demo_copy: P
         [row["question_id"], row["model"], row["turn"]],
     ).fetchone()[0]
     assert score == 4
-    assert demo_store.content.counts()["judgments"] == 96
+    assert demo_store.content.counts().judgments == 96
 
 
 def test_repeated_identical_rows_are_not_duplicated(store: Store, demo_copy: Path) -> None:
@@ -169,7 +167,7 @@ def test_repeated_identical_rows_are_not_duplicated(store: Store, demo_copy: Pat
     answers.write_text(answers.read_text() + answers.read_text().splitlines()[0] + "\n")
     summary = import_sources(store, loading.discover(demo_copy))
     assert summary.kind("answers").repeated == 1
-    assert store.content.counts()["answers"] == 48
+    assert store.content.counts().answers == 48
 
 
 def file_digest(path: Path) -> str:
@@ -205,8 +203,8 @@ def test_error_late_in_import_rolls_back_earlier_files(store: Store, demo_copy: 
     edit_row(demo_copy / "model_judgment" / "gpt-4_single.jsonl", 96, turn=3)
     with pytest.raises(InputError, match="field 'turn'"):
         import_sources(store, loading.discover(demo_copy))
-    assert store.content.counts()["questions"] == 0
-    assert store.content.counts()["answers"] == 0
+    assert store.content.counts().questions == 0
+    assert store.content.counts().answers == 0
 
 
 def test_single_file_options(tmp_path: Path, demo_copy: Path) -> None:

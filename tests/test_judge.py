@@ -1,7 +1,8 @@
-"""The judge runner over real HTTP: a loopback OpenAI-compatible server, reached through the real openai client."""
+"""The judge runner over real HTTP: a loopback OpenAI-compatible server, the real openai client."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -15,16 +16,21 @@ from click.testing import CliRunner
 
 from mtbench_tui.cli import main
 from mtbench_tui.core.judge.client import Backoff
+from mtbench_tui.core.judge.job import run_judge_job
+from mtbench_tui.core.judge.job_types import JobSummary, JudgeJob
 from mtbench_tui.core.judge.plan import PlanOptions, make_plan
 from mtbench_tui.core.judge.pricing import PriceTable
+from mtbench_tui.core.judge.processes import JudgeRun
 from mtbench_tui.core.judge.prompts import builtin_prompts, load_prompt_file
-from mtbench_tui.core.judge.runner import JudgeRun, RunConfig
+from mtbench_tui.core.judge.runtypes import Event, RunConfig
 from mtbench_tui.core.store import Store
 from mtbench_tui.testing.openai_server import LoopbackOpenAI
 from tests.helpers import read_jsonl
 from tests.judge_helpers import import_without_verdicts, replay_table
 
-KEY = "sk-test-loopback-0123456789abcdef"  # a made-up key for the loopback server; never a real secret
+KEY = "sk-test-loopback-0123456789abcdef"  # made up for the loopback server; never a real secret
+FAST = Backoff(base=0.01, cap=0.05)
+"""Short backoff for tests."""
 
 
 @pytest.fixture
@@ -47,40 +53,28 @@ def run_judge(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def fast(config: RunConfig) -> RunConfig:
-    """Short backoff for tests."""
-    return RunConfig(
-        config.judge_model,
-        config.base_url,
-        config.api_key_env,
-        config.concurrency,
-        config.timeout,
-        Backoff(base=0.01, cap=0.05, max_retries=config.backoff.max_retries),
-        config.strict,
-        seed=1,
-    )
-
-
 def judge_all(
     store: Store,
     server: LoopbackOpenAI,
-    prompts=None,
+    prompts_file: Path | None = None,
     concurrency: int = 8,
     judge_model: str = "loop-judge",
-    **plan_options,
-) -> JudgeRun:
-    """Plan and run everything; returns the finished run."""
-    plan = make_plan(
-        store,
-        prompts or builtin_prompts(),
-        PlanOptions(judge_model, server.base_url, **plan_options),
+    **job_options: object,
+) -> tuple[JobSummary, list[Event]]:
+    """Plan and run a job through the core entry point; returns its summary and every event."""
+    job = JudgeJob(
+        judge_model=judge_model,
+        base_url=server.base_url,
+        prompts_file=prompts_file,
+        concurrency=concurrency,
+        timeout=2.0,
+        backoff=FAST,
+        seed=1,
+        **job_options,  # type: ignore[arg-type]
     )
-    config = fast(RunConfig(judge_model, server.base_url, concurrency=concurrency, timeout=2.0))
-    run = JudgeRun(store.path, config, None, PriceTable(), plan.items, plan.cached)
-    run.start()
-    events = list(run.events())
-    run.events_seen = events  # type: ignore[attr-defined]
-    return run
+    events: list[Event] = []
+    summary = asyncio.run(run_judge_job(store, job, on_event=events.append))
+    return summary, events
 
 
 @pytest.mark.shared
@@ -98,14 +92,15 @@ def test_replaying_real_gpt4_judgments(
     import_without_verdicts(store, run_dir)
     server.state.replay = replay_table(run_dir)
     prompts = load_prompt_file(shared / "mtbench" / "official" / "judge_prompts.jsonl")
-    finished = judge_all(store, server, prompts, concurrency=16, judge_model="gpt-4")
+    prompts_file = shared / "mtbench" / "official" / "judge_prompts.jsonl"
+    finished, _events = judge_all(store, server, prompts_file, concurrency=16, judge_model="gpt-4")
     expected = read_jsonl(run_dir / "model_judgment" / "gpt-4_single.jsonl")
     # FastChat stored API failures as an empty judgment with score -1; replayed, they are
     # empty replies, which we retry and then record as failures, never as a score.
     empty = [row for row in expected if not row["judgment"].strip()]
     expected = [row for row in expected if row["judgment"].strip()]
-    assert finished.totals.failed == len(empty) and finished.errors == []
-    assert {(f["question_id"], f["model"], f["turn"]) for f in store.judging.failures()} == {
+    assert finished.totals.failed == len(empty) and finished.errors == ()
+    assert {(f.question_id, f.model, f.turn) for f in store.judging.failures()} == {
         (r["question_id"], r["model"], r["turn"]) for r in empty
     }
     received = {r["messages"][-1]["content"] for r in server.state.requests}
@@ -125,7 +120,8 @@ def test_replaying_real_gpt4_judgments(
         by_prompt.setdefault(row["user_prompt"], set()).add((row["judgment"], row["score"]))
     for row in expected:
         stored = store.db.execute(
-            "SELECT score, judgment, prompt FROM judgments WHERE question_id = ? AND model = ? AND turn = ?",
+            "SELECT score, judgment, prompt FROM judgments"
+            " WHERE question_id = ? AND model = ? AND turn = ?",
             [row["question_id"], row["model"], row["turn"]],
         ).fetchone()
         assert (stored[1], -1 if stored[0] is None else stored[0]) in by_prompt[row["user_prompt"]]
@@ -139,21 +135,23 @@ def test_faults_are_retried_until_judged(
     server.state.faults.extend(["429", "500", "timeout", "malformed", "empty", "disconnect", "429"])
     server.state.retry_after = 0.2
     server.state.timeout_sleep = 3.0
-    finished = judge_all(demo_store, server, concurrency=4, models=["pico-1b-chat"])
+    finished, events = judge_all(demo_store, server, concurrency=4, models=("pico-1b-chat",))
     assert finished.totals.failed == 0
     assert finished.totals.retries == 7
     assert finished.totals.ok + finished.totals.no_verdict == 32
     assert (
         demo_store.db.execute(
-            "SELECT COUNT(*) FROM judgments WHERE judge = 'loop-judge/mtr-v1' AND origin = 'judge-run'"
+            "SELECT COUNT(*) FROM judgments WHERE judge = 'loop-judge/mtr-v1' AND origin = "
+            "'judge-run'"
         ).fetchone()[0]
         == 32
     )
-    reasons = {e.detail for e in finished.events_seen if e.kind == "retry"}
+    reasons = {e.detail for e in events if e.kind == "retry"}
     assert {
         "HTTP 429: Rate limit reached",
         "HTTP 500: The server had an error",
         "request timed out",
+        "the server closed the connection without a reply",
         "malformed response (not valid JSON for a chat completion)",
         "empty response content",
     } <= reasons
@@ -167,7 +165,7 @@ def test_retry_after_is_honoured(demo_store: Store, server: LoopbackOpenAI, api_
     )[1]
     server.state.retry_after = 0.6
     judge_all(
-        demo_store, server, concurrency=1, models=["pico-1b-chat"], questions=[901], turns=(1,)
+        demo_store, server, concurrency=1, models=("pico-1b-chat",), questions=(901,), turns=(1,)
     )
     assert len(arrivals) == 2 and arrivals[1] - arrivals[0] >= 0.6
 
@@ -176,23 +174,24 @@ def test_persistent_failure_is_recorded_never_scored(
     demo_store: Store, server: LoopbackOpenAI, api_key: str
 ) -> None:
     server.state.fault_for = lambda request, number: "500"
-    finished = judge_all(
-        demo_store, server, concurrency=4, models=["lynx-13b-chat"], questions=[901, 902]
+    finished, _ = judge_all(
+        demo_store, server, concurrency=4, models=("lynx-13b-chat",), questions=(901, 902)
     )
     assert finished.totals.failed == 4 and finished.totals.ok == 0
     assert (
         demo_store.db.execute(
-            "SELECT COUNT(*) FROM judgments WHERE judge_model = 'loop-judge' AND origin = 'judge-run'"
+            "SELECT COUNT(*) FROM judgments WHERE judge_model = 'loop-judge' AND origin = "
+            "'judge-run'"
         ).fetchone()[0]
         == 0
     )
     failures = demo_store.judging.failures("loop-judge/mtr-v1")
     assert len(failures) == 4 and all(
-        "HTTP 500" in f["reason"] and "after 7 attempts" in f["reason"] for f in failures
+        "HTTP 500" in f.reason and "after 7 attempts" in f.reason for f in failures
     )
     # A later run that succeeds clears the failures.
     server.state.fault_for = None
-    judge_all(demo_store, server, concurrency=4, models=["lynx-13b-chat"], questions=[901, 902])
+    judge_all(demo_store, server, concurrency=4, models=("lynx-13b-chat",), questions=(901, 902))
     assert demo_store.judging.failures("loop-judge/mtr-v1") == []
 
 
@@ -200,7 +199,9 @@ def test_client_errors_fail_at_once(
     demo_store: Store, server: LoopbackOpenAI, api_key: str
 ) -> None:
     server.state.fault_for = lambda request, number: "400"
-    finished = judge_all(demo_store, server, models=["orion-70b-chat"], questions=[901], turns=(1,))
+    finished, _ = judge_all(
+        demo_store, server, models=("orion-70b-chat",), questions=(901,), turns=(1,)
+    )
     assert finished.totals.failed == 1 and finished.totals.retries == 0
     assert len(server.state.requests) == 1
 
@@ -217,7 +218,7 @@ def test_concurrency_limit_seen_by_the_server(
 def test_multi_process_run_respects_concurrency(
     tmp_path: Path, server: LoopbackOpenAI, api_key: str
 ) -> None:
-    """Past 32 concurrent requests the run shards across processes; the limit still holds server-side."""
+    """Past 32 requests in flight the run shards across processes; the limit still holds."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     from synthetic import write_dataset
 
@@ -228,19 +229,14 @@ def test_multi_process_run_respects_concurrency(
     store = Store.open(tmp_path / "many.db")
     import_without_verdicts(store, tmp_path / "data")
     server.state.latency = 0.03
-    plan = make_plan(store, builtin_prompts(), PlanOptions("gpt-4", server.base_url))
-    run = JudgeRun(
-        store.path,
-        RunConfig("gpt-4", server.base_url, concurrency=40),
-        None,
-        PriceTable(),
-        plan.items,
-        [],
+    plan = make_plan(
+        store, builtin_prompts(), PlanOptions(judge_model="gpt-4", endpoint=server.base_url)
     )
+    config = RunConfig(judge_model="gpt-4", base_url=server.base_url, concurrency=40)
+    run = JudgeRun(store.path, config, None, PriceTable(), list(plan.items), [])
     assert run.processes == 2
-    run.start()
-    list(run.events())
-    assert run.totals.ok == 400 and run.errors == []
+    result = asyncio.run(run.run(lambda event: None))
+    assert result.totals.ok == 400 and result.errors == ()
     assert 20 < server.state.max_in_flight <= 40
     count = store.db.execute(
         "SELECT COUNT(*), COUNT(DISTINCT question_id || model || turn) FROM judgments"
@@ -252,18 +248,19 @@ def test_multi_process_run_respects_concurrency(
 
 def test_cache_makes_a_repeat_free(demo_store: Store, server: LoopbackOpenAI, api_key: str) -> None:
     db = str(demo_store.path)
-    code, out = run_judge(
-        "--db", db, "--judge-model", "gpt-4-0613", "--base-url", server.base_url, "--yes"
-    )
+    base = ("--db", db, "--judge-model", "gpt-4-0613", "--base-url", server.base_url, "--yes")
+    code, out = run_judge(*base)
     assert code == 0 and len(server.state.requests) == 96
-    code, out = run_judge(
-        "--db", db, "--judge-model", "gpt-4-0613", "--base-url", server.base_url, "--yes", "--force"
-    )
+    assert "Run 1 (gpt-4-0613/mtr-v1)" in out and "sent 96 requests" in out
+    code, out = run_judge(*base, "--force")
     assert code == 0 and len(server.state.requests) == 96
-    assert "96 from cache" in out
-    code, out = run_judge(
-        "--db", db, "--judge-model", "gpt-4-0613", "--base-url", server.base_url, "--yes"
-    )
+    # --force says what it reused and that nothing was sent, rather than "0 verdicts".
+    assert "Run 2 " in out and "sent 0 requests" in out
+    assert "Reused 96 cached replies" in out and "add --refresh-cache" in out
+    code, out = run_judge(*base, "--force", "--refresh-cache", "--questions", "901")
+    assert code == 0 and len(server.state.requests) == 96 + 6
+    assert "sent 6 requests" in out and "Reused" not in out
+    code, out = run_judge(*base)
     assert "Nothing to judge" in out
 
 
@@ -345,7 +342,8 @@ def test_max_requests_limits_a_run(demo_store: Store, server: LoopbackOpenAI, ap
         "--json",
     )
     summary = json.loads(out[out.index("{") :])
-    # The first 10 items were Q901 (3 models x 2 turns) and Q902 (2 models x 2 turns): 5 of these 9 are done.
+    # The first 10 items were Q901 (3 models x 2 turns) and Q902 (2 models x 2 turns):
+    # 5 of these 9 are done.
     assert summary["ok"] + summary["no_verdict"] == 4
 
 
@@ -377,7 +375,7 @@ def test_usage_and_cost_are_recorded(
 def test_api_key_never_stored_or_printed(
     demo_store: Store, server: LoopbackOpenAI, api_key: str, tmp_path: Path
 ) -> None:
-    """Even when the server echoes the key back in an error, it never reaches the database or the output."""
+    """Even when the server echoes the key back in an error, it reaches no database or output."""
 
     def echo_key(request: dict, number: int) -> str | None:
         return "echo-auth" if number % 3 == 0 else None
@@ -404,7 +402,7 @@ def test_api_key_never_stored_or_printed(
         if path.is_file():
             assert KEY.encode() not in path.read_bytes(), path
     failures = demo_store.judging.failures()
-    assert failures and all("[redacted]" in f["reason"] for f in failures)
+    assert failures and all("[redacted]" in f.reason for f in failures)
 
 
 def test_missing_key_is_a_clear_error(demo_store: Store) -> None:
@@ -497,6 +495,6 @@ def test_resume_after_kill(demo_store: Store, tmp_path: Path) -> None:
             " FROM judgments WHERE origin = 'judge-run'"
         ).fetchone()
         assert total == (96, 96)
-        # Only what the killed run had not finished was asked again (at most the 4 in flight when it died).
+        # Only what the killed run had not finished was asked again (at most the 4 in flight).
         assert len(server.state.requests) - before <= 96 - done + 4
         assert len(server.state.requests) <= 96 + 4

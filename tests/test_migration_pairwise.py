@@ -10,7 +10,7 @@ import pytest
 from mtbench_tui.core.models import PairKey, combine_orders
 from mtbench_tui.core.store import Store
 
-# The schema of the tables 0005 touches, as migrations 0001-0004 left them.
+# The schema of the tables 0005 and 0006 touch, as migrations 0001-0004 left them.
 _OLD_SCHEMA = """
 CREATE TABLE _sqlite_migrations (
     id INTEGER PRIMARY KEY, migration_set TEXT, name TEXT, applied_at TEXT
@@ -37,6 +37,22 @@ CREATE TABLE pair_judgments (
     g1_judgment TEXT NOT NULL, g2_judgment TEXT NOT NULL,
     tstamp REAL, content_hash TEXT NOT NULL,
     PRIMARY KEY (question_id, model_1, model_2, turn, judge)
+);
+CREATE TABLE judge_runs (
+    id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, judge_model TEXT NOT NULL,
+    prompt_family TEXT NOT NULL, endpoint TEXT, params TEXT NOT NULL,
+    mode TEXT NOT NULL DEFAULT 'online', summary TEXT
+);
+CREATE TABLE judge_requests (
+    id INTEGER PRIMARY KEY, run_id INTEGER, question_id INTEGER NOT NULL, model TEXT NOT NULL,
+    turn INTEGER NOT NULL, judge TEXT NOT NULL, prompt TEXT NOT NULL, cache_key TEXT NOT NULL,
+    status TEXT NOT NULL, error TEXT, attempts INTEGER NOT NULL DEFAULT 0, prompt_tokens INTEGER,
+    completion_tokens INTEGER, cost_usd REAL, latency_s REAL, at TEXT NOT NULL
+);
+CREATE TABLE judge_failures (
+    question_id INTEGER NOT NULL, model TEXT NOT NULL, turn INTEGER NOT NULL,
+    judge TEXT NOT NULL, prompt TEXT NOT NULL, reason TEXT NOT NULL, attempts INTEGER NOT NULL,
+    run_id INTEGER, at TEXT NOT NULL, PRIMARY KEY (question_id, model, turn, judge)
 );
 """
 _APPLIED = ("0001_content", "0002_ratings", "0003_pair_judgments", "0004_judge_runs")

@@ -30,7 +30,7 @@ def report(rated_store: Store) -> dict:
 
 
 def test_every_section_is_present(report: dict) -> None:
-    assert report["schema"] == "mtbench-review/stats/1"
+    assert report["schema"] == "mtbench-review/stats/2"
     assert report["judges"] == [JUDGE] and report["reviewers"] == ["alice", "bob"]
     block = report["judge_human"][0]
     assert [r["reviewer"] for r in block["rows"]] == ["all", "alice", "bob"]

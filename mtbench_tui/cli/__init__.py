@@ -136,12 +136,13 @@ def main(
     if ctx.invoked_subcommand is not None:
         return
     from mtbench_tui.cli.app_cmd import launch_app
-    from mtbench_tui.cli.judge_cmd import endpoint_of
     from mtbench_tui.core.judge.rejudge import JudgeSettings
 
     settings = None
     if judge_model:
-        settings = JudgeSettings(judge_model, base_url, api_key_env, prompts, endpoint_of(base_url))
+        settings = JudgeSettings(
+            judge_model=judge_model, base_url=base_url, api_key_env=api_key_env, prompts=prompts
+        )
     from mtbench_tui.cli.app_cmd import PairOptions
 
     pair = PairOptions(mode == "pair", hide_models, group)

@@ -10,6 +10,7 @@ import click
 from mtbench_tui.cli.common import db_option, fail, handle_errors, open_existing, stderr
 from mtbench_tui.core.analysis.agreement import Settings
 from mtbench_tui.core.report.export import FORMATS, export_report, render
+from mtbench_tui.core.textsafe import visible_controls
 
 
 @click.command("export")
@@ -57,15 +58,17 @@ def export_cmd(
       mtbench-review import alice.jsonl --db merged.db
     """
     store = open_existing(db_path)
-    if judge and judge not in [j for j, _n in store.content.judges()]:
+    if judge and judge not in [j.judge for j in store.content.judges()]:
         fail(f"no verdicts from judge {judge!r}")
     settings = Settings(n_resamples=n_resamples, seed=seed)
     if str(output) == "-":
         text, _rows = render(store, fmt, judge, reviewer, settings)
         sys.stdout.write(text)
         return
-    result = export_report(store, fmt, output, judge, reviewer, settings)
+    shown = visible_controls(str(output))
+    try:
+        result = export_report(store, fmt, output, judge, reviewer, settings)
+    except OSError as exc:
+        fail(f"cannot write {shown}: {exc.strerror or exc}")
     rows = f", {result.rows} rows" if result.rows is not None else ""
-    stderr().print(
-        f"Wrote {result.path} ({result.bytes:,} bytes{rows}).", soft_wrap=True, markup=False
-    )
+    stderr().print(f"Wrote {shown} ({result.bytes:,} bytes{rows}).", soft_wrap=True, markup=False)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -17,23 +15,22 @@ from mtbench_tui.cli.common import (
     stdout,
 )
 from mtbench_tui.core.analysis.agreement import BREAKDOWNS, Settings
-from mtbench_tui.core.analysis.report import build_report, headline
+from mtbench_tui.core.analysis.findings import GateSpec
+from mtbench_tui.core.analysis.gates import GateError, parse_gate
+from mtbench_tui.core.analysis.report import build_report
+from mtbench_tui.core.analysis.serialize import dumps
 from mtbench_tui.core.report.rich_view import full_view
-from mtbench_tui.core.stats.paired import METRICS
 
 
-def _parse_gates(values: tuple[str, ...], op: str) -> list[tuple[str, str, float]]:
-    """METRIC=VALUE options as (metric, op, threshold)."""
-    gates = []
+def _parse_gates(values: tuple[str, ...], op: str) -> list[GateSpec]:
+    """METRIC=VALUE options as gates; a bad one ends the command with a one-line error."""
+    specs = []
     for value in values:
-        metric, _, threshold = value.partition("=")
-        if metric not in METRICS or not threshold:
-            fail(f"bad gate {value!r}: use METRIC=VALUE with METRIC one of {', '.join(METRICS)}")
         try:
-            gates.append((metric, op, float(threshold)))
-        except ValueError:
-            fail(f"bad gate {value!r}: {threshold!r} is not a number")
-    return gates
+            specs.append(parse_gate(value, op))
+        except GateError as exc:
+            fail(str(exc))
+    return specs
 
 
 @click.command("stats")
@@ -86,7 +83,7 @@ def stats_cmd(
     n_resamples: int,
     seed: int,
 ) -> None:
-    """Human-judge and human-human agreement with 95% cluster-bootstrap CIs, and the judge-bias audit.
+    """Human-judge and human-human agreement with 95% cluster-bootstrap CIs, and the bias audit.
 
     \b
     Examples:
@@ -101,7 +98,7 @@ def stats_cmd(
         fail(f"--by accepts {', '.join(BREAKDOWNS)}; got {', '.join(sorted(unknown))}")
     gates = _parse_gates(fail_under, "under") + _parse_gates(fail_over, "over")
     store = open_existing(db_path)
-    if judge and judge not in [j for j, _n in store.content.judges()]:
+    if judge and judge not in [j.judge for j in store.content.judges()]:
         fail(f"no verdicts from judge {judge!r}")
     report = build_report(
         store,
@@ -109,36 +106,12 @@ def stats_cmd(
         reviewer=reviewer,
         by=groups,
         settings=Settings(n_resamples=n_resamples, seed=seed),
+        gate_specs=gates,
     )
-    report["gates"] = _check_gates(report, gates)
     if as_json:
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        click.echo(dumps(report))
     else:
-        stdout().print(full_view(report))
-    if any(not g["passed"] for g in report["gates"]):
+        console = stdout()
+        console.print(full_view(report, width=console.width))
+    if any(not g.passed for g in report.gates or ()):
         raise SystemExit(EXIT_GATE_FAILED)
-
-
-def _check_gates(
-    report: dict[str, Any], gates: list[tuple[str, str, float]]
-) -> list[dict[str, Any]]:
-    """Evaluate each gate against every judge's pooled row."""
-    results = []
-    for metric, op, threshold in gates:
-        for judge in report["judges"]:
-            value = headline(report, judge, metric)
-            if value is None:
-                passed = False
-            else:
-                passed = value >= threshold if op == "under" else value <= threshold
-            results.append(
-                {
-                    "metric": metric,
-                    "op": f"fail-{op}",
-                    "threshold": threshold,
-                    "judge": judge,
-                    "value": value,
-                    "passed": passed,
-                }
-            )
-    return results

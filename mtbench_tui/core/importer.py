@@ -113,7 +113,7 @@ def import_sources(
         importer = _Importer(store, session, summary, progress)
         importer.run(sources)
         importer._votes.close()
-        if not sources.questions and store.content.counts()["questions"] == 0:
+        if not sources.questions and store.content.counts().questions == 0:
             raise InputError(
                 "(import)", 0, None, "no question.jsonl given and the database has no questions"
             )

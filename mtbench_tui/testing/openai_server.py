@@ -1,4 +1,4 @@
-"""A loopback server that speaks enough of the OpenAI API for judging: chat completions, files and batches.
+"""A loopback server speaking enough of the OpenAI API to judge: chat completions, files, batches.
 
 It answers from a replay table (user prompt -> judgment text) or a default verdict,
 simulates latency, injects faults on request, and records what it received and the
@@ -11,6 +11,7 @@ server's side.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -31,9 +32,7 @@ class ServerState:
 
     latency: float = 0.0
     replay: dict[str, str] = field(default_factory=dict)
-    default_reply: Callable[[list[dict[str, Any]]], str] = lambda messages: (
-        "Reasonable answer.\n\nRating: [[5]]"
-    )
+    default_reply: Callable[[list[dict[str, Any]]], str] = lambda messages: canned_reply(messages)
     faults: deque[Fault] = field(default_factory=deque)
     fault_for: Callable[[dict[str, Any], int], Fault | None] | None = None
     retry_after: float = 0.05
@@ -50,6 +49,15 @@ class ServerState:
         """The judgment text for a request: replayed when the user prompt is known."""
         user = next((m["content"] for m in reversed(messages) if m.get("role") == "user"), "")
         return self.replay[user] if user in self.replay else self.default_reply(messages)
+
+
+def canned_reply(messages: list[dict[str, Any]]) -> str:
+    """A plausible verdict: a 1-10 rating, or for a pairwise prompt A, B or C by its hash."""
+    text = "".join(str(m.get("content") or "") for m in messages)
+    if "[[A]]" not in text:
+        return "Reasonable answer.\n\nRating: [[5]]"
+    letter = "ABC"[int(hashlib.sha256(text.encode()).hexdigest(), 16) % 3]
+    return f"Both answers address the question; one is somewhat clearer.\n\n[[{letter}]]"
 
 
 def completion_body(model: str, content: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -272,6 +280,13 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
     request_queue_size = 256
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (a timeout, a killed run) is expected; anything else is shown."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
     def __init__(self, state: ServerState, port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), _Handler)

@@ -3,91 +3,138 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from mtbench_tui.core.analysis.frames import HumanPairs, RatingPairs
+from mtbench_tui.core.analysis.model import (
+    AgreementCell,
+    AgreementRow,
+    Breakdown,
+    Group,
+    HumanHuman,
+    MetricValues,
+    PairwiseBlock,
+    SameItems,
+    TiesPair,
+)
+from mtbench_tui.core.analysis.numbers import Estimate, Interval, clean
+from mtbench_tui.core.analysis.settings import Settings
 from mtbench_tui.core.stats.bootstrap import bootstrap_sums, mean_of
-from mtbench_tui.core.stats.paired import Estimate, agreement
+from mtbench_tui.core.stats.paired import PairedData, agreement
 from mtbench_tui.core.stats.verdicts import normalise_vote, score_vote
+
+__all__ = ["BREAKDOWNS", "Settings", "human_human_block", "judge_human_row", "pairwise_block"]
 
 BREAKDOWNS = ("turn", "category", "model")
 
-
-@dataclass(frozen=True)
-class Settings:
-    """How intervals are computed."""
-
-    n_resamples: int = 1000
-    confidence: float = 0.95
-    seed: int = 0
+Mask = npt.NDArray[np.bool_]
 
 
-def metrics_json(estimates: dict[str, Estimate]) -> dict[str, Any]:
-    """Metric name -> {value, ci}; n as a plain integer."""
-    return {name: (int(e.value) if name == "n" else e.as_dict()) for name, e in estimates.items()}
+def _metrics(data: PairedData, s: Settings) -> MetricValues:
+    """Every score metric with its cluster-bootstrap interval."""
+    return MetricValues.of(agreement(data, s.n_resamples, s.confidence, s.seed))
 
 
-def judge_human_block(
+def judge_human_row(
     pairs: RatingPairs, label: str, settings: Settings, by: tuple[str, ...]
-) -> dict[str, Any]:
-    """Agreement of one reviewer (or all) with one judge, overall and broken down."""
-    estimates = agreement(pairs.paired(), settings.n_resamples, settings.confidence, settings.seed)
-    block: dict[str, Any] = {
-        "reviewer": label,
-        "n": pairs.n,
-        "n_questions": int(np.unique(pairs.question_id).size),
-        "metrics": metrics_json(estimates),
-        "breakdowns": {},
-    }
-    for field in by:
-        column = getattr(pairs, field)
-        groups = []
-        for value in sorted(set(column.tolist()), key=str):
-            mask = column == value
-            sub = agreement(
-                pairs.paired(mask), settings.n_resamples, settings.confidence, settings.seed
-            )
-            groups.append({"group": str(value), "n": int(mask.sum()), "metrics": metrics_json(sub)})
-        block["breakdowns"][field] = groups
-    return block
+) -> AgreementRow:
+    """Agreement of one reviewer (or all) with one judge, overall and broken down.
+
+    Args:
+        pairs: the paired ratings of this reviewer (or all reviewers) and the judge.
+        label: the reviewer's name, or ``all``.
+        settings: bootstrap settings.
+        by: the fields to break the comparison down by.
+
+    Returns:
+        The row, with one Breakdown per field.
+    """
+    return AgreementRow(
+        reviewer=label,
+        n=pairs.n,
+        n_questions=int(np.unique(pairs.question_id).size),
+        metrics=_metrics(pairs.paired(), settings),
+        breakdowns=tuple(_breakdown(pairs, field, settings) for field in by),
+    )
+
+
+def _breakdown(pairs: RatingPairs, field: str, settings: Settings) -> Breakdown:
+    """One group per distinct value of ``field``, in string order."""
+    column = getattr(pairs, field)
+    groups = []
+    for value in sorted(set(column.tolist()), key=str):
+        mask = column == value
+        metrics = _metrics(pairs.paired(mask), settings)
+        nq = int(np.unique(pairs.question_id[mask]).size)
+        groups.append(Group(str(value), int(mask.sum()), nq, metrics))
+    return Breakdown(field, tuple(groups))
 
 
 def human_human_block(
     humans: HumanPairs, judge_pairs: dict[str, RatingPairs], settings: Settings
-) -> dict[str, Any] | None:
-    """Human-human agreement, beside each judge's agreement with humans on the same turns (the paper's comparison)."""
+) -> HumanHuman | None:
+    """Human-human agreement, beside each judge's agreement with humans on the same turns.
+
+    Args:
+        humans: every pair of reviewers' scores on a shared turn.
+        judge_pairs: each judge's pairs with all reviewers.
+        settings: bootstrap settings.
+
+    Returns:
+        The comparison, or None when no turn has two reviewers.
+    """
     if humans.n == 0:
         return None
     shared = humans.turn_keys()
     same_items = []
     for judge, pairs in judge_pairs.items():
-        keys = list(zip(pairs.question_id.tolist(), pairs.model.tolist(), pairs.turn.tolist()))
-        mask = np.fromiter((k in shared for k in keys), dtype=bool, count=len(keys))
+        mask = same_turns(pairs, shared)
         if mask.any():
-            est = agreement(
-                pairs.paired(mask), settings.n_resamples, settings.confidence, settings.seed
-            )
-            same_items.append({"judge": judge, "n": int(mask.sum()), "metrics": metrics_json(est)})
-    est = agreement(humans.paired(), settings.n_resamples, settings.confidence, settings.seed)
-    return {
-        "reviewers": list(humans.reviewers),
-        "n": humans.n,
-        "n_turns": len(shared),
-        "metrics": metrics_json(est),
-        "judge_human_same_items": same_items,
-    }
+            metrics = _metrics(pairs.paired(mask), settings)
+            nq = int(np.unique(pairs.question_id[mask]).size)
+            same_items.append(SameItems(judge, int(mask.sum()), nq, metrics))
+    return HumanHuman(
+        reviewers=humans.reviewers,
+        n=humans.n,
+        n_turns=len(shared),
+        n_questions=int(np.unique(humans.question_id).size),
+        metrics=_metrics(humans.paired(), settings),
+        same_items=tuple(same_items),
+    )
 
 
-def pairwise_block(pairs: RatingPairs, settings: Settings) -> dict[str, Any]:
+def same_turns(pairs: RatingPairs, shared: set[tuple[int, str, int]]) -> Mask:
+    """Which of a judge's pairs are on turns two or more reviewers rated.
+
+    Args:
+        pairs: the judge's pairs.
+        shared: the (question, model, turn) keys rated by two or more reviewers.
+
+    Returns:
+        A boolean mask over the pairs.
+    """
+    keys = zip(pairs.question_id.tolist(), pairs.model.tolist(), pairs.turn.tolist())
+    return np.fromiter((k in shared for k in keys), dtype=bool, count=pairs.n)
+
+
+def pairwise_block(judge: str, pairs: RatingPairs, settings: Settings) -> PairwiseBlock:
     """MT-Bench's pairwise agreement, derived from scores: who scored which of two answers higher.
 
     For each question, turn and pair of models, each reviewer who scored both answers casts
     a vote (the higher score wins; equal is a tie), as does the judge. Every (judge vote,
     human vote) is a trial, and so is every pair of human votes on the same key.
+
+    Args:
+        judge: the judge's label.
+        pairs: the judge's pairs with all reviewers.
+        settings: bootstrap settings.
+
+    Returns:
+        Judge-human and human-human agreement, with and without ties.
     """
     human_scores: dict[tuple[int, int, str], dict[str, float]] = defaultdict(dict)
     judge_scores: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)
@@ -105,52 +152,58 @@ def pairwise_block(pairs: RatingPairs, settings: Settings) -> dict[str, Any]:
     for (q, t, _r), by_model in human_scores.items():
         for m1, m2 in combinations(sorted(by_model), 2):
             votes[(q, t, m1, m2)].append(score_vote(by_model[m1], by_model[m2]))
-    jh: list[tuple[int, bool, bool]] = []
-    hh: list[tuple[int, bool, bool]] = []
+    jh: list[Trial] = []
+    hh: list[Trial] = []
     for (q, t, m1, m2), human_votes in votes.items():
         judged = judge_scores[(q, t)]
         judge_vote = score_vote(judged[m1], judged[m2])
         jh += [_trial(q, judge_vote, v) for v in human_votes]
         hh += [_trial(q, a, b) for a, b in combinations(human_votes, 2)]
-    return {
-        "n_comparisons": len(votes),
-        "judge_human": _rates(jh, settings),
-        "human_human": _rates(hh, settings),
-    }
+    return PairwiseBlock(judge, len(votes), _rates(jh, settings), _rates(hh, settings))
 
 
-def _trial(question: int, left: str, right: str) -> tuple[int, bool, bool]:
-    """(question, agree, involves a tie) for one comparison of two votes."""
+class Trial(NamedTuple):
+    """One comparison of two votes on a question."""
+
+    question: int
+    agree: bool
+    tie: bool
+    """Either vote was a tie."""
+
+
+def _trial(question: int, left: str, right: str) -> Trial:
+    """Compare two votes."""
     left, right = normalise_vote(left), normalise_vote(right)
-    return question, left == right, "tie" in (left, right)
+    return Trial(question, left == right, "tie" in (left, right))
 
 
-def _rates(trials: list[tuple[int, bool, bool]], settings: Settings) -> dict[str, Any]:
+def _rates(trials: list[Trial], settings: Settings) -> TiesPair:
     """Agreement with ties (three classes) and without (tie trials dropped), with clustered CIs."""
-    out = {}
-    for name, keep_ties in (("with_ties", True), ("without_ties", False)):
-        kept = [t for t in trials if keep_ties or not t[2]]
-        agree = np.array([t[1] for t in kept], dtype=float)
-        if agree.size == 0:
-            out[name] = {"agree": 0, "total": 0, "rate": None, "ci": [None, None]}
-            continue
-        ci = bootstrap_sums(
-            {"one": np.ones(agree.size), "agree": agree},
-            np.array([t[0] for t in kept]),
-            mean_of("agree"),
-            settings.n_resamples,
-            settings.confidence,
-            settings.seed,
-        )
-        out[name] = {
-            "agree": int(agree.sum()),
-            "total": int(agree.size),
-            "rate": round(float(agree.mean()), 6),
-            "ci": [_round(ci.low), _round(ci.high)],
-        }
-    return out
+    return TiesPair(
+        agreement_cell(trials, settings), agreement_cell([t for t in trials if not t.tie], settings)
+    )
 
 
-def _round(x: float) -> float | None:
-    """Round for JSON; NaN becomes None."""
-    return None if not np.isfinite(x) else round(float(x), 6)
+def agreement_cell(trials: list[Trial], settings: Settings) -> AgreementCell:
+    """The share of agreeing trials with a cluster-bootstrap interval (clusters: questions).
+
+    Args:
+        trials: the trials to count.
+        settings: bootstrap settings.
+
+    Returns:
+        The cell; rate and interval are None when there are no trials.
+    """
+    agree = np.array([t.agree for t in trials], dtype=float)
+    if agree.size == 0:
+        return AgreementCell(0, 0, Estimate(None), 0)
+    ci = bootstrap_sums(
+        {"one": np.ones(agree.size), "agree": agree},
+        np.array([t.question for t in trials]),
+        mean_of("agree"),
+        settings.n_resamples,
+        settings.confidence,
+        settings.seed,
+    )
+    rate = Estimate(clean(float(agree.mean())), Interval(clean(ci.low), clean(ci.high)))
+    return AgreementCell(int(agree.sum()), int(agree.size), rate, ci.n_clusters)

@@ -1,144 +1,188 @@
-"""The judge-bias audit: each check has an effect size, an interval, a test, and a plain-language flag."""
+"""Bias checks on paired human and judge scores: leniency, compression, verbosity, self-preference.
+
+Each check returns an AuditFinding; ``significance`` decides when one is flagged.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats as sps
 
 from mtbench_tui.core.analysis.agreement import Settings
+from mtbench_tui.core.analysis.findings import AuditFinding, Detail, GroupGap
 from mtbench_tui.core.analysis.frames import RatingPairs
+from mtbench_tui.core.analysis.numbers import Interval, clean, significant
+from mtbench_tui.core.analysis.significance import (
+    Call,
+    call,
+    disagreement,
+    p_is,
+    questions,
+    too_few,
+)
 from mtbench_tui.core.families import model_family
-from mtbench_tui.core.stats.bootstrap import bootstrap_sums, mean_of
-from mtbench_tui.core.stats.paired import agreement
-from mtbench_tui.core.store import Store
+from mtbench_tui.core.stats import paired
+from mtbench_tui.core.stats.bootstrap import bootstrap_sums
 
-ALPHA = 0.05
-"""Significance level for flags."""
+Floats = npt.NDArray[np.float64]
+Overall = Mapping[str, paired.Estimate]
+"""Every metric of the judge against all humans (``core.stats.paired.agreement``)."""
+
+NO_PAIRS = "Not measured: no turn has both a human and a judge score."
 
 
 def item(
     check: str,
     title: str,
-    effect: float | None,
-    ci: tuple[float, float] | None,
-    p: float | None,
-    flag: bool,
+    status: Call,
+    n_questions: int,
     message: str,
-    **details: Any,
-) -> dict[str, Any]:
-    """One audit finding, JSON-ready."""
-    return {
-        "check": check,
-        "title": title,
-        "effect": _r(effect),
-        "ci": [_r(ci[0]), _r(ci[1])] if ci else None,
-        "p_value": _sig(p),
-        "flag": bool(flag),
-        "message": message,
-        "details": details,
-    }
+    effect: float | None = None,
+    ci: tuple[float, float] | None = None,
+    p: float | None = None,
+    details: tuple[Detail, ...] = (),
+    groups: tuple[GroupGap, ...] = (),
+) -> AuditFinding:
+    """One audit finding, its numbers rounded for the report.
+
+    Args:
+        check: the check's key.
+        title: its display title.
+        status: what the interval says (``significance.call``).
+        n_questions: distinct questions behind the interval.
+        message: the plain-language finding.
+        effect: the effect size.
+        ci: the effect's interval, if it has one.
+        p: the test's p-value, if there is a test.
+        details: extra named numbers.
+        groups: per-group gaps (gap checks only).
+
+    Returns:
+        The finding.
+    """
+    return AuditFinding(
+        check=check,
+        title=title,
+        effect=clean(effect),
+        ci=Interval(clean(ci[0]), clean(ci[1])) if ci else None,
+        p_value=significant(p),
+        status=status,
+        n_questions=n_questions,
+        message=message,
+        details=details,
+        groups=groups,
+    )
 
 
-def _sig(p: float | None) -> float | None:
-    """A p-value to 4 significant figures (rounding to decimals would turn 2e-13 into 0)."""
-    return None if p is None or not np.isfinite(p) else float(f"{p:.4g}")
+def fmt_ci(low: float, high: float, n_questions: int) -> str:
+    """'95% CI 0.12 to 0.40, 16 questions'."""
+    return f"95% CI {low:.2f} to {high:.2f}, {questions(n_questions)}"
 
 
-def _r(x: float | None) -> float | None:
-    """Round for JSON; NaN and None become None."""
-    return None if x is None or not np.isfinite(x) else round(float(x), 6)
+def n_questions(pairs: RatingPairs) -> int:
+    """Distinct questions among the pairs."""
+    return int(np.unique(pairs.question_id).size)
 
 
-def _excludes(ci: tuple[float, float], value: float) -> bool:
-    """True when an interval lies entirely on one side of ``value``."""
-    return bool(np.isfinite(ci[0]) and np.isfinite(ci[1]) and (ci[0] > value or ci[1] < value))
-
-
-def _fmt_ci(ci: tuple[float, float]) -> str:
-    """'95% CI 0.12 to 0.40'."""
-    return f"95% CI {ci[0]:.2f} to {ci[1]:.2f}"
-
-
-def leniency(pairs: RatingPairs, s: Settings) -> dict[str, Any]:
-    """Paired mean difference judge - human, with a Wilcoxon signed-rank test."""
-    est = agreement(pairs.paired(), s.n_resamples, s.confidence, s.seed)["mean_diff"]
+def leniency(pairs: RatingPairs, overall: Overall) -> AuditFinding:
+    """Mean judge - human difference with its interval, and a Wilcoxon signed-rank test."""
+    check, title, nq = "leniency", "Leniency (judge - human)", n_questions(pairs)
+    if pairs.n == 0:
+        return item(check, title, Call.NOT_APPLICABLE, 0, NO_PAIRS)
+    est = overall["mean_diff"]
     diff = pairs.judge - pairs.human
     p = float(sps.wilcoxon(diff).pvalue) if np.any(diff != 0) and diff.size > 1 else 1.0
-    ci = (est.low, est.high)
-    flag = p < ALPHA and _excludes(ci, 0)
-    direction = "higher" if est.value > 0 else "lower"
-    message = (
-        f"The judge scores {abs(est.value):.2f} points {direction} than humans on average "
-        f"({_fmt_ci(ci)}; Wilcoxon p = {p:.3g})."
-        if flag
-        else f"No clear leniency: mean judge - human difference {est.value:+.2f} ({_fmt_ci(ci)}; p = {p:.3g})."
-    )
-    return item("leniency", "Leniency (judge - human)", est.value, ci, p, flag, message)
-
-
-def compression(pairs: RatingPairs, s: Settings) -> dict[str, Any]:
-    """Judge SD against human SD, with the Pitman-Morgan test for paired variances, and both histograms."""
-    est = agreement(pairs.paired(), s.n_resamples, s.confidence, s.seed)
-    ratio = est["sd_ratio"]
-    total, diff = pairs.judge + pairs.human, pairs.judge - pairs.human
-    p = (
-        float(sps.pearsonr(total, diff).pvalue)
-        if pairs.n > 2 and np.ptp(total) and np.ptp(diff)
-        else 1.0
-    )
-    ci = (ratio.low, ratio.high)
-    flag = p < ALPHA and _excludes(ci, 1)
-    sd_j, sd_h = est["sd_b"].value, est["sd_a"].value
-    if flag and ratio.value < 1:
-        message = f"The judge compresses scores: its SD is {ratio.value:.2f}x the humans' ({sd_j:.2f} vs {sd_h:.2f})."
-    elif flag:
-        message = f"The judge spreads scores more than humans: SD {sd_j:.2f} vs {sd_h:.2f}."
+    status = call(est.low, est.high, 0, nq)
+    if status is Call.TOO_FEW:
+        message = (
+            f"Mean judge - human difference {est.value:+.2f}: {too_few(nq, est.low, est.high)}."
+        )
+    elif status is Call.FLAGGED:
+        direction = "higher" if est.value > 0 else "lower"
+        message = (
+            f"The judge scores {abs(est.value):.2f} points {direction} than humans on average "
+            f"({fmt_ci(est.low, est.high, nq)}; Wilcoxon {p_is(p)})."
+        )
     else:
         message = (
-            f"Judge and human score spreads are similar (SD {sd_j:.2f} vs {sd_h:.2f}; p = {p:.3g})."
+            f"No clear leniency: mean judge - human difference {est.value:+.2f} "
+            f"({fmt_ci(est.low, est.high, nq)}; Wilcoxon {p_is(p)})."
         )
-    return item(
-        "compression",
-        "Score compression (judge SD / human SD)",
-        ratio.value,
-        ci,
-        p,
-        flag,
-        message,
-        sd_judge=_r(sd_j),
-        sd_human=_r(sd_h),
-        histogram_judge=_histogram(pairs.judge),
-        histogram_human=_histogram(pairs.human),
+    message += (
+        disagreement(p, status is Call.FLAGGED, "Wilcoxon") if status is not Call.TOO_FEW else ""
     )
+    return item(check, title, status, nq, message, est.value, (est.low, est.high), p)
 
 
-def _histogram(scores: np.ndarray) -> list[int]:
+def compression(pairs: RatingPairs, overall: Overall) -> AuditFinding:
+    """Judge SD against human SD with its interval, and the Pitman-Morgan test, with histograms."""
+    check, title, nq = "compression", "Score compression (judge SD / human SD)", n_questions(pairs)
+    if pairs.n == 0:
+        return item(check, title, Call.NOT_APPLICABLE, 0, NO_PAIRS)
+    ratio = overall["sd_ratio"]
+    total, diff = pairs.judge + pairs.human, pairs.judge - pairs.human
+    varied = pairs.n > 2 and np.ptp(total) and np.ptp(diff)
+    p = float(sps.pearsonr(total, diff).pvalue) if varied else 1.0
+    sd_j, sd_h = overall["sd_b"].value, overall["sd_a"].value
+    status = call(ratio.low, ratio.high, 1, nq)
+    spreads = f"SD {sd_j:.2f} vs {sd_h:.2f}"
+    evidence = f"({spreads}; {fmt_ci(ratio.low, ratio.high, nq)}; Pitman-Morgan {p_is(p)})"
+    if status is Call.TOO_FEW:
+        message = (
+            f"Judge and human score spreads ({spreads}): {too_few(nq, ratio.low, ratio.high)}."
+        )
+    elif status is Call.FLAGGED and ratio.value < 1:
+        message = (
+            f"The judge compresses scores: its SD is {ratio.value:.2f}x the humans' {evidence}."
+        )
+    elif status is Call.FLAGGED:
+        message = (
+            f"The judge spreads scores more than humans: its SD is {ratio.value:.2f}x theirs "
+            f"{evidence}."
+        )
+    else:
+        message = f"Judge and human score spreads are similar: ratio {ratio.value:.2f} {evidence}."
+    if status is not Call.TOO_FEW:
+        message += disagreement(p, status is Call.FLAGGED, "Pitman-Morgan")
+    details = (
+        Detail("sd_judge", clean(sd_j)),
+        Detail("sd_human", clean(sd_h)),
+        Detail("histogram_judge", histogram(pairs.judge)),
+        Detail("histogram_human", histogram(pairs.human)),
+    )
+    ci = (ratio.low, ratio.high)
+    return item(check, title, status, nq, message, ratio.value, ci, p, details)
+
+
+def histogram(scores: Floats) -> tuple[int, ...]:
     """Counts of scores 1..10 (fractional scores round half up)."""
     idx = np.clip(np.floor(scores + 0.5), 1, 10).astype(int) - 1
-    return np.bincount(idx, minlength=10).tolist()
+    return tuple(int(c) for c in np.bincount(idx, minlength=10))
 
 
-def verbosity(pairs: RatingPairs, s: Settings) -> dict[str, Any]:
-    """Does the judge-human gap grow with answer length? And the judge's score-length slope vs the humans'."""
+def _slope_gap(c: Mapping[str, Floats]) -> Floats:
+    """Judge minus human least-squares slope of score on log length, from column sums."""
+    sxx = c["xx"] - c["x"] ** 2 / c["one"]
+    judge = c["xj"] - c["x"] * c["j"] / c["one"]
+    human = c["xh"] - c["x"] * c["h"] / c["one"]
+    return (judge - human) / sxx
+
+
+def verbosity(pairs: RatingPairs, s: Settings) -> AuditFinding:
+    """Does the judge reward length more than humans? Its score-length slope against theirs."""
     loglen = np.log2(np.maximum(pairs.length, 1))
     gap = pairs.judge - pairs.human
+    nq = n_questions(pairs)
     if pairs.n < 3 or np.ptp(loglen) == 0:
-        return item(
-            "verbosity",
-            "Verbosity (gap vs answer length)",
-            None,
-            None,
-            None,
-            False,
-            "Not enough variation in answer length to test.",
-        )
+        message = "Not enough variation in answer length to test."
+        title = "Verbosity (gap vs answer length)"
+        return item("verbosity", title, Call.NOT_APPLICABLE, nq, message)
     rho, p = sps.spearmanr(gap, loglen) if np.ptp(gap) else (0.0, 1.0)
-
-    one = np.ones(pairs.n)
     columns = {
-        "one": one,
+        "one": np.ones(pairs.n),
         "x": loglen,
         "xx": loglen**2,
         "j": pairs.judge,
@@ -146,59 +190,47 @@ def verbosity(pairs: RatingPairs, s: Settings) -> dict[str, Any]:
         "xj": loglen * pairs.judge,
         "xh": loglen * pairs.human,
     }
-
-    def slope_gap(c: dict[str, np.ndarray]) -> np.ndarray:
-        # Least-squares slopes of judge and human scores on log length, from sums.
-        sxx = c["xx"] - c["x"] ** 2 / c["one"]
-        return (
-            (c["xj"] - c["x"] * c["j"] / c["one"]) - (c["xh"] - c["x"] * c["h"] / c["one"])
-        ) / sxx
-
-    ci = bootstrap_sums(columns, pairs.question_id, slope_gap, s.n_resamples, s.confidence, s.seed)
-    flag = p < ALPHA and _excludes((ci.low, ci.high), 0)
-    if flag:
+    ci = bootstrap_sums(columns, pairs.question_id, _slope_gap, s.n_resamples, s.confidence, s.seed)
+    status = call(ci.low, ci.high, 0, nq)
+    if status is Call.TOO_FEW:
+        message = f"Length slope difference {ci.estimate:+.2f}: {too_few(nq, ci.low, ci.high)}."
+    elif status is Call.FLAGGED:
         lean = "rewards" if ci.estimate > 0 else "penalises"
         message = (
-            f"The judge {lean} length more than humans: each doubling of answer length moves its score "
-            f"{ci.estimate:+.2f} points relative to humans ({_fmt_ci((ci.low, ci.high))})."
+            f"The judge {lean} length more than humans: each doubling of answer length moves "
+            f"its score {ci.estimate:+.2f} points relative to humans "
+            f"({fmt_ci(ci.low, ci.high, nq)})."
         )
     else:
-        message = f"No clear length bias (gap-length Spearman rho {rho:+.2f}, p = {p:.3g})."
+        message = (
+            f"No clear length bias: slope difference {ci.estimate:+.2f} per doubling "
+            f"({fmt_ci(ci.low, ci.high, nq)}; gap-length Spearman rho {rho:+.2f}, "
+            f"{p_is(float(p))})."
+        )
+    if status is not Call.TOO_FEW:
+        message += disagreement(float(p), status is Call.FLAGGED, "Spearman")
+    title = "Verbosity (judge - human slope per doubling of length)"
+    details = (Detail("gap_length_spearman", clean(float(rho))),)
     return item(
-        "verbosity",
-        "Verbosity (judge - human slope per doubling of length)",
-        ci.estimate,
-        (ci.low, ci.high),
-        float(p),
-        flag,
-        message,
-        gap_length_spearman=_r(float(rho)),
+        "verbosity", title, status, nq, message, ci.estimate, (ci.low, ci.high), float(p), details
     )
 
 
-def self_preference(pairs: RatingPairs, s: Settings) -> dict[str, Any]:
+def self_preference(pairs: RatingPairs, s: Settings) -> AuditFinding:
     """The judge-human gap on answers from the judge's own family against all other answers."""
     family = model_family(pairs.judge_model or "")
-    own = (
-        np.array([model_family(m) == family for m in pairs.model.tolist()], dtype=bool)
-        if family
-        else None
-    )
-    if own is None or not own.any() or own.all():
+    own = np.array([model_family(m) == family for m in pairs.model.tolist()], dtype=bool)
+    nq = n_questions(pairs)
+    if family is None or not own.any() or own.all():
         why = (
             "the judge's family is unknown"
             if family is None
             else f"no rated answers both from and outside '{family}'"
         )
+        only = (Detail("judge_family", family),)
+        message = f"Not applicable: {why}."
         return item(
-            "self_preference",
-            "Self-preference",
-            None,
-            None,
-            None,
-            False,
-            f"Not applicable: {why}.",
-            judge_family=family,
+            "self_preference", "Self-preference", Call.NOT_APPLICABLE, nq, message, details=only
         )
     gap = pairs.judge - pairs.human
     mine = own.astype(float)
@@ -212,192 +244,36 @@ def self_preference(pairs: RatingPairs, s: Settings) -> dict[str, Any]:
         s.seed,
     )
     p = float(sps.mannwhitneyu(gap[own], gap[~own]).pvalue)
-    flag = p < ALPHA and _excludes((ci.low, ci.high), 0) and ci.estimate > 0
-    message = (
-        f"The judge favours its own family ({family}): its gap to humans is {ci.estimate:+.2f} points larger "
-        f"on {family} answers ({_fmt_ci((ci.low, ci.high))}; p = {p:.3g})."
-        if flag
-        else f"No clear self-preference for {family} answers (difference {ci.estimate:+.2f}; p = {p:.3g})."
-    )
-    return item(
-        "self_preference",
-        "Self-preference (gap on own family - gap on others)",
-        ci.estimate,
-        (ci.low, ci.high),
-        p,
-        flag,
-        message,
-        judge_family=family,
-        n_own=int(own.sum()),
-        n_other=int((~own).sum()),
-    )
-
-
-def gaps_by(pairs: RatingPairs, field: str, s: Settings) -> dict[str, Any]:
-    """Mean judge - human gap per group (category or turn), each with an interval."""
-    column = getattr(pairs, field)
-    groups, flagged = [], []
-    for value in sorted(set(column.tolist()), key=str):
-        mask = column == value
-        est = agreement(pairs.paired(mask), s.n_resamples, s.confidence, s.seed)["mean_diff"]
-        significant = _excludes((est.low, est.high), 0)
-        groups.append(
-            {
-                "group": str(value),
-                "n": int(mask.sum()),
-                "effect": _r(est.value),
-                "ci": [_r(est.low), _r(est.high)],
-                "flag": significant,
-            }
+    status = call(ci.low, ci.high, 0, nq)
+    harsher = status is Call.FLAGGED and ci.estimate < 0
+    if harsher:
+        status = Call.CLEAR  # a judge stricter on its own family shows no self-preference
+    if status is Call.TOO_FEW:
+        message = f"Own-family gap difference {ci.estimate:+.2f}: {too_few(nq, ci.low, ci.high)}."
+    elif harsher:
+        message = (
+            f"No self-preference: the judge is stricter on {family} answers than humans are, "
+            f"relative to the rest ({ci.estimate:+.2f}, {fmt_ci(ci.low, ci.high, nq)})."
         )
-        if significant:
-            flagged.append(f"{'turn ' if field == 'turn' else ''}{value} ({est.value:+.2f})")
-    message = (
-        "The judge departs from humans on " + ", ".join(flagged) + "."
-        if flagged
-        else f"No {field} stands out: every interval of the gap includes 0."
-    )
-    return item(
-        f"gap_by_{field}",
-        f"Gap by {field}",
-        None,
-        None,
-        None,
-        bool(flagged),
-        message,
-        groups=groups,
-    )
-
-
-def no_verdicts(store: Store) -> list[dict[str, Any]]:
-    """Share of verdicts with no parseable rating, per judge and prompt, with Wilson intervals."""
-    out = []
-    for judge, judge_model, prompt, n, missing in store.analysis.no_verdict_rates():
-        ci = sps.binomtest(int(missing), int(n)).proportion_ci(method="wilson") if n else None
-        rate = missing / n if n else float("nan")
-        flag = bool(ci and ci.low > 0.01)
-        out.append(
-            {
-                "judge": judge,
-                "judge_model": judge_model,
-                "prompt": prompt,
-                "n": int(n),
-                "no_verdict": int(missing),
-                "rate": _r(rate),
-                "ci": [_r(ci.low), _r(ci.high)] if ci else None,
-                "flag": flag,
-                "message": f"{rate:.1%} of {judge_model} verdicts under '{prompt}' ({missing} of {n}) have no "
-                "parseable rating."
-                if missing
-                else f"Every '{prompt}' verdict has a rating.",
-            }
+    elif status is Call.FLAGGED:
+        message = (
+            f"The judge favours its own family ({family}): its gap to humans is "
+            f"{ci.estimate:+.2f} points larger on {family} answers "
+            f"({fmt_ci(ci.low, ci.high, nq)}; Mann-Whitney {p_is(p)})."
         )
-    return out
-
-
-def anchoring(store: Store, judge: str, s: Settings) -> dict[str, Any]:
-    """Do reviewers move toward the judge after a blind score is revealed? First blind score vs final score."""
-    rows = list(store.analysis.blind_revisions(judge))
-    if not rows:
-        return item(
-            "anchoring",
-            "Anchoring after the reveal",
-            None,
-            None,
-            None,
-            False,
-            "Not measured: no scores were given in blind mode.",
-            n=0,
+    else:
+        message = (
+            f"No clear self-preference for {family} answers (difference {ci.estimate:+.2f}, "
+            f"{fmt_ci(ci.low, ci.high, nq)}; Mann-Whitney {p_is(p)})."
         )
-    blind = np.array([r[4] for r in rows], dtype=float)
-    final = np.array([r[5] for r in rows], dtype=float)
-    judged = np.array([r[6] for r in rows], dtype=float)
-    questions = np.array([r[0] for r in rows])
-    toward = np.abs(blind - judged) - np.abs(final - judged)
-    ci = bootstrap_sums(
-        {"one": np.ones(toward.size), "toward": toward},
-        questions,
-        mean_of("toward"),
-        s.n_resamples,
-        s.confidence,
-        s.seed,
+    if status is not Call.TOO_FEW and not harsher:
+        message += disagreement(p, status is Call.FLAGGED, "Mann-Whitney")
+    details = (
+        Detail("judge_family", family),
+        Detail("n_own", int(own.sum())),
+        Detail("n_other", int((~own).sum())),
     )
-    p = float(sps.wilcoxon(toward).pvalue) if np.any(toward != 0) and toward.size > 1 else 1.0
-    revised = float(np.mean(final != blind))
-    flag = p < ALPHA and _excludes((ci.low, ci.high), 0) and ci.estimate > 0
-    message = (
-        f"Reviewers moved {ci.estimate:.2f} points toward the judge after seeing its verdict "
-        f"({_fmt_ci((ci.low, ci.high))}; {revised:.0%} of blind scores revised)."
-        if flag
-        else f"No clear anchoring: {revised:.0%} of {len(rows)} blind scores were revised after the reveal "
-        f"(mean move toward the judge {ci.estimate:+.2f})."
-    )
+    title = "Self-preference (gap on own family - gap on others)"
     return item(
-        "anchoring",
-        "Anchoring (move toward the judge after the reveal)",
-        ci.estimate,
-        (ci.low, ci.high),
-        p,
-        flag,
-        message,
-        n=len(rows),
-        revised_share=_r(revised),
+        "self_preference", title, status, nq, message, ci.estimate, (ci.low, ci.high), p, details
     )
-
-
-def position(store: Store, judge: str) -> dict[str, Any] | None:
-    """From pairwise verdicts judged in both orders: consistency, and which position wins when they disagree."""
-    rows = [r for r in store.analysis.pair_verdicts() if r[0] == judge]
-    if not rows:
-        return None
-    valid = [(g1, g2) for _j, _q, g1, g2 in rows if "error" not in (g1, g2)]
-    consistent = sum(g1 == g2 for g1, g2 in valid)
-    first = sum(
-        g1 == "model_1" and g2 == "model_2" for g1, g2 in valid
-    )  # position A won both times
-    second = sum(g1 == "model_2" and g2 == "model_1" for g1, g2 in valid)
-    decided = first + second
-    p = float(sps.binomtest(first, decided).pvalue) if decided else 1.0
-    share = first / decided if decided else float("nan")
-    ci = sps.binomtest(first, decided).proportion_ci(method="wilson") if decided else None
-    flag = p < ALPHA
-    where = "first" if share > 0.5 else "second"
-    message = (
-        f"Position bias: when the verdict flips with the order, the {where} answer wins "
-        f"{max(share, 1 - share):.0%} of the time ({decided} flips; p = {p:.3g})."
-        if flag
-        else f"{consistent / len(valid):.0%} of {len(valid)} pairwise verdicts survive swapping the answers; "
-        "no clear position preference."
-    )
-    return item(
-        "position",
-        "Position bias (share of order-dependent verdicts won by the first answer)",
-        share,
-        (ci.low, ci.high) if ci else None,
-        p,
-        flag,
-        message,
-        n=len(valid),
-        consistency=_r(consistent / len(valid) if valid else float("nan")),
-        first_wins=first,
-        second_wins=second,
-    )
-
-
-def audit(store: Store, judge: str, pairs: RatingPairs, s: Settings) -> list[dict[str, Any]]:
-    """Every check for one judge against all human ratings."""
-    found = []
-    if pairs.n >= 2:
-        found += [
-            leniency(pairs, s),
-            compression(pairs, s),
-            verbosity(pairs, s),
-            self_preference(pairs, s),
-            gaps_by(pairs, "category", s),
-            gaps_by(pairs, "turn", s),
-        ]
-    found.append(anchoring(store, judge, s))
-    pos = position(store, judge)
-    if pos is not None:
-        found.append(pos)
-    return found

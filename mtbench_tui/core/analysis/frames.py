@@ -26,19 +26,27 @@ class RatingPairs:
 
     @classmethod
     def load(cls, store: Store, judge: str, reviewer: str | None = None) -> RatingPairs:
-        """Human-judge pairs for one judge (and optionally one reviewer)."""
+        """Human-judge pairs for one judge (and optionally one reviewer).
+
+        Args:
+            store: the database.
+            judge: the judge's label.
+            reviewer: only this reviewer's ratings (default: everyone's).
+
+        Returns:
+            The columns.
+        """
         rows = list(store.analysis.judge_human(judge, reviewer))
-        cols = list(zip(*rows)) if rows else [()] * 9
         return cls(
-            question_id=np.asarray(cols[0], dtype=int),
-            model=np.asarray(cols[1], dtype=object),
-            turn=np.asarray(cols[2], dtype=int),
-            reviewer=np.asarray(cols[3], dtype=object),
-            human=np.asarray(cols[4], dtype=float),
-            judge=np.asarray(cols[5], dtype=float),
-            category=np.asarray(cols[6], dtype=object),
-            length=np.asarray(cols[7], dtype=float),
-            judge_model=cols[8][0] if rows else None,
+            question_id=np.asarray([r.question_id for r in rows], dtype=int),
+            model=np.asarray([r.model for r in rows], dtype=object),
+            turn=np.asarray([r.turn for r in rows], dtype=int),
+            reviewer=np.asarray([r.reviewer for r in rows], dtype=object),
+            human=np.asarray([r.human for r in rows], dtype=float),
+            judge=np.asarray([r.judge for r in rows], dtype=float),
+            category=np.asarray([r.category for r in rows], dtype=object),
+            length=np.asarray([r.length for r in rows], dtype=float),
+            judge_model=rows[0].judge_model if rows else None,
         )
 
     @property
@@ -84,16 +92,22 @@ class HumanPairs:
 
     @classmethod
     def load(cls, store: Store) -> HumanPairs:
-        """All reviewer pairs."""
+        """Every pair of reviewers on a shared turn.
+
+        Args:
+            store: the database.
+
+        Returns:
+            The columns.
+        """
         rows = list(store.analysis.human_human())
-        cols = list(zip(*rows)) if rows else [()] * 8
-        names = sorted(set(cols[3]) | set(cols[5])) if rows else []
+        names = sorted({r.reviewer_1 for r in rows} | {r.reviewer_2 for r in rows})
         return cls(
-            np.asarray(cols[0], dtype=int),
-            np.asarray(cols[1], dtype=object),
-            np.asarray(cols[2], dtype=int),
-            np.asarray(cols[4], dtype=float),
-            np.asarray(cols[6], dtype=float),
+            np.asarray([r.question_id for r in rows], dtype=int),
+            np.asarray([r.model for r in rows], dtype=object),
+            np.asarray([r.turn for r in rows], dtype=int),
+            np.asarray([r.score_1 for r in rows], dtype=float),
+            np.asarray([r.score_2 for r in rows], dtype=float),
             tuple(names),
         )
 

@@ -1,24 +1,37 @@
-"""The full statistics report as one JSON-ready dict: what `stats --json`, the exports and the app all show."""
+"""Build the statistics report: what ``stats``, the exports and the app all show."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from mtbench_tui import __version__
-from mtbench_tui.core.analysis import bias
+from mtbench_tui.core.analysis import gates
 from mtbench_tui.core.analysis.agreement import (
     BREAKDOWNS,
     Settings,
     human_human_block,
-    judge_human_block,
+    judge_human_row,
     pairwise_block,
 )
+from mtbench_tui.core.analysis.findings import GateSpec, JudgeAudit, NoVerdict
 from mtbench_tui.core.analysis.frames import HumanPairs, RatingPairs
+from mtbench_tui.core.analysis.model import (
+    Annotation,
+    Annotations,
+    Counts,
+    Dataset,
+    ImportedFiles,
+    JudgeBlock,
+    Report,
+    ReportSettings,
+)
+from mtbench_tui.core.analysis.summary import summarise
 from mtbench_tui.core.clock import report_time
 from mtbench_tui.core.store import Store
 
-SCHEMA = "mtbench-review/stats/1"
+SCHEMA = "mtbench-review/stats/2"
 
 
 def build_report(
@@ -27,7 +40,11 @@ def build_report(
     reviewer: str | None = None,
     by: tuple[str, ...] = BREAKDOWNS,
     settings: Settings | None = None,
-) -> dict[str, Any]:
+    gate_specs: Sequence[GateSpec] | None = None,
+    with_dataset: bool = False,
+    with_annotations: bool = False,
+    with_audit: bool = True,
+) -> Report:
     """Compute every section of the statistics report.
 
     Args:
@@ -36,62 +53,117 @@ def build_report(
         reviewer: also report this reviewer on their own (the pooled "all" row is always there).
         by: breakdowns to compute, any of turn, category, model.
         settings: bootstrap settings.
+        gate_specs: CI gates to evaluate (None: the report has no gates section).
+        with_dataset: include what was imported (for exported reports).
+        with_annotations: include reviewers' comments and flagged turns (for exported reports).
+        with_audit: run the bias audit (False: a quicker report without bias and no-verdict
+            sections, which never imports scipy).
 
     Returns:
-        The report dict (schema ``mtbench-review/stats/1``, documented in the README).
+        The typed report (``to_json`` gives schema ``mtbench-review/stats/1``).
     """
     s = settings or Settings()
-    judges = [judge] if judge else [j for j, _n in store.content.judges()]
+    judges = [judge] if judge else [j.judge for j in store.content.judges()]
     reviewers = store.analysis.rating_counts()
     pairs_by_judge = {j: RatingPairs.load(store, j) for j in judges}
-    report: dict[str, Any] = {
-        "schema": SCHEMA,
-        "tool_version": __version__,
-        "generated": report_time(),
-        "database": Path(str(store.path)).name if store.path else None,
-        "settings": {
-            "bootstrap_resamples": s.n_resamples,
-            "confidence": s.confidence,
-            "seed": s.seed,
-            "cluster": "question_id",
-            "by": list(by),
-            "judge": judge,
-            "reviewer": reviewer,
-        },
-        "counts": {
-            **store.content.counts(),
-            "ratings": sum(reviewers.values()),
-            "ratings_by_reviewer": reviewers,
-        },
-        "judges": judges,
-        "reviewers": list(reviewers),
-        "judge_human": [],
-        "human_human": None,
-        "pairwise": [],
-        "bias": [],
-        "no_verdict": bias.no_verdicts(store),
-    }
-    for j, pairs in pairs_by_judge.items():
-        rows = [judge_human_block(pairs, "all", s, by)]
-        for name in [reviewer] if reviewer else (list(reviewers) if len(reviewers) > 1 else []):
-            own = pairs.select(pairs.reviewer == name)
-            rows.append(judge_human_block(own, name, s, by))
-        report["judge_human"].append({"judge": j, "judge_model": pairs.judge_model, "rows": rows})
-        report["pairwise"].append({"judge": j, **pairwise_block(pairs, s)})
-        report["bias"].append({"judge": j, "items": bias.audit(store, j, pairs, s)})
-    report["human_human"] = human_human_block(HumanPairs.load(store), pairs_by_judge, s)
-    return report
+    humans = HumanPairs.load(store)
+    blocks = tuple(
+        _judge_block(j, p, reviewer, list(reviewers), s, by) for j, p in pairs_by_judge.items()
+    )
+    return Report(
+        schema=SCHEMA,
+        tool_version=__version__,
+        generated=report_time(),
+        database=Path(str(store.path)).name if store.path else None,
+        settings=ReportSettings(s.n_resamples, s.confidence, s.seed, by, judge, reviewer),
+        counts=Counts(
+            *store.content.counts(),
+            ratings=sum(reviewers.values()),
+            ratings_by_reviewer=tuple(reviewers.items()),
+        ),
+        judges=tuple(judges),
+        reviewers=tuple(reviewers),
+        summary=tuple(summarise(j, p, humans, s) for j, p in pairs_by_judge.items()),
+        judge_human=blocks,
+        human_human=human_human_block(humans, pairs_by_judge, s),
+        pairwise=tuple(pairwise_block(j, p, s) for j, p in pairs_by_judge.items()),
+        bias=_audits(store, pairs_by_judge, s) if with_audit else (),
+        no_verdict=_no_verdicts(store) if with_audit else (),
+        gates=None if gate_specs is None else gates.evaluate(gate_specs, blocks),
+        dataset=dataset(store) if with_dataset else None,
+        annotations=load_annotations(store, judges[0] if judges else None)
+        if with_annotations
+        else None,
+    )
 
 
-def headline(
-    report: dict[str, Any], judge: str, metric: str, reviewer: str = "all"
-) -> float | None:
-    """One metric's point value from the report, for gates and summaries."""
-    for block in report["judge_human"]:
-        if block["judge"] != judge:
-            continue
-        for row in block["rows"]:
-            if row["reviewer"] == reviewer:
-                value = row["metrics"].get(metric)
-                return value if isinstance(value, int) else (value or {}).get("value")
-    return None
+def _audits(store: Store, pairs: dict[str, RatingPairs], s: Settings) -> tuple[JudgeAudit, ...]:
+    """The bias audit of every judge (scipy is imported here, on first use)."""
+    from mtbench_tui.core.analysis.audit import audit
+
+    return tuple(audit(store, j, p, s) for j, p in pairs.items())
+
+
+def _no_verdicts(store: Store) -> tuple[NoVerdict, ...]:
+    """Verdicts without a rating, per judge and prompt."""
+    from mtbench_tui.core.analysis.audit import no_verdicts
+
+    return no_verdicts(store.analysis.no_verdict_rates())
+
+
+def _judge_block(
+    judge: str,
+    pairs: RatingPairs,
+    reviewer: str | None,
+    reviewers: list[str],
+    s: Settings,
+    by: tuple[str, ...],
+) -> JudgeBlock:
+    """All reviewers pooled, then the asked-for reviewer (or each of several reviewers)."""
+    rows = [judge_human_row(pairs, "all", s, by)]
+    for name in [reviewer] if reviewer else (reviewers if len(reviewers) > 1 else []):
+        rows.append(judge_human_row(pairs.select(pairs.reviewer == name), name, s, by))
+    return JudgeBlock(judge, pairs.judge_model, tuple(rows))
+
+
+def dataset(store: Store) -> Dataset:
+    """What was imported, when: the dataset the numbers describe.
+
+    Args:
+        store: the database.
+
+    Returns:
+        Imports (file names only), models and categories.
+    """
+    return Dataset(
+        imports=tuple(ImportedFiles(i.at, i.files) for i in store.content.imports()),
+        models=tuple(store.content.models()),
+        categories=tuple(store.content.categories()),
+    )
+
+
+def load_annotations(store: Store, judge: str | None) -> Annotations:
+    """Every comment and flagged turn, beside one judge's score.
+
+    Args:
+        store: the database.
+        judge: whose score to show beside each rating (the report's first judge).
+
+    Returns:
+        The annotations.
+    """
+    items = tuple(
+        Annotation(
+            question_id=r.question_id,
+            model=r.model,
+            turn=r.turn,
+            reviewer=r.reviewer,
+            category=r.category,
+            score=r.score,
+            judge_score=r.judge_score,
+            flags=tuple(json.loads(r.flags)),
+            note=r.note,
+        )
+        for r in store.analysis.annotations(judge)
+    )
+    return Annotations(judge, items)

@@ -14,8 +14,10 @@ _SYSTEM = (
     "You judge substance, not style or length, and you never reward an answer for being long."
 )
 _VERDICT = (
-    "First write a short justification (two to five sentences) that names the answer's main strengths "
-    "and its most important flaw. Then give your rating on a scale from 1 (useless or harmful) to 10 "
+    "First write a short justification (two to five sentences) that names the answer's main "
+    "strengths "
+    "and its most important flaw. Then give your rating on a scale from 1 (useless or harmful) to "
+    "10 "
     '(could not be meaningfully improved), written exactly like this: "Rating: [[7]]".'
 )
 _REFERENCE_RULE = (
@@ -28,7 +30,8 @@ BUILTIN_PROMPTS: tuple[JudgePrompt, ...] = (
         name="mtr-v1",
         system_prompt=_SYSTEM,
         prompt_template=(
-            "Evaluate the assistant's answer to the user's question. Weigh, in this order: correctness, "
+            "Evaluate the assistant's answer to the user's question. Weigh, in this order: "
+            "correctness, "
             "how fully it follows the instructions, then clarity and usefulness.\n"
             f"{_VERDICT}\n\n"
             "<question>\n{question}\n</question>\n\n"
@@ -55,8 +58,10 @@ BUILTIN_PROMPTS: tuple[JudgePrompt, ...] = (
         system_prompt=_SYSTEM,
         prompt_template=(
             "Below is a two-turn conversation between a user and an assistant. Evaluate only the "
-            "assistant's reply to the second user message, using the first turn as context. Weigh, in "
-            "this order: correctness, how fully it follows the instructions, then clarity and usefulness.\n"
+            "assistant's reply to the second user message, using the first turn as context. "
+            "Weigh, in "
+            "this order: correctness, how fully it follows the instructions, then clarity and "
+            "usefulness.\n"
             f"{_VERDICT}\n\n"
             "<user_turn_1>\n{question_1}\n</user_turn_1>\n\n"
             "<assistant_turn_1>\n{answer_1}\n</assistant_turn_1>\n\n"
@@ -70,7 +75,8 @@ BUILTIN_PROMPTS: tuple[JudgePrompt, ...] = (
         name="mtr-math-v1-multi-turn",
         system_prompt=_SYSTEM,
         prompt_template=(
-            "Below is a two-turn conversation between a user and an assistant, followed by reference "
+            "Below is a two-turn conversation between a user and an assistant, followed by "
+            "reference "
             "answers to both user messages. Evaluate only the assistant's reply to the second user "
             f"message. {_REFERENCE_RULE}\n"
             f"{_VERDICT}\n\n"

@@ -1,11 +1,13 @@
-"""Calling an OpenAI-compatible endpoint with the openai client: bounded retries, backoff with jitter, Retry-After."""
+"""Calling an OpenAI-compatible endpoint: bounded retries, backoff with jitter, Retry-After."""
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import functools
 import json
 import random
+import socket
 import ssl
 import time
 from dataclasses import dataclass
@@ -21,14 +23,14 @@ MAX_RETRY_AFTER_S = 120.0
 
 @dataclass(frozen=True)
 class Backoff:
-    """Exponential backoff with full jitter: attempt n waits a random time up to min(cap, base * 2**n)."""
+    """Exponential backoff, full jitter: attempt n waits up to min(cap, base * 2**n) at random."""
 
     base: float = 0.5
     cap: float = 30.0
     max_retries: int = 6
 
     def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
-        """Seconds to wait before retry number ``attempt`` (0-based); never less than Retry-After."""
+        """Seconds to wait before retry ``attempt`` (0-based); never less than Retry-After."""
         jittered = rng.uniform(0, min(self.cap, self.base * 2**attempt))
         return max(jittered, retry_after or 0.0)
 
@@ -66,7 +68,7 @@ class Redactor:
 
 @functools.lru_cache(maxsize=1)
 def _tls_context() -> ssl.SSLContext:
-    """One certificate-verifying TLS context per process: loading the CA bundle takes ~70 ms, so clients share it."""
+    """One certificate-verifying TLS context per process (loading the CA bundle takes ~70 ms)."""
     return ssl.create_default_context()
 
 
@@ -83,7 +85,7 @@ def make_client(
     import openai
 
     limits = httpx2.Limits(max_connections=connections, max_keepalive_connections=connections)
-    # A plain-http endpoint (a local vLLM or Ollama) never uses TLS; don't pay to load the CA bundle for it.
+    # A plain-http endpoint (a local vLLM or Ollama) never uses TLS: skip loading the CA bundle.
     plain = bool(base_url) and str(base_url).startswith("http://")
     http_client = openai.DefaultAioHttpClient(
         limits=limits, timeout=timeout, verify=False if plain else _tls_context()
@@ -94,7 +96,7 @@ def make_client(
 
 
 def _retry_after(exc: BaseException) -> float | None:
-    """Seconds the server asked us to wait (retry-after-ms, or Retry-After as seconds or an HTTP date)."""
+    """Seconds the server asked us to wait (retry-after-ms, or Retry-After: seconds or a date)."""
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None)
     if not headers:
@@ -139,25 +141,79 @@ def content_and_usage(reply: Any) -> tuple[str | None, dict[str, Any]]:
     choices = reply.get("choices") or []
     message = choices[0].get("message") if choices and isinstance(choices[0], dict) else None
     content = message.get("content") if isinstance(message, dict) else None
-    usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
+    usage: dict[str, Any] = reply["usage"] if isinstance(reply.get("usage"), dict) else {}
     return (content if isinstance(content, str) else None), usage
 
 
 def _classify(exc: BaseException, redact: Redactor) -> tuple[bool, str]:
-    """(retryable, reason) for an exception from the client."""
+    """(retryable, reason) for an exception from the client, named for what really happened."""
     import openai
 
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         message = _error_message(exc)
         return status in RETRY_STATUS or status >= 500, redact(f"HTTP {status}: {message}")
-    if isinstance(exc, openai.APITimeoutError):
-        return True, "request timed out"
     if isinstance(exc, openai.APIConnectionError):
-        return True, redact(f"connection error: {exc.__cause__ or exc}")
+        # The aiohttp transport reports every connection problem as a timeout; the cause
+        # chain says what it was.
+        return True, redact(_connection_reason(exc))
     if isinstance(exc, (json.JSONDecodeError, openai.APIResponseValidationError)):
         return True, "malformed response (not valid JSON for a chat completion)"
     return False, redact(f"{type(exc).__name__}: {exc}")
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and everything it was raised from, innermost last."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain and len(chain) < 16:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _connection_reason(exc: BaseException) -> str:
+    """'connection refused', 'host not found', 'request timed out' ... from the cause chain."""
+    import openai
+
+    chain = _causes(exc)
+    for cause in chain:
+        for err in (cause, getattr(cause, "os_error", None)):  # aiohttp keeps it in os_error
+            reason = _socket_reason(err, exc)
+            if reason:
+                return reason
+        if type(cause).__name__ == "ServerDisconnectedError":
+            return "the server closed the connection without a reply"
+    timed_out = any(isinstance(c, TimeoutError) for c in chain[1:])
+    if timed_out or (len(chain) == 1 and isinstance(exc, openai.APITimeoutError)):
+        return "request timed out"
+    return f"connection error: {chain[-1]}" if len(chain) > 1 else "connection error"
+
+
+def _socket_reason(err: object, exc: BaseException) -> str | None:
+    """A reason for a socket-level error, or None when it is not one we can name."""
+    if isinstance(err, ConnectionRefusedError) or (
+        isinstance(err, OSError) and err.errno == errno.ECONNREFUSED
+    ):
+        return f"connection refused by {_where(exc)}"
+    if isinstance(err, socket.gaierror):
+        return f"host not found: {_where(exc)}"
+    if isinstance(err, ssl.SSLError):
+        return f"TLS error: {err}"
+    if isinstance(err, (ConnectionResetError, BrokenPipeError)):
+        return "connection reset by the server"
+    return None
+
+
+def _where(exc: BaseException) -> str:
+    """host:port of the failed request, when the exception knows it."""
+    request = getattr(exc, "request", None)
+    url = getattr(request, "url", None)
+    host = getattr(url, "host", None)
+    if not host:
+        return "the endpoint"
+    port = getattr(url, "port", None)
+    return f"{host}:{port}" if port else str(host)
 
 
 def _error_message(exc: openai.APIStatusError) -> str:
@@ -178,10 +234,10 @@ async def complete(
     rng: random.Random,
     on_retry: Any = None,
 ) -> Completion:
-    """One chat completion, retried on 429, 5xx, timeouts, connection errors, malformed and empty replies.
+    """One chat completion, retried on 429, 5xx, timeouts, connection errors, bad or empty replies.
 
     Raises:
-        CallFailed: after ``backoff.max_retries`` retries, or at once for an error retrying can't fix.
+        CallFailed: after ``backoff.max_retries`` retries, or at once when retrying can't help.
     """
     start = time.perf_counter()
     for attempt in range(backoff.max_retries + 1):

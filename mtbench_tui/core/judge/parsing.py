@@ -37,3 +37,37 @@ def parse_verdict(text: str, strict: bool = False) -> Verdict:
     if strict and not 1 <= score <= 10:
         return Verdict(None, f"rating {raw} is outside 1-10")
     return Verdict(score)
+
+
+PAIR_LETTERS = {"g1": {"A": "model_1", "B": "model_2"}, "g2": {"A": "model_2", "B": "model_1"}}
+"""Which model each letter stands for in each order: g2 shows model_2 as A."""
+
+
+def parse_pair_letter(text: str) -> str:
+    """The letter verdict of a pairwise judgment, with FastChat's semantics.
+
+    Args:
+        text: the judge's full response.
+
+    Returns:
+        ``A`` if ``[[A]]`` occurs anywhere, else ``B`` for ``[[B]]``, else ``tie`` for
+        ``[[C]]``, else ``error`` (the text is kept; the order counts as failed to parse).
+    """
+    for token, letter in (("[[A]]", "A"), ("[[B]]", "B"), ("[[C]]", "tie")):
+        if token in text:
+            return letter
+    return "error"
+
+
+def pair_winner(text: str, order: str) -> str:
+    """The winner of one order, named by model as FastChat stores it.
+
+    Args:
+        text: the judge's full response.
+        order: ``g1`` (model_1 shown as A) or ``g2`` (model_2 shown as A).
+
+    Returns:
+        model_1, model_2, tie or error.
+    """
+    letter = parse_pair_letter(text)
+    return PAIR_LETTERS[order].get(letter, letter)

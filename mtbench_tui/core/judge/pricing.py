@@ -1,15 +1,17 @@
-"""Token prices per model, for cost estimates and per-request cost records. Users can override them."""
+"""Token prices per model, for cost estimates and per-request costs; users can override them."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 BATCH_DISCOUNT = 0.5
 """OpenAI's Batch API charges half the online price."""
 
-# USD per million tokens (input, output), from OpenAI's public price list. Override with --prices/--price.
+# USD per million tokens (input, output), from OpenAI's public price list; --prices/--price
+# override them.
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4": (30.0, 60.0),
     "gpt-4-0613": (30.0, 60.0),
@@ -50,7 +52,7 @@ class PriceTable:
 
 
 def load_prices(path: Path | None = None, overrides: tuple[str, ...] = ()) -> PriceTable:
-    """The default table, updated from a JSON file ``{"model": [input, output], ...}`` and MODEL=IN,OUT options.
+    """The default table, updated from a JSON file of model -> [in, out] and MODEL=IN,OUT options.
 
     Raises:
         ValueError: a malformed file or option.
@@ -68,10 +70,10 @@ def load_prices(path: Path | None = None, overrides: tuple[str, ...] = ()) -> Pr
     return table
 
 
-def _pair(value: object, where: str) -> tuple[float, float]:
+def _pair(value: Any, where: str) -> tuple[float, float]:
     """Two non-negative prices."""
     try:
-        a, b = (float(x) for x in value)  # type: ignore[union-attr]
+        a, b = (float(x) for x in value)
     except (TypeError, ValueError):
         raise ValueError(
             f"{where}: expected two prices per million tokens, input and output"
@@ -82,5 +84,5 @@ def _pair(value: object, where: str) -> tuple[float, float]:
 
 
 def estimate_tokens(text: str) -> int:
-    """A rough token count (about four characters a token), for estimates before any request is made."""
+    """A rough token count (about four characters a token), for estimates before any request."""
     return max(1, len(text) // 4)

@@ -1,4 +1,4 @@
-"""Judge prompts and the messages built from them, exactly as FastChat's gen_judgment.py builds them."""
+"""Judge prompts, and their messages built exactly as FastChat's gen_judgment.py builds them."""
 
 from __future__ import annotations
 
@@ -60,15 +60,9 @@ class PromptSet:
         self.by_kind: dict[tuple[bool, bool], JudgePrompt] = {}
         for prompt in prompts:
             self.by_kind[(prompt.needs_reference, prompt.multi_turn)] = prompt
-        missing = [
-            k
-            for k in ((False, False), (True, False), (False, True), (True, True))
-            if k not in self.by_kind
-        ]
+        missing = [kind_name(k) for k in KINDS if k not in self.by_kind]
         if missing:
-            raise ValueError(
-                f"prompt set lacks {', '.join(_kind_name(k) for k in missing)} prompt(s)"
-            )
+            raise ValueError(f"prompt set lacks {', '.join(missing)} prompt(s)")
 
     @property
     def family(self) -> str:
@@ -92,7 +86,8 @@ class PromptSet:
         if prompt.needs_reference:
             if reference is None:
                 raise ValueError(
-                    f"question {question.question_id} ({question.category}) needs a reference answer"
+                    f"question {question.question_id} ({question.category}) needs a reference "
+                    "answer"
                 )
             values["ref_answer_1"] = reference.turns[0]
             if turn == 2:
@@ -109,8 +104,19 @@ class PromptSet:
         return JudgeRequest(prompt, prompt.system_prompt, prompt.prompt_template.format(**values))
 
 
-def _kind_name(kind: tuple[bool, bool]) -> str:
-    """'math multi-turn' and the like, for error messages."""
+KINDS = ((False, False), (True, False), (False, True), (True, True))
+"""(needs a reference, multi-turn): the four prompts a set holds."""
+
+
+def kind_name(kind: tuple[bool, bool]) -> str:
+    """'math multi-turn' and the like, for error messages.
+
+    Args:
+        kind: (needs a reference, multi-turn).
+
+    Returns:
+        A readable name.
+    """
     return f"{'math' if kind[0] else 'general'} {'multi-turn' if kind[1] else 'single-turn'}"
 
 

@@ -1,79 +1,110 @@
-"""Re-judge one conversation on demand (the review screen's 'j' key): both turns, fresh requests."""
+"""Re-judge what the reviewer is looking at (the j key): fresh requests, the same core job."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from mtbench_tui.core.judge.plan import PlanOptions, make_plan
-from mtbench_tui.core.judge.pricing import PriceTable
-from mtbench_tui.core.judge.prompts import builtin_prompts, load_prompt_file
-from mtbench_tui.core.judge.runner import Event, JudgeRun, RunConfig, Totals
+from mtbench_tui.core.judge.job import OnEvent, run_judge_job
+from mtbench_tui.core.judge.job_types import JobSummary, JudgeJob
+from mtbench_tui.core.judge.pair_plan import PairSelection
 from mtbench_tui.core.models import ItemKey
 from mtbench_tui.core.store import Store
 
+REJUDGE_CONCURRENCY = 2
+"""Both turns (or both orders) at once; never more than a handful of requests."""
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, kw_only=True)
 class JudgeSettings:
-    """Which judge the app calls, and where."""
+    """Which judge the app calls, and where (the endpoint follows from base_url)."""
 
     judge_model: str
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
     prompts: Path | None = None
-    endpoint: str = "https://api.openai.com/v1"
     timeout: float = 120.0
 
+    def job(self) -> JudgeJob:
+        """A re-judge job for this judge: fresh requests, replacing its earlier verdicts.
 
-@dataclass(frozen=True)
-class RejudgeResult:
-    """What a re-judge did: totals, worker errors, and the judge label the new verdicts are stored under."""
+        Returns:
+            The job, selecting everything; callers narrow it with ``dataclasses.replace``.
+        """
+        return JudgeJob(
+            judge_model=self.judge_model,
+            base_url=self.base_url,
+            api_key_env=self.api_key_env,
+            prompts_file=self.prompts,
+            timeout=self.timeout,
+            concurrency=REJUDGE_CONCURRENCY,
+            processes=1,
+            force=True,
+            refresh_cache=True,
+            purpose="rejudge",
+        )
 
-    totals: Totals
-    errors: list[str]
-    judge: str | None
 
+async def rejudge(
+    store: Store, item: ItemKey, settings: JudgeSettings, on_event: OnEvent | None = None
+) -> JobSummary:
+    """Judge both turns of one answer again, replacing this judge's verdicts on them.
 
-def rejudge(
-    store: Store, item: ItemKey, settings: JudgeSettings, on_event: Callable[[Event], None]
-) -> RejudgeResult:
-    """Judge both turns of one answer again with fresh requests, replacing this judge's verdicts.
+    Runs on the caller's event loop (database work on a thread of its own), so the app
+    awaits it in an async worker.
+
+    Args:
+        store: the app's store.
+        item: the conversation (question and model).
+        settings: the judge.
+        on_event: sees each turn's outcome.
+
+    Returns:
+        The run's summary; ``summary.judge`` is the label the verdicts are stored under.
 
     Raises:
-        ValueError: no API key is set for a non-local endpoint, or the prompts file is bad.
+        ValueError: no API key for a non-local endpoint.
+        InputError: a bad prompts file.
     """
-    prompts = load_prompt_file(settings.prompts) if settings.prompts else builtin_prompts()
-    options = PlanOptions(
-        settings.judge_model,
-        settings.endpoint,
-        models=[item.model],
-        questions=[item.question_id],
-        force=True,
-        refresh_cache=True,
+    job = replace(
+        settings.job(),
+        models=(item.model,),
+        questions=(item.question_id,),
+        note=f"Q{item.question_id} {item.model}",
     )
-    plan = make_plan(store, prompts, options)
-    config = RunConfig(
-        settings.judge_model,
-        settings.base_url,
-        settings.api_key_env,
-        concurrency=2,
-        timeout=settings.timeout,
+    return await run_judge_job(store, job, on_event=on_event)
+
+
+async def rejudge_pair(
+    store: Store,
+    question_id: int,
+    model_1: str,
+    model_2: str,
+    settings: JudgeSettings,
+    on_event: OnEvent | None = None,
+) -> JobSummary:
+    """Judge one comparison again in both orders and both turns, replacing this judge's verdicts.
+
+    Args:
+        store: the app's store.
+        question_id: the question.
+        model_1: FastChat's model_1 (shown as A in g1).
+        model_2: the other model.
+        settings: the judge.
+        on_event: sees each order's outcome.
+
+    Returns:
+        The run's summary; ``summary.totals.comparisons`` counts the turns stored.
+
+    Raises:
+        ValueError: no API key, or a model without an answer.
+        InputError: a bad prompts file.
+    """
+    job = replace(
+        settings.job(),
+        mode="pair",
+        pairs=PairSelection(pairs=((model_1, model_2),)),
+        questions=(question_id,),
+        note=f"Q{question_id} {model_1} vs {model_2}",
     )
-    path = store.path
-    if path is None:
-        raise ValueError("re-judging needs a database file")
-    run_id = store.judging.start_run(
-        settings.judge_model,
-        prompts.family,
-        settings.endpoint,
-        {"rejudge": f"Q{item.question_id} {item.model}"},
-        "rejudge",
-    )
-    run = JudgeRun(path, config, run_id, PriceTable(), plan.items, [], processes=1)
-    run.start()
-    for event in run.events():
-        on_event(event)
-    store.judging.finish_run(run_id, store.judging.run_usage(run_id))
-    label = plan.items[0].judge if plan.items else None
-    return RejudgeResult(run.totals, run.errors, label)
+    return await run_judge_job(store, job, on_event=on_event)

@@ -1,1 +1,1 @@
-"""Reports: the statistics report rendered as Markdown, HTML, JSON, CSV, FastChat JSONL and Rich tables."""
+"""Reports: the statistics report as Markdown, HTML, JSON, CSV, FastChat JSONL and Rich tables."""

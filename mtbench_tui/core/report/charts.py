@@ -1,12 +1,21 @@
-"""Charts for the HTML report, drawn with matplotlib as inline SVG (no scripts, no fonts, no network)."""
+"""Charts for the HTML report: matplotlib as inline SVG (no scripts, no fonts, no network)."""
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+
+from mtbench_tui.core.analysis.metrics import Metric, metric
+from mtbench_tui.core.analysis.model import Group
+from mtbench_tui.core.textsafe import visible_controls
+
+KAPPA = metric("kappa_quadratic")
+Floats = npt.NDArray[np.float64]
 
 _PALETTE = {
     "human": "#3b6ea5",
@@ -35,6 +44,7 @@ def _pyplot() -> Any:
             "ytick.color": _PALETTE["text"],
             "axes.spines.top": False,
             "axes.spines.right": False,
+            "axes.unicode_minus": False,  # one minus sign in every report: ASCII
         }
     )
     return plt
@@ -57,6 +67,16 @@ def _svg(fig: Any, title: str) -> str:
 def _escape(text: str) -> str:
     """Escape for XML text."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _data_label(text: str) -> str:
+    """A name from data as chart text: controls visible, and '$' escaped so it is never mathtext."""
+    return visible_controls(text).replace("$", r"\$")
+
+
+def _floats(values: Sequence[float | None]) -> Floats:
+    """Values as a float array, None as NaN."""
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
 def _labels(scores: np.ndarray) -> np.ndarray:
@@ -132,45 +152,33 @@ def bland_altman_plot(human: np.ndarray, judge: np.ndarray, seed: int = 0) -> st
     )
     for y, style, label in (
         (centre, "-", f"mean {centre:+.2f}"),
-        (centre - 1.96 * sd, "--", f"−1.96 SD {centre - 1.96 * sd:+.2f}"),
+        (centre - 1.96 * sd, "--", f"-1.96 SD {centre - 1.96 * sd:+.2f}"),
         (centre + 1.96 * sd, "--", f"+1.96 SD {centre + 1.96 * sd:+.2f}"),
     ):
         ax.axhline(y, color=_PALETTE["accent"], lw=0.9, ls=style)
         ax.annotate(label, (10.4, y), fontsize=7, ha="right", va="bottom", color=_PALETTE["accent"])
     ax.axhline(0, color=_PALETTE["grid"], lw=0.8)
-    ax.set(xlabel="mean of human and judge score", ylabel="judge − human", xlim=(0.5, 10.5))
+    ax.set(xlabel="mean of human and judge score", ylabel="judge - human", xlim=(0.5, 10.5))
     return _svg(fig, "Bland-Altman plot: judge minus human against their mean")
 
 
-def agreement_by_category(
-    groups: list[dict[str, Any]],
-    metric: str = "kappa_quadratic",
-    label: str = "Cohen's κ (quadratic)",
-) -> str:
-    """One bar per category with its 95% interval."""
+def agreement_by_category(groups: Sequence[Group], metric: Metric = KAPPA) -> str:
+    """One bar per category with its 95% interval.
+
+    Args:
+        groups: the category breakdown of the pooled row.
+        metric: the metric to draw.
+
+    Returns:
+        An inline SVG element.
+    """
     plt = _pyplot()
-    names = [g["group"] for g in groups]
-    values = np.array(
-        [
-            np.nan if g["metrics"][metric]["value"] is None else g["metrics"][metric]["value"]
-            for g in groups
-        ],
-        dtype=float,
-    )
-    lows = np.array(
-        [
-            np.nan if g["metrics"][metric]["ci"][0] is None else g["metrics"][metric]["ci"][0]
-            for g in groups
-        ],
-        dtype=float,
-    )
-    highs = np.array(
-        [
-            np.nan if g["metrics"][metric]["ci"][1] is None else g["metrics"][metric]["ci"][1]
-            for g in groups
-        ],
-        dtype=float,
-    )
+    label = metric.label
+    names = [_data_label(g.name) for g in groups]
+    estimates = [g.metrics[metric] for g in groups]
+    values = _floats([e.value for e in estimates])
+    lows = _floats([e.ci.low for e in estimates])
+    highs = _floats([e.ci.high for e in estimates])
     fig, ax = plt.subplots(figsize=(5.6, 3.2))
     x = np.arange(len(names))
     errors = np.vstack([np.nan_to_num(values - lows), np.nan_to_num(highs - values)])

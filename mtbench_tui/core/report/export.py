@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import io
-import json
 import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
 from mtbench_tui.core.analysis.agreement import BREAKDOWNS, Settings
 from mtbench_tui.core.analysis.frames import RatingPairs
+from mtbench_tui.core.analysis.model import Report
 from mtbench_tui.core.analysis.report import build_report
+from mtbench_tui.core.analysis.serialize import dumps
 from mtbench_tui.core.report import charts
-from mtbench_tui.core.report.html import render_html
+from mtbench_tui.core.report.html import Chart, render_html
 from mtbench_tui.core.report.markdown import render_markdown
 from mtbench_tui.core.report.tabular import write_csv, write_fastchat
 from mtbench_tui.core.store import Store
@@ -25,6 +27,13 @@ EXTENSIONS = {"md": ".md", "html": ".html", "json": ".json", "csv": ".csv", "fas
 
 Progress = Callable[[str, float], None]
 """Called with a step description and the fraction done (0-1)."""
+
+
+class Rendered(NamedTuple):
+    """A rendered report: its text, and the number of rows for row formats."""
+
+    text: str
+    rows: int | None
 
 
 @dataclass(frozen=True)
@@ -44,8 +53,20 @@ def render(
     reviewer: str | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
-) -> tuple[str, int | None]:
-    """Produce a report in ``fmt`` as text; returns (text, row count for row formats)."""
+) -> Rendered:
+    """Produce a report in ``fmt`` as text.
+
+    Args:
+        store: the database.
+        fmt: one of FORMATS.
+        judge: only this judge (csv: whose score to join).
+        reviewer: report this reviewer separately too (fastchat: only their ratings).
+        settings: bootstrap settings.
+        progress: called with each step.
+
+    Returns:
+        The text, and the row count for row formats.
+    """
     step = progress or (lambda _what, _done: None)
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
@@ -58,59 +79,63 @@ def render(
             else write_fastchat(store, buf, reviewer)
         )
         step("done", 1.0)
-        return buf.getvalue(), rows
+        return Rendered(buf.getvalue(), rows)
     step("computing statistics (bootstrap)", 0.1)
-    report = build_report(store, judge=judge, reviewer=reviewer, by=BREAKDOWNS, settings=settings)
+    report = build_report(
+        store,
+        judge=judge,
+        reviewer=reviewer,
+        by=BREAKDOWNS,
+        settings=settings,
+        with_dataset=fmt == "json",
+        with_annotations=True,
+    )
     if fmt == "json":
-        report["dataset"] = dataset_metadata(store)
         step("done", 1.0)
-        return json.dumps(report, indent=2, ensure_ascii=False) + "\n", None
+        return Rendered(dumps(report) + "\n", None)
     if fmt == "md":
         step("done", 1.0)
-        return render_markdown(report), None
+        return Rendered(render_markdown(report), None)
     step("drawing charts", 0.5)
-    drawn = {j: judge_charts(store, j, report) for j in report["judges"]}
+    drawn = {j: judge_charts(store, j, report) for j in report.judges}
     step("done", 1.0)
-    return render_html(report, drawn), None
+    return Rendered(render_html(report, drawn), None)
 
 
-def judge_charts(store: Store, judge: str, report: dict[str, Any]) -> list[tuple[str, str]]:
-    """The five charts for one judge against all human ratings (none when nothing is rated)."""
+def judge_charts(store: Store, judge: str, report: Report) -> list[Chart]:
+    """The five charts for one judge against all human ratings (none when nothing is rated).
+
+    Args:
+        store: the database.
+        judge: the judge.
+        report: the report (for the category breakdown).
+
+    Returns:
+        (caption, inline svg) per chart.
+    """
     pairs = RatingPairs.load(store, judge)
-    if pairs.n == 0:
+    block = report.block(judge)
+    if pairs.n == 0 or block is None:
         return []
-    block = next(b for b in report["judge_human"] if b["judge"] == judge)
     out = [
         ("Human against judge score: counts", charts.confusion_heatmap(pairs.human, pairs.judge)),
         ("Human against judge score, jittered", charts.scatter(pairs.human, pairs.judge)),
         (
-            "Bland–Altman: judge − human against their mean",
+            "Bland–Altman: judge - human against their mean",
             charts.bland_altman_plot(pairs.human, pairs.judge),
         ),
         ("Score distributions", charts.score_distributions(pairs.human, pairs.judge)),
     ]
-    categories = block["rows"][0]["breakdowns"].get("category")
-    if categories:
+    categories = next((b for b in block.pooled.breakdowns if b.field == "category"), None)
+    if categories and categories.groups:
         out.insert(
             3,
             (
                 "Agreement by category (κ quadratic, 95% CI)",
-                charts.agreement_by_category(categories),
+                charts.agreement_by_category(categories.groups),
             ),
         )
     return out
-
-
-def dataset_metadata(store: Store) -> dict[str, Any]:
-    """What was imported, when: the dataset the numbers describe."""
-    rows = store.db.execute("SELECT at, sources FROM imports ORDER BY id").fetchall()
-    return {
-        "imports": [
-            {"at": at, "files": [Path(p).name for p in json.loads(sources)]} for at, sources in rows
-        ],
-        "models": store.content.models(),
-        "categories": store.content.categories(),
-    }
 
 
 def export_report(
@@ -122,16 +147,60 @@ def export_report(
     settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> ExportResult:
-    """Render and write atomically: a crash never leaves a half-written report at ``path``."""
+    """Render a report and write it to ``path`` (see ``write_text``).
+
+    Args:
+        store: the database.
+        fmt: one of FORMATS.
+        path: where to write.
+        judge: only this judge (csv: whose score to join).
+        reviewer: report this reviewer separately too (fastchat: only their ratings).
+        settings: bootstrap settings.
+        progress: called with each step.
+
+    Returns:
+        What was written.
+
+    Raises:
+        OSError: when the file can't be written (a full disk, a directory, no permission).
+    """
     text, rows = render(store, fmt, judge, reviewer, settings, progress)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    data = text.encode("utf-8")
+    write_bytes(path, data)
+    return ExportResult(path, fmt, rows, len(data))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a file so that a crash never leaves half a report, and a device is never replaced.
+
+    A new path or a regular file (also behind a symlink, which stays a symlink) is written
+    to a temporary file beside it and renamed over it. Anything else that exists, such as
+    ``/dev/null``, a FIFO or a terminal, is written in place and never replaced.
+
+    Args:
+        path: the target.
+        data: the bytes.
+
+    Raises:
+        OSError: when writing fails; no temporary file is left behind.
+    """
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+        with open(target, "wb") as handle:  # a device or FIFO: write through, never rename
+            handle.write(data)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is meant to be shared
-        os.replace(tmp, path)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)  # mkstemp makes 0600; a report is meant to be shared
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return ExportResult(path, fmt, rows, len(text.encode("utf-8")))

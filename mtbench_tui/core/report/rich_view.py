@@ -1,191 +1,276 @@
-"""The statistics report as Rich renderables, shared by `stats` in the terminal and the app's stats screen."""
+"""The statistics report as Rich renderables, for `stats` in the terminal and the app.
+
+Every piece of text from data goes in as a ``Text`` (never markup), with control and bidi
+characters made visible. Given a width, tables fit it without cutting an interval or a name.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mtbench_tui.core.report.fmt import BRIEF_METRICS, effect, estimate, p_value, rate
-from mtbench_tui.core.textsafe import inert, visible_controls
-
-SHORT_LABELS = {
-    "n": "n",
-    "exact": "exact",
-    "within_1": "±1",
-    "mae": "MAE",
-    "mean_diff": "Δ mean",
-    "pearson": "Pearson",
-    "spearman": "Spearman",
-    "kendall_tau_b": "Kendall τb",
-    "kappa_quadratic": "κ quad",
-    "alpha_interval": "α interval",
-    "alpha_ordinal": "α ordinal",
-    "icc_2_1": "ICC(2,1)",
-    "sd_ratio": "SD ratio",
-    "ba_lower": "BA lower",
-    "ba_upper": "BA upper",
-}
-MAIN_METRICS = (
-    "n",
-    "exact",
-    "within_1",
-    "mae",
-    "mean_diff",
-    "pearson",
-    "spearman",
-    "kendall_tau_b",
-    "kappa_quadratic",
-    "alpha_interval",
-    "alpha_ordinal",
-    "icc_2_1",
+from mtbench_tui.core.analysis.findings import JudgeAudit
+from mtbench_tui.core.analysis.metrics import BRIEF_PRIORITY, BRIEF_VIEW, TERMINAL_VIEW
+from mtbench_tui.core.analysis.model import (
+    Breakdown,
+    JudgeBlock,
+    MetricValues,
+    PairwiseBlock,
+    Report,
 )
+from mtbench_tui.core.report.fmt import (
+    AUDIT_KEY,
+    effect,
+    flag,
+    metric_value,
+    p_value,
+    rate,
+)
+from mtbench_tui.core.report.rich_layout import (
+    Column,
+    Layout,
+    fit_or_drop,
+    fit_or_split,
+    stacked,
+    two_lines,
+)
+from mtbench_tui.core.report.rich_tables import agreement_table, gates_view, no_verdict_table
+from mtbench_tui.core.textsafe import rich_text
 
 
-def metric_table(title: str, columns: list[tuple[str, dict[str, Any]]]) -> Table:
-    """Metrics down the side, one column per reviewer or comparison (Δ mean: judge − human, or later − earlier reviewer)."""
-    table = Table(title=title, title_justify="left", title_style="bold")
-    table.add_column("metric")
-    for label, _metrics in columns:
-        table.add_column(visible_controls(label), justify="right")
-    for metric in MAIN_METRICS:
-        table.add_row(SHORT_LABELS[metric], *(estimate(metric, m.get(metric)) for _l, m in columns))
-    return table
+def new_table(title: str | Text, show_lines: bool = False) -> Table:
+    """A table with a bold left-aligned title (a Text, so data in it is never markup).
+
+    Args:
+        title: the title; a str is fixed text, never data.
+        show_lines: rules between rows.
+
+    Returns:
+        The empty table.
+    """
+    heading = title if isinstance(title, Text) else Text(title)
+    return Table(title=heading, title_justify="left", title_style="bold", show_lines=show_lines)
 
 
-def group_table(title: str, groups: list[dict[str, Any]]) -> Table:
-    """A breakdown: one row per group, the key metrics as columns."""
-    table = Table(title=title, title_justify="left", title_style="bold")
-    table.add_column("group")
-    for metric in BRIEF_METRICS:
-        table.add_column(SHORT_LABELS[metric], justify="right")
-    for g in groups:
-        table.add_row(
-            visible_controls(g["group"]), *(estimate(m, g["metrics"].get(m)) for m in BRIEF_METRICS)
-        )
-    return table
+def title(*parts: str | tuple[str]) -> Text:
+    """A title from fixed text and data; data parts are given as 1-tuples.
+
+    Args:
+        *parts: fixed strings, and 1-tuples of untrusted strings.
+
+    Returns:
+        The Text.
+    """
+    out = Text()
+    for part in parts:
+        out.append_text(rich_text(part[0]) if isinstance(part, tuple) else Text(part))
+    return out
 
 
-def agreement_view(report: dict[str, Any]) -> list[RenderableType]:
-    """Judge-human tables per judge, and the human-human comparison."""
-    out: list[RenderableType] = []
-    for block in report["judge_human"]:
-        columns = [
-            (f"{r['reviewer']} (n={r['n']}, {r['n_questions']} q)", r["metrics"])
-            for r in block["rows"]
-        ]
-        out.append(
-            metric_table(
-                f"Judge {visible_controls(block['judge'])} vs humans (95% cluster-bootstrap CI)",
-                columns,
-            )
-        )
-    hh = report["human_human"]
+def _draw(heading: Text, label: str, labels: Sequence[Text], layout: Layout) -> list[Table]:
+    """Tables for a layout: the label column, then each kept column."""
+    tables = []
+    for i, group in enumerate(layout.groups):
+        table = new_table(heading if i == 0 else Text.assemble(heading, " (continued)"))
+        table.add_column(label, overflow="fold")
+        for column in group:
+            table.add_column(column.heading, justify="right", no_wrap=True)
+        for r, row_label in enumerate(labels):
+            cells = [stacked(c.cells[r]) if layout.stack else c.cells[r] for c in group]
+            table.add_row(row_label, *cells)
+        tables.append(table)
+    return tables
+
+
+def comparison_tables(
+    heading: Text, columns: Sequence[Column], width: int | None
+) -> list[RenderableType]:
+    """Metrics down the side, one column per reviewer or comparison, fitted to ``width``.
+
+    Args:
+        heading: the table's title.
+        columns: one Column per comparison, cells in TERMINAL_VIEW order.
+        width: the space available.
+
+    Returns:
+        One table, or several when the columns don't fit side by side.
+    """
+    labels = [Text(m.short) for m in TERMINAL_VIEW]
+    label = max(len(m.short) for m in TERMINAL_VIEW)
+    return list(_draw(heading, "metric", labels, fit_or_split(width, label, columns)))
+
+
+def _metric_column(heading: Text, metrics: MetricValues) -> Column:
+    """A comparison's column."""
+    return Column(heading, tuple(metric_value(m, metrics) for m in TERMINAL_VIEW))
+
+
+def group_tables(heading: Text, breakdown: Breakdown, width: int | None) -> list[RenderableType]:
+    """A breakdown, one row per group; columns the least needed are dropped to fit ``width``.
+
+    Args:
+        heading: the table's title.
+        breakdown: the groups.
+        width: the space available.
+
+    Returns:
+        The table, and a note naming any dropped columns.
+    """
+    groups = breakdown.groups
+    columns = [Column(Text("q"), tuple(str(g.n_questions) for g in groups), priority=0)]
+    for m in BRIEF_VIEW:
+        cells = tuple(metric_value(m, g.metrics) for g in groups)
+        columns.append(Column(Text(m.short), cells, BRIEF_PRIORITY.index(m) + 1))
+    labels = [rich_text(g.name) for g in groups]
+    label = max((len(t.plain) for t in labels), default=5)
+    layout = fit_or_drop(width, max(label, 5), columns)
+    out: list[RenderableType] = list(_draw(heading, "group", labels, layout))
+    if layout.dropped:
+        names = ", ".join(c.heading.plain for c in layout.dropped)
+        out.append(Text(f"  not shown at this width: {names}", style="dim"))
+    return out
+
+
+def summary_view(report: Report) -> list[RenderableType]:
+    """The opening verdict, one line per judge.
+
+    Args:
+        report: the report.
+
+    Returns:
+        Renderables.
+    """
+    return [rich_text(s.message, style="bold") for s in report.summary]
+
+
+def agreement_view(report: Report, width: int | None = None) -> list[RenderableType]:
+    """The summary, judge-human tables per judge, the human-human comparison, pairwise agreement.
+
+    Args:
+        report: the report.
+        width: the space available (None: no limit).
+
+    Returns:
+        Renderables in reading order.
+    """
+    out: list[RenderableType] = summary_view(report)
+    for block in report.judge_human:
+        out += _judge_tables(block, width)
+    hh = report.human_human
     if hh:
-        columns = [(f"human-human (n={hh['n']})", hh["metrics"])]
+        columns = [_metric_column(Text(f"human-human\n(n={hh.n}, {hh.n_questions} q)"), hh.metrics)]
         columns += [
-            (f"{s['judge']}-human (n={s['n']})", s["metrics"]) for s in hh["judge_human_same_items"]
+            _metric_column(title((s.judge,), f"-human\n(n={s.n}, {s.n_questions} q)"), s.metrics)
+            for s in hh.same_items
         ]
-        out.append(
-            metric_table(
-                f"The paper's comparison: {hh['n_turns']} turns rated by 2+ reviewers", columns
-            )
-        )
+        heading = Text(f"The paper's comparison: {hh.n_turns} turns rated by 2+ reviewers")
+        out += comparison_tables(heading, columns, width)
     else:
-        out.append(
-            Text(
-                "Human-human agreement appears once two reviewers rate the same turns.",
-                style="italic",
-            )
-        )
-    for block in report["pairwise"]:
-        out.append(pairwise_table(block))
+        message = "Human-human agreement appears once two reviewers rate the same turns."
+        out.append(Text(message, style="italic"))
+    out += [pairwise_table(b) for b in report.pairwise]
+    out += [agreement_table(t) for t in report.agreement_tables]
     return out
 
 
-def breakdown_view(report: dict[str, Any]) -> list[RenderableType]:
-    """Every breakdown table of every judge (all humans pooled)."""
+def _judge_tables(block: JudgeBlock, width: int | None) -> list[RenderableType]:
+    """One judge against each reviewer and all pooled."""
+    columns = [
+        _metric_column(title((r.reviewer,), f"\n(n={r.n}, {r.n_questions} q)"), r.metrics)
+        for r in block.rows
+    ]
+    heading = title("Judge ", (block.judge,), " vs humans (95% cluster-bootstrap CI)")
+    return comparison_tables(heading, columns, width)
+
+
+def breakdown_view(report: Report, width: int | None = None) -> list[RenderableType]:
+    """Every breakdown table of every judge (all humans pooled).
+
+    Args:
+        report: the report.
+        width: the space available (None: no limit).
+
+    Returns:
+        Tables per judge and breakdown.
+    """
     out: list[RenderableType] = []
-    for block in report["judge_human"]:
-        for field, groups in block["rows"][0]["breakdowns"].items():
-            out.append(
-                group_table(f"{visible_controls(block['judge'])} vs all humans, by {field}", groups)
-            )
+    for block in report.judge_human:
+        for b in block.pooled.breakdowns:
+            heading = title((block.judge,), f" vs all humans, by {b.field}")
+            out += group_tables(heading, b, width)
     return out
 
 
-def pairwise_table(block: dict[str, Any]) -> Table:
-    """MT-Bench pairwise agreement derived from scores."""
-    table = Table(
-        title=f"Pairwise agreement from scores ({visible_controls(block['judge'])}, "
-        f"{block['n_comparisons']} comparisons)",
-        title_justify="left",
-        title_style="bold",
+def pairwise_table(block: PairwiseBlock) -> Table:
+    """MT-Bench pairwise agreement derived from scores.
+
+    Args:
+        block: one judge's pairwise agreement.
+
+    Returns:
+        The table.
+    """
+    heading = title(
+        "Pairwise agreement from scores (", (block.judge,), f", {block.n_comparisons} comparisons)"
     )
+    table = new_table(heading)
     for column in ("", "with ties", "without ties"):
-        table.add_column(column)
-    for who in ("judge_human", "human_human"):
+        table.add_column(column, no_wrap=True)
+    for who, pair in (("judge-human", block.judge_human), ("human-human", block.human_human)):
         table.add_row(
-            who.replace("_", "-"), *(rate(block[who][k]) for k in ("with_ties", "without_ties"))
+            who, two_lines(rate(pair.with_ties, True)), two_lines(rate(pair.without_ties, True))
         )
     return table
 
 
-def bias_view(report: dict[str, Any]) -> list[RenderableType]:
-    """The audit findings per judge, flagged ones marked; then no-verdict rates."""
-    out: list[RenderableType] = []
-    for block in report["bias"]:
-        table = Table(
-            title=f"Bias audit: {visible_controls(block['judge'])}",
-            title_justify="left",
-            title_style="bold",
-            show_lines=True,
-        )
-        table.add_column("check")
-        table.add_column("effect [95% CI]", justify="right")
-        table.add_column("p", justify="right")
-        table.add_column("finding", ratio=1)
-        for it in block["items"]:
-            finding = Text.assemble(
-                ("⚑ ", "bold yellow") if it["flag"] else "", visible_controls(it["message"])
-            )
-            table.add_row(it["title"], effect(it), p_value(it["p_value"]), finding)
-        out.append(table)
-    table = Table(
-        title="Verdicts without a parseable rating", title_justify="left", title_style="bold"
-    )
-    for column in ("judge", "prompt", "verdicts", "no rating", "rate [95% CI]"):
-        table.add_column(column, justify="left" if column in ("judge", "prompt") else "right")
-    for r in report["no_verdict"]:
-        table.add_row(
-            visible_controls(r["judge"]),
-            visible_controls(r["prompt"]),
-            str(r["n"]),
-            str(r["no_verdict"]),
-            estimate("rate", {"value": r["rate"], "ci": r["ci"] or [None, None]}),
-        )
-    out.append(table)
+def bias_view(report: Report) -> list[RenderableType]:
+    """The audit findings per judge, flagged ones marked; then no-verdict rates.
+
+    Args:
+        report: the report.
+
+    Returns:
+        One table per judge, then the no-verdict table.
+    """
+    out: list[RenderableType] = [_audit_table(a) for a in report.bias]
+    if report.bias:
+        out.append(Text(AUDIT_KEY, style="dim"))
+    out.append(no_verdict_table(report.no_verdict))
     return out
 
 
-def gates_view(report: dict[str, Any]) -> list[RenderableType]:
-    """One line per CI gate."""
-    out: list[RenderableType] = []
-    for gate in report.get("gates", []):
-        status = "[green]pass[/]" if gate["passed"] else "[bold red]FAIL[/]"
-        out.append(
-            Text.from_markup(
-                f"gate {gate['op']} {gate['metric']}={gate['threshold']} for "
-                f"{inert(gate['judge'])}: {gate['value']} {status}"
-            )
+def _audit_table(audit: JudgeAudit) -> Table:
+    """One judge's findings: ⚑ flagged, ? too few questions to tell."""
+    table = new_table(title("Bias audit: ", (audit.judge,)), show_lines=True)
+    table.add_column("check", max_width=18, overflow="fold")
+    table.add_column("effect [95% CI]", justify="right", no_wrap=True)
+    table.add_column("p", justify="right", no_wrap=True)
+    table.add_column("finding", ratio=1)
+    for f in audit.findings:
+        marker = flag(f.status)
+        finding = Text.assemble(
+            (f"{marker} ", "bold yellow") if marker else "", rich_text(f.message)
         )
-    return out
+        table.add_row(rich_text(f.title), stacked(effect(f)), p_value(f.p_value), finding)
+    return table
 
 
-def full_view(report: dict[str, Any]) -> Group:
-    """Everything, in reading order."""
+def full_view(report: Report, width: int | None = None) -> Group:
+    """Everything, in reading order.
+
+    Args:
+        report: the report.
+        width: the space available (None: no limit).
+
+    Returns:
+        One renderable.
+    """
     return Group(
-        *agreement_view(report), *breakdown_view(report), *bias_view(report), *gates_view(report)
+        *agreement_view(report, width),
+        *breakdown_view(report, width),
+        *bias_view(report),
+        *gates_view(report),
     )

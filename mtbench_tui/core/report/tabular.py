@@ -1,4 +1,4 @@
-"""Row exports: every rating as CSV, and human ratings as FastChat model_judgment JSONL (which import reads back)."""
+"""Row exports: every rating as CSV; human ratings as FastChat model_judgment JSONL."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import IO, Any
 
 from mtbench_tui.core.loading import HUMAN_JUDGE_PREFIX
 from mtbench_tui.core.store import Store
-from mtbench_tui.core.textsafe import csv_cell
+from mtbench_tui.core.store.analysis import RatingRow
+from mtbench_tui.core.textsafe import csv_cell, json_safe
 
 CSV_COLUMNS = (
     "question_id",
@@ -39,19 +40,51 @@ HUMAN_PROMPT = "review"
 def write_csv(store: Store, out: IO[str], judge: str | None) -> int:
     """Every rating joined with the judge's score and the item's category; returns the row count.
 
-    Text cells that a spreadsheet would run as a formula are neutralised.
+    Text cells that a spreadsheet would run as a formula are neutralised, and control
+    characters are made visible.
+
+    Args:
+        store: the database.
+        out: where to write.
+        judge: whose verdicts to join.
+
+    Returns:
+        The number of rows written.
     """
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     count = 0
     for row in store.analysis.rating_rows(judge):
-        row["flags"] = ";".join(json.loads(row["flags"]))
-        row["blind"] = int(row["blind"])
-        both = row["score"] is not None and row["judge_score"] is not None
-        row["gap"] = row["judge_score"] - row["score"] if both else None
-        writer.writerow([csv_cell(_plain(row.get(c))) for c in CSV_COLUMNS])
+        writer.writerow([csv_cell(_plain(v)) for v in _csv_values(row)])
         count += 1
     return count
+
+
+def _csv_values(row: RatingRow) -> tuple[object, ...]:
+    """One rating's cells, in CSV_COLUMNS order."""
+    gap = None
+    if row.score is not None and row.judge_score is not None:
+        gap = row.judge_score - row.score
+    return (
+        row.question_id,
+        row.category,
+        row.model,
+        row.turn,
+        row.reviewer,
+        row.score,
+        row.judge,
+        row.judge_prompt,
+        row.judge_score,
+        gap,
+        ";".join(json.loads(row.flags)),
+        row.note,
+        int(row.blind),
+        row.created,
+        row.updated,
+        row.question,
+        row.answer,
+        row.judge_explanation,
+    )
 
 
 def _plain(value: object) -> object:
@@ -104,7 +137,7 @@ def write_fastchat(store: Store, out: IO[str], reviewer: str | None = None) -> i
     """Write the FastChat JSONL; returns the row count."""
     count = 0
     for row in fastchat_rows(store, reviewer):
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.write(json_safe(json.dumps(row, ensure_ascii=False)) + "\n")
         count += 1
     return count
 

@@ -1,4 +1,4 @@
-"""Input handling shared by the metrics: sequences or arrays in, paired float arrays out, NaN = missing."""
+"""Input shared by the metrics: sequences or arrays in, paired floats out, NaN = missing."""
 
 from __future__ import annotations
 

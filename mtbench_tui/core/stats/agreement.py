@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 
@@ -30,11 +31,11 @@ def disagreement_weights(k: int, weights: str | None) -> np.ndarray:
     """Cohen's disagreement weights on label positions: 0/1, |i-j| or (i-j)^2."""
     i, j = np.indices((k, k))
     if weights is None:
-        return (i != j).astype(float)
+        return np.asarray(i != j, dtype=np.float64)
     if weights == "linear":
-        return np.abs(i - j).astype(float)
+        return np.asarray(np.abs(i - j), dtype=np.float64)
     if weights == "quadratic":
-        return ((i - j) ** 2).astype(float)
+        return np.asarray((i - j) ** 2, dtype=np.float64)
     raise ValueError(f"weights must be None, 'linear' or 'quadratic', got {weights!r}")
 
 
@@ -74,7 +75,7 @@ def cohen_kappa(
 def _pooled_shares(table: np.ndarray) -> np.ndarray:
     """Each category's share of all 2n ratings (both raters pooled)."""
     n = table.sum()
-    return (table.sum(0) + table.sum(1)) / (2 * n)
+    return np.asarray((table.sum(0) + table.sum(1)) / (2 * n), dtype=np.float64)
 
 
 def scotts_pi(
@@ -142,11 +143,11 @@ def agreement_weights(k: int, weights: str | None) -> np.ndarray:
         return np.ones((1, 1))
     i, j = np.indices((k, k))
     if weights is None:
-        return (i == j).astype(float)
+        return np.asarray(i == j, dtype=np.float64)
     if weights == "linear":
-        return 1 - np.abs(i - j) / (k - 1)
+        return np.asarray(1 - np.abs(i - j) / (k - 1), dtype=np.float64)
     if weights == "quadratic":
-        return 1 - ((i - j) / (k - 1)) ** 2
+        return np.asarray(1 - ((i - j) / (k - 1)) ** 2, dtype=np.float64)
     raise ValueError(f"weights must be None, 'linear' or 'quadratic', got {weights!r}")
 
 
@@ -220,4 +221,4 @@ def fleiss_kappa(counts: ArrayLike) -> float:
     Returns:
         Kappa; NaN when undefined.
     """
-    return float(fleiss_components(counts)["kappa"])
+    return float(cast(float, fleiss_components(counts)["kappa"]))

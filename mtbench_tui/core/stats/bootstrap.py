@@ -40,7 +40,7 @@ def cluster_draws(
 def resampled_sums(
     per_cluster: np.ndarray, n_resamples: int, rng: np.random.Generator, batch: int = 250
 ) -> np.ndarray:
-    """Cluster-bootstrap totals: each resample draws clusters with replacement and adds up their rows.
+    """Cluster-bootstrap totals: each resample draws clusters with replacement and adds their rows.
 
     Args:
         per_cluster: clusters x m, each cluster's sums.
@@ -110,8 +110,8 @@ def bootstrap_ci(
     values = np.empty(n_resamples)
     if clusters is None:
         for r in range(n_resamples):
-            index = rng.integers(0, size, size)
-            values[r] = statistic(*(a[index] for a in arrays))
+            draw = rng.integers(0, size, size)
+            values[r] = statistic(*(a[draw] for a in arrays))
         n_clusters = size
     else:
         labels = np.asarray(clusters)
@@ -134,7 +134,7 @@ def bootstrap_sums(
     confidence: float = 0.95,
     seed: int | None = 0,
 ) -> BootstrapResult:
-    """A cluster bootstrap for statistics that depend only on column sums: vectorised, no loop per resample.
+    """A cluster bootstrap for statistics of column sums: vectorised, no loop per resample.
 
     Means, differences of group means and least-squares slopes are all functions of
     sums. Each cluster's sums are added up with multinomial weights, so 1,000 resamples

@@ -1,4 +1,4 @@
-"""Every paired agreement metric computed from joint-value tables, vectorised over bootstrap resamples.
+"""Every paired agreement metric from joint-value tables, vectorised over bootstrap resamples.
 
 Scores take few distinct values (1-10, sometimes 8.5), so the table of how often each
 (a, b) value pair occurs holds all the information in the sample. A cluster bootstrap
@@ -84,18 +84,30 @@ class Tables:
     per_cluster: np.ndarray  # clusters x A x B
 
     @classmethod
-    def of(cls, data: PairedData) -> Tables:
-        """Tabulate the pairs cluster by cluster."""
+    def of(cls, data: PairedData, cluster_ids: np.ndarray | None = None) -> Tables:
+        """Tabulate the pairs cluster by cluster.
+
+        Args:
+            data: the pairs.
+            cluster_ids: every cluster to tabulate, sorted (default: those in ``data``); a
+                cluster without pairs gets an empty table, so two samples can share resamples.
+
+        Returns:
+            The tables.
+        """
         a_values, ia = np.unique(data.a, return_inverse=True)
         b_values, ib = np.unique(data.b, return_inverse=True)
-        _ids, ic = np.unique(data.clusters, return_inverse=True)
-        shape = (_ids.size, a_values.size, b_values.size)
+        if cluster_ids is None:
+            cluster_ids, ic = np.unique(data.clusters, return_inverse=True)
+        else:
+            ic = np.searchsorted(cluster_ids, data.clusters)
+        shape = (cluster_ids.size, a_values.size, b_values.size)
         flat = np.bincount((ic * shape[1] + ia) * shape[2] + ib, minlength=int(np.prod(shape)))
         return cls(a_values, b_values, flat.reshape(shape).astype(float))
 
     def total(self) -> np.ndarray:
         """The table of the whole sample."""
-        return self.per_cluster.sum(0)
+        return np.asarray(self.per_cluster.sum(0), dtype=np.float64)
 
     def resampled(self, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
         """Tables of cluster-bootstrap resamples: resamples x A x B."""
@@ -165,13 +177,14 @@ def _icc_2_1(
     ss_cols = n * ((sa / n - grand) ** 2 + (sb / n - grand) ** 2)
     ms_rows = ss_rows / (n - 1)
     ms_error = (ss_total - ss_rows - ss_cols) / (n - 1)
-    return (ms_rows - ms_error) / (ms_rows + ms_error + 2 * (ss_cols - ms_error) / n)
+    icc = (ms_rows - ms_error) / (ms_rows + ms_error + 2 * (ss_cols - ms_error) / n)
+    return np.asarray(icc, dtype=np.float64)
 
 
 def _midranks(counts: np.ndarray) -> np.ndarray:
     """Mid-rank of each value given its count (ties share the average rank)."""
     before = np.cumsum(counts, -1) - counts
-    return before + (counts + 1) / 2
+    return np.asarray(before + (counts + 1) / 2, dtype=np.float64)
 
 
 def _rank_correlation(t: np.ndarray) -> np.ndarray:
@@ -182,7 +195,7 @@ def _rank_correlation(t: np.ndarray) -> np.ndarray:
     ma, mb = (pa * ra).sum(-1) / n, (pb * rb).sum(-1) / n
     cov = ((t @ rb[..., :, None])[..., 0] * ra).sum(-1) / n - ma * mb
     va, vb = (pa * ra**2).sum(-1) / n - ma**2, (pb * rb**2).sum(-1) / n - mb**2
-    return cov / np.sqrt(va * vb)
+    return np.asarray(cov / np.sqrt(va * vb), dtype=np.float64)
 
 
 def _kendall_tau_b(t: np.ndarray) -> np.ndarray:
@@ -200,7 +213,8 @@ def _kendall_tau_b(t: np.ndarray) -> np.ndarray:
     pairs = n * (n - 1) / 2
     ties_a = (t.sum(-1) * (t.sum(-1) - 1) / 2).sum(-1)
     ties_b = (t.sum(-2) * (t.sum(-2) - 1) / 2).sum(-1)
-    return (concordant - discordant) / np.sqrt((pairs - ties_a) * (pairs - ties_b))
+    tau = (concordant - discordant) / np.sqrt((pairs - ties_a) * (pairs - ties_b))
+    return np.asarray(tau, dtype=np.float64)
 
 
 def to_scale(values: np.ndarray, labels: Sequence[float] = SCORE_LABELS) -> np.ndarray:
@@ -217,7 +231,8 @@ def _kappa_on_scale(t: np.ndarray, av: np.ndarray, bv: np.ndarray) -> np.ndarray
     w = disagreement_weights(len(SCORE_LABELS), "quadratic")
     n = table.sum((-2, -1))
     expected = table.sum(-1)[..., :, None] * table.sum(-2)[..., None, :] / n[..., None, None]
-    return 1 - (w * table).sum((-2, -1)) / (w * expected).sum((-2, -1))
+    kappa = 1 - (w * table).sum((-2, -1)) / (w * expected).sum((-2, -1))
+    return np.asarray(kappa, dtype=np.float64)
 
 
 def _alphas(t: np.ndarray, av: np.ndarray, bv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -250,18 +265,6 @@ class Estimate:
     value: float
     low: float
     high: float
-
-    def as_dict(self, digits: int = 6) -> dict[str, object]:
-        """JSON form: value and [low, high], rounded; NaN becomes null."""
-        return {
-            "value": _clean(self.value, digits),
-            "ci": [_clean(self.low, digits), _clean(self.high, digits)],
-        }
-
-
-def _clean(x: float, digits: int) -> float | None:
-    """Round, mapping NaN/inf to None for JSON."""
-    return None if not np.isfinite(x) else round(float(x), digits)
 
 
 def agreement(

@@ -1,11 +1,14 @@
-"""Reliability across raters: Krippendorff's alpha (via the krippendorff package) and Shrout-Fleiss ICCs."""
+"""Reliability across raters: Krippendorff's alpha (krippendorff package), Shrout-Fleiss ICCs."""
 
 from __future__ import annotations
+
+from typing import Literal, cast
 
 import numpy as np
 
 from mtbench_tui.core.stats._arrays import ArrayLike
 
+Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 ICC_FORMS = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
 
@@ -32,7 +35,9 @@ def krippendorff_alpha(data: ArrayLike, level: str = "interval") -> float:
     values = matrix[~np.isnan(matrix)]
     if values.size < 2 or np.unique(values).size < 2:
         return float("nan")
-    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement=level))
+    # level was checked against LEVELS above: one of the literals krippendorff accepts.
+    checked = cast(Level, level)
+    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement=checked))
 
 
 def icc_components(ratings: ArrayLike) -> dict[str, float]:
@@ -126,7 +131,7 @@ def icc_interval(
 
 
 def _icc2_interval(
-    n: int, k: int, msr: float, msc: float, mse: float, rho: float, q: float
+    n: float, k: float, msr: float, msc: float, mse: float, rho: float, q: float
 ) -> tuple[float, float]:
     """ICC(2,1) interval with Satterthwaite's degrees of freedom."""
     from scipy.stats import f as f_dist

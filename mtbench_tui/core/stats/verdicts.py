@@ -1,4 +1,4 @@
-"""MT-Bench's agreement between pairwise verdicts, with and without ties (as the paper reports it)."""
+"""MT-Bench's agreement between pairwise verdicts, with and without ties (as in the paper)."""
 
 from __future__ import annotations
 

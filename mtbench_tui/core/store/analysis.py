@@ -3,11 +3,108 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
 _TURN_LENGTH = "CASE r.turn WHEN 1 THEN a.length_1 ELSE a.length_2 END"
+
+
+class JudgeHumanRow(NamedTuple):
+    """A turn a human and the judge both scored."""
+
+    question_id: int
+    model: str
+    turn: int
+    reviewer: str
+    human: float
+    judge: float
+    category: str
+    length: int
+    """The answer's length on this turn."""
+    judge_model: str
+
+
+class HumanPairRow(NamedTuple):
+    """Two reviewers' scores on the same turn (reviewer_1 < reviewer_2 by name)."""
+
+    question_id: int
+    model: str
+    turn: int
+    reviewer_1: str
+    score_1: float
+    reviewer_2: str
+    score_2: float
+    category: str
+
+
+class NoVerdictCount(NamedTuple):
+    """How many of a judge's verdicts under one prompt have no rating."""
+
+    judge: str
+    judge_model: str
+    prompt: str
+    n: int
+    missing: int
+
+
+class BlindRevision(NamedTuple):
+    """A reviewer's first blind score on a turn, their final score and the judge's."""
+
+    question_id: int
+    model: str
+    turn: int
+    reviewer: str
+    blind: float
+    final: float
+    judge: float
+
+
+class PairVerdict(NamedTuple):
+    """A pairwise verdict in both answer orders (None: only the combined verdict is known)."""
+
+    judge: str
+    question_id: int
+    g1_winner: str | None
+    g2_winner: str | None
+
+
+class AnnotationRow(NamedTuple):
+    """A rating with a comment or flags, beside the judge's score on the turn."""
+
+    question_id: int
+    model: str
+    turn: int
+    reviewer: str
+    category: str
+    score: float | None
+    judge_score: float | None
+    flags: str
+    """JSON list."""
+    note: str
+
+
+class RatingRow(NamedTuple):
+    """A rating with its item's category and texts and the judge's verdict on the turn."""
+
+    question_id: int
+    model: str
+    turn: int
+    reviewer: str
+    score: float | None
+    note: str
+    flags: str
+    """JSON list."""
+    blind: int
+    created: str
+    updated: str
+    category: str
+    question: str
+    answer: str
+    judge: str | None
+    judge_prompt: str | None
+    judge_score: float | None
+    judge_explanation: str | None
 
 
 class AnalysisRepo:
@@ -16,86 +113,103 @@ class AnalysisRepo:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def judge_human(self, judge: str, reviewer: str | None = None) -> Iterator[tuple[Any, ...]]:
-        """(question_id, model, turn, reviewer, human, judge score, category, answer length, judge model).
-
-        Only turns where both the human and the judge gave a score.
-        """
+    def judge_human(self, judge: str, reviewer: str | None = None) -> Iterator[JudgeHumanRow]:
+        """Turns where both a human and the judge gave a score, in key order."""
         where = " AND r.reviewer = :reviewer" if reviewer else ""
-        yield from self.db.execute(
+        rows = self.db.execute(
             "SELECT r.question_id, r.model, r.turn, r.reviewer, r.score, j.score, q.category,"
             f" {_TURN_LENGTH}, j.judge_model FROM ratings r"
-            " JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model AND j.turn = r.turn"
-            " AND j.judge = :judge"
+            " JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
+            " AND j.turn = r.turn AND j.judge = :judge"
             " JOIN answers a ON a.question_id = r.question_id AND a.model = r.model"
             " JOIN questions q ON q.question_id = r.question_id"
             f" WHERE r.score IS NOT NULL AND j.score IS NOT NULL{where}"
             " ORDER BY r.question_id, r.model, r.turn, r.reviewer",
             {"judge": judge, "reviewer": reviewer},
         )
+        yield from map(JudgeHumanRow._make, rows)
 
-    def human_human(self) -> Iterator[tuple[Any, ...]]:
-        """(question_id, model, turn, reviewer 1, score 1, reviewer 2, score 2, category) for each pair of reviewers."""
-        yield from self.db.execute(
-            "SELECT r1.question_id, r1.model, r1.turn, r1.reviewer, r1.score, r2.reviewer, r2.score, q.category"
-            " FROM ratings r1 JOIN ratings r2 ON r2.question_id = r1.question_id AND r2.model = r1.model"
+    def human_human(self) -> Iterator[HumanPairRow]:
+        """Every pair of reviewers' scores on the same turn."""
+        rows = self.db.execute(
+            "SELECT r1.question_id, r1.model, r1.turn, r1.reviewer, r1.score, r2.reviewer,"
+            " r2.score, q.category FROM ratings r1"
+            " JOIN ratings r2 ON r2.question_id = r1.question_id AND r2.model = r1.model"
             " AND r2.turn = r1.turn AND r2.reviewer > r1.reviewer"
             " JOIN questions q ON q.question_id = r1.question_id"
             " WHERE r1.score IS NOT NULL AND r2.score IS NOT NULL"
             " ORDER BY r1.question_id, r1.model, r1.turn, r1.reviewer, r2.reviewer"
         )
+        yield from map(HumanPairRow._make, rows)
 
-    def no_verdict_rates(self) -> list[tuple[str, str, str, int, int]]:
-        """(judge, judge model, prompt, verdicts, verdicts without a rating) for every judge and prompt."""
-        return [
-            tuple(r)
-            for r in self.db.execute(
-                "SELECT judge, judge_model, prompt, COUNT(*), SUM(score IS NULL) FROM judgments"
-                " GROUP BY judge, judge_model, prompt ORDER BY judge, prompt"
-            )
-        ]
+    def no_verdict_rates(self) -> list[NoVerdictCount]:
+        """Verdicts and verdicts without a rating, for every judge and prompt."""
+        rows = self.db.execute(
+            "SELECT judge, judge_model, prompt, COUNT(*), SUM(score IS NULL) FROM judgments"
+            " GROUP BY judge, judge_model, prompt ORDER BY judge, prompt"
+        )
+        return [NoVerdictCount._make(r) for r in rows]
 
-    def blind_revisions(self, judge: str) -> Iterator[tuple[Any, ...]]:
-        """(question_id, model, turn, reviewer, first blind score, final score, judge score) per blind rating."""
-        yield from self.db.execute(
-            "WITH first_blind AS (SELECT question_id, model, turn, reviewer, MIN(id) AS id FROM rating_history"
-            " WHERE blind = 1 AND score IS NOT NULL AND event = 'score' GROUP BY question_id, model, turn, reviewer)"
-            " SELECT r.question_id, r.model, r.turn, r.reviewer, h.score, r.score, j.score FROM first_blind f"
-            " JOIN rating_history h ON h.id = f.id"
-            " JOIN ratings r ON r.question_id = f.question_id AND r.model = f.model AND r.turn = f.turn"
-            " AND r.reviewer = f.reviewer"
-            " JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model AND j.turn = r.turn"
-            " AND j.judge = :judge WHERE r.score IS NOT NULL AND j.score IS NOT NULL"
+    def blind_revisions(self, judge: str) -> Iterator[BlindRevision]:
+        """The first blind score, final score and judge score of every rating begun blind."""
+        rows = self.db.execute(
+            "WITH first_blind AS (SELECT question_id, model, turn, reviewer, MIN(id) AS id"
+            " FROM rating_history WHERE blind = 1 AND score IS NOT NULL AND event = 'score'"
+            " GROUP BY question_id, model, turn, reviewer)"
+            " SELECT r.question_id, r.model, r.turn, r.reviewer, h.score, r.score, j.score"
+            " FROM first_blind f JOIN rating_history h ON h.id = f.id"
+            " JOIN ratings r ON r.question_id = f.question_id AND r.model = f.model"
+            " AND r.turn = f.turn AND r.reviewer = f.reviewer"
+            " JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
+            " AND j.turn = r.turn AND j.judge = :judge"
+            " WHERE r.score IS NOT NULL AND j.score IS NOT NULL"
             " ORDER BY r.question_id, r.model, r.turn, r.reviewer",
             {"judge": judge},
         )
+        yield from map(BlindRevision._make, rows)
 
-    def pair_verdicts(self) -> list[tuple[str, int, str, str]]:
-        """(judge, question_id, g1 winner, g2 winner) for every pairwise verdict."""
-        return [
-            tuple(r)
-            for r in self.db.execute(
-                "SELECT judge, question_id, g1_winner, g2_winner FROM pair_judgments ORDER BY judge, question_id"
-            )
-        ]
+    def pair_verdicts(self, judge: str | None = None) -> list[PairVerdict]:
+        """Every pairwise verdict (of one judge), by judge then question."""
+        where = " WHERE judge = :judge" if judge else ""
+        rows = self.db.execute(
+            "SELECT judge, question_id, g1_winner, g2_winner FROM pair_judgments"
+            f"{where} ORDER BY judge, question_id",
+            {"judge": judge},
+        )
+        return [PairVerdict._make(r) for r in rows]
+
+    def annotations(self, judge: str | None) -> list[AnnotationRow]:
+        """Every rating with a comment or a flag, in key order, with one judge's score."""
+        rows = self.db.execute(
+            "SELECT r.question_id, r.model, r.turn, r.reviewer, q.category, r.score, j.score,"
+            " r.flags, r.note FROM ratings r"
+            " JOIN questions q ON q.question_id = r.question_id"
+            " LEFT JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
+            " AND j.turn = r.turn AND j.judge = :judge"
+            " WHERE r.note != '' OR r.flags != '[]'"
+            " ORDER BY r.question_id, r.model, r.turn, r.reviewer",
+            {"judge": judge},
+        )
+        return [AnnotationRow._make(r) for r in rows]
 
     def rating_counts(self) -> dict[str, int]:
         """Ratings with a score, per reviewer."""
-        return {
-            r[0]: r[1]
-            for r in self.db.execute(
-                "SELECT reviewer, COUNT(*) FROM ratings WHERE score IS NOT NULL GROUP BY reviewer ORDER BY reviewer"
-            )
-        }
+        rows = self.db.execute(
+            "SELECT reviewer, COUNT(*) FROM ratings WHERE score IS NOT NULL"
+            " GROUP BY reviewer ORDER BY reviewer"
+        )
+        return {reviewer: count for reviewer, count in rows}
 
-    def rating_rows(self, judge: str | None, page_size: int = 1000) -> Iterator[dict[str, Any]]:
-        """Every rating with its item's category, texts and the judge's verdict, a page at a time."""
+    def rating_rows(self, judge: str | None, page_size: int = 1000) -> Iterator[RatingRow]:
+        """Every rating with its category, texts and the judge's verdict, a page at a time."""
         after: tuple[Any, ...] = (-1, "", 0, "")
         while True:
             rows = self.db.execute(
-                "SELECT r.question_id, r.model, r.turn, r.reviewer, r.score, r.note, r.flags, r.blind, r.created,"
-                " r.updated, q.category, CASE r.turn WHEN 1 THEN q.turn_1 ELSE q.turn_2 END,"
-                " CASE r.turn WHEN 1 THEN a.turn_1 ELSE a.turn_2 END, j.judge, j.prompt, j.score, j.judgment"
+                "SELECT r.question_id, r.model, r.turn, r.reviewer, r.score, r.note, r.flags,"
+                " r.blind, r.created, r.updated, q.category,"
+                " CASE r.turn WHEN 1 THEN q.turn_1 ELSE q.turn_2 END,"
+                " CASE r.turn WHEN 1 THEN a.turn_1 ELSE a.turn_2 END,"
+                " j.judge, j.prompt, j.score, j.judgment"
                 " FROM ratings r JOIN questions q ON q.question_id = r.question_id"
                 " JOIN answers a ON a.question_id = r.question_id AND a.model = r.model"
                 " LEFT JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
@@ -111,29 +225,7 @@ class AnalysisRepo:
                     "limit": page_size,
                 },
             ).fetchall()
-            for row in rows:
-                yield dict(zip(_RATING_ROW_FIELDS, row))
+            yield from map(RatingRow._make, rows)
             if len(rows) < page_size:
                 return
             after = tuple(rows[-1][:4])
-
-
-_RATING_ROW_FIELDS = (
-    "question_id",
-    "model",
-    "turn",
-    "reviewer",
-    "score",
-    "note",
-    "flags",
-    "blind",
-    "created",
-    "updated",
-    "category",
-    "question",
-    "answer",
-    "judge",
-    "judge_prompt",
-    "judge_score",
-    "judge_explanation",
-)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import PurePath
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -31,6 +32,31 @@ class LeaderboardRow:
     n_turn2: int
 
 
+class JudgeCount(NamedTuple):
+    """A judge label and how many verdicts it has."""
+
+    judge: str
+    verdicts: int
+
+
+class ContentCounts(NamedTuple):
+    """Row counts of the content tables."""
+
+    questions: int
+    reference_answers: int
+    answers: int
+    judgments: int
+    no_verdict: int
+    """Verdicts without a rating."""
+
+
+class ImportRecord(NamedTuple):
+    """One import: when it ran and the names of the files it read."""
+
+    at: str
+    files: tuple[str, ...]
+
+
 class ContentRepo:
     """Read access to the imported benchmark content."""
 
@@ -40,7 +66,8 @@ class ContentRepo:
     def question(self, question_id: int) -> Question | None:
         """One question."""
         row = self.db.execute(
-            "SELECT question_id, category, turn_1, turn_2, reference FROM questions WHERE question_id = ?",
+            "SELECT question_id, category, turn_1, turn_2, reference FROM questions"
+            " WHERE question_id = ?",
             [question_id],
         ).fetchone()
         if row is None:
@@ -60,7 +87,8 @@ class ContentRepo:
     def references(self, question_id: int) -> list[ReferenceAnswer]:
         """Reference answers for a question, by source name."""
         rows = self.db.execute(
-            "SELECT question_id, source, turn_1, turn_2 FROM reference_answers WHERE question_id = ? ORDER BY source",
+            "SELECT question_id, source, turn_1, turn_2 FROM reference_answers"
+            " WHERE question_id = ? ORDER BY source",
             [question_id],
         )
         return [ReferenceAnswer(r[0], r[1], (r[2], r[3])) for r in rows]
@@ -74,10 +102,10 @@ class ContentRepo:
             params.append(judge)
         return [_judgment(r) for r in self.db.execute(sql + " ORDER BY judge, turn", params)]
 
-    def judges(self) -> list[tuple[str, int]]:
+    def judges(self) -> list[JudgeCount]:
         """Every judge label with its number of verdicts, most verdicts first."""
         rows = self.db.execute("SELECT judge, COUNT(*) FROM judgments GROUP BY judge")
-        return sorted(((r[0], r[1]) for r in rows), key=lambda r: (-r[1], r[0]))
+        return sorted(map(JudgeCount._make, rows), key=lambda r: (-r.verdicts, r.judge))
 
     def models(self) -> list[str]:
         """Every model with answers."""
@@ -90,21 +118,30 @@ class ContentRepo:
             for r in self.db.execute("SELECT DISTINCT category FROM questions ORDER BY category")
         ]
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> ContentCounts:
         """Row counts of the content tables."""
-        tables = ("questions", "reference_answers", "answers", "judgments")
-        out = {t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
-        out["no_verdict"] = self.db.execute(
-            "SELECT COUNT(*) FROM judgments WHERE score IS NULL"
-        ).fetchone()[0]
-        return out
+        row = self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM questions), (SELECT COUNT(*) FROM reference_answers),"
+            " (SELECT COUNT(*) FROM answers), (SELECT COUNT(*) FROM judgments),"
+            " (SELECT COUNT(*) FROM judgments WHERE score IS NULL)"
+        ).fetchone()
+        return ContentCounts._make(row)
+
+    def imports(self) -> list[ImportRecord]:
+        """Every import in order, with the names (not the paths) of the files it read."""
+        rows = self.db.execute("SELECT at, sources FROM imports ORDER BY id")
+        return [
+            ImportRecord(at, tuple(PurePath(p).name for p in json.loads(sources)))
+            for at, sources in rows
+        ]
 
     def is_empty(self) -> bool:
         """True before anything has been imported."""
-        return self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM answers)").fetchone()[0] == 1
+        row = self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM answers)").fetchone()
+        return bool(row[0])
 
     def leaderboard(self, judge: str | None = None) -> list[LeaderboardRow]:
-        """MT-Bench scores per model and judge, as FastChat's ``show_result.py --mode single`` computes them.
+        """MT-Bench scores per model and judge, as FastChat's ``show_result.py --mode single``.
 
         Each turn's score is the mean of the valid verdicts for that turn; the overall score
         pools both turns. Verdicts without a rating (FastChat's -1) are excluded but counted.
@@ -112,7 +149,8 @@ class ContentRepo:
         where = "WHERE judge = ?" if judge else ""
         rows = self.db.execute(
             "SELECT model, judge,"
-            " AVG(CASE WHEN turn = 1 THEN score END), AVG(CASE WHEN turn = 2 THEN score END), AVG(score),"
+            " AVG(CASE WHEN turn = 1 THEN score END), AVG(CASE WHEN turn = 2 THEN score END),"
+            " AVG(score),"
             " COUNT(score), SUM(score IS NULL), COUNT(CASE WHEN turn = 1 THEN score END),"
             " COUNT(CASE WHEN turn = 2 THEN score END)"
             f" FROM judgments {where} GROUP BY judge, model",
@@ -130,7 +168,8 @@ class ContentRepo:
             where = "id > ?" + (" AND judge = ?" if judge else "")
             params: list[Any] = [last, *([judge] if judge else [])]
             rows = self.db.execute(
-                f"SELECT id, {_JUDGMENT_COLUMNS} FROM judgments WHERE {where} ORDER BY id LIMIT {page_size}",
+                f"SELECT id, {_JUDGMENT_COLUMNS} FROM judgments WHERE {where}"
+                f" ORDER BY id LIMIT {page_size}",
                 params,
             ).fetchall()
             yield from (_judgment(r[1:]) for r in rows)

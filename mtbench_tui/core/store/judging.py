@@ -1,39 +1,62 @@
-"""Judge-run bookkeeping: verdicts written by the runner, failures, usage, the response cache, batches."""
+"""Judge-run bookkeeping: verdicts written by the runner, failures and the response cache.
+
+Run records, batches and pairwise verdicts have repositories of their own, reached as
+``store.judging.runs``, ``store.judging.batches`` and ``store.judging.pairs``.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
 from mtbench_tui.core.clock import now_iso
-from mtbench_tui.core.judge.work import WorkItem
+from mtbench_tui.core.store.judge_batches import BatchRepo
+from mtbench_tui.core.store.judge_records import clear_failure, epoch_now, log_request, put_cache
+from mtbench_tui.core.store.judge_runs import JudgeRunRepo
+from mtbench_tui.core.store.pair_judging import PairJudgeRepo
 from mtbench_tui.core.store.tables import JUDGMENTS, content_hash
+from mtbench_tui.core.workitems import CachedResponse, Outcome, WorkItem
 
 
-@dataclass(frozen=True)
-class CachedResponse:
-    """A stored judge response."""
+class AnswerToJudge(NamedTuple):
+    """An answer with its question, as the planner needs it."""
 
-    content: str
-    prompt_tokens: int | None
-    completion_tokens: int | None
+    question_id: int
+    model: str
+    category: str
+    question_1: str
+    question_2: str
+    answer_1: str
+    answer_2: str
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What one request cost and how it went, for the usage log."""
+class Failure(NamedTuple):
+    """An outstanding failure: an item with no verdict because its request failed."""
 
-    status: str
-    attempts: int = 0
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-    cost_usd: float | None = None
-    latency_s: float | None = None
-    error: str | None = None
+    question_id: int
+    model: str
+    turn: int
+    judge: str
+    prompt: str
+    reason: str
+    attempts: int
+    at: str
+    run_id: int | None
+    model_2: str
+    order: str
+
+    def label(self) -> str:
+        """'Q81 vicuna-13b turn 2', or 'Q81 a vs b turn 1 (g2)' for one order of a comparison."""
+        if not self.model_2:
+            return f"Q{self.question_id} {self.model} turn {self.turn}"
+        return f"Q{self.question_id} {self.model} vs {self.model_2} turn {self.turn} ({self.order})"
+
+
+_FAILURE_COLUMNS = (
+    "question_id, model, turn, judge, prompt, reason, attempts, at, run_id, model_2, pair_order"
+)
 
 
 class JudgeRepo:
@@ -41,58 +64,73 @@ class JudgeRepo:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        self.runs = JudgeRunRepo(db)
+        self.batches = BatchRepo(db)
+        self.pairs = PairJudgeRepo(db)
 
     def answers_to_judge(
         self, models: list[str] | None, questions: list[int] | None
-    ) -> Iterator[tuple[int, str, str, str, str, str, str]]:
-        """(question_id, model, category, question turn 1, turn 2, answer turn 1, turn 2), streamed in key order."""
-        where, params = ["1"], []
+    ) -> Iterator[AnswerToJudge]:
+        """Answers with their questions, streamed in key order.
+
+        Args:
+            models: only these models (None: all).
+            questions: only these question ids (None: all).
+
+        Returns:
+            An iterator of answers to judge.
+        """
+        where: list[str] = ["1"]
+        params: list[Any] = []
         if models:
             where.append(f"a.model IN ({','.join('?' * len(models))})")
             params += models
         if questions:
             where.append(f"a.question_id IN ({','.join('?' * len(questions))})")
             params += questions
-        yield from self.db.execute(
-            "SELECT a.question_id, a.model, q.category, q.turn_1, q.turn_2, a.turn_1, a.turn_2 FROM answers a"
-            f" JOIN questions q ON q.question_id = a.question_id WHERE {' AND '.join(where)}"
-            " ORDER BY a.question_id, a.model",
+        for row in self.db.execute(
+            "SELECT a.question_id, a.model, q.category, q.turn_1, q.turn_2, a.turn_1, a.turn_2"
+            " FROM answers a JOIN questions q ON q.question_id = a.question_id"
+            f" WHERE {' AND '.join(where)} ORDER BY a.question_id, a.model",
             params,
-        )
+        ):
+            yield AnswerToJudge(*row)
 
     def judged(self, question_id: int, model: str, judge: str, prompt: str) -> set[int]:
-        """Turns of an answer already judged by this judge with this prompt."""
+        """Turns of an answer already judged by this judge with this prompt.
+
+        Args:
+            question_id: the question.
+            model: the answering model.
+            judge: the judge label.
+            prompt: the prompt name.
+
+        Returns:
+            The judged turns.
+        """
         return {
             r[0]
             for r in self.db.execute(
-                "SELECT turn FROM judgments WHERE question_id = ? AND model = ? AND judge = ? AND prompt = ?",
+                "SELECT turn FROM judgments WHERE question_id = ? AND model = ? AND judge = ?"
+                " AND prompt = ?",
                 [question_id, model, judge, prompt],
             )
         }
 
     def cache_get(self, key: str) -> CachedResponse | None:
-        """A cached response to exactly this request."""
+        """A cached response to exactly this request.
+
+        Args:
+            key: the request's cache key.
+
+        Returns:
+            The response, or None.
+        """
         row = self.db.execute(
             "SELECT content, prompt_tokens, completion_tokens FROM judge_cache WHERE cache_key = ?",
             [key],
         ).fetchone()
         return CachedResponse(*row) if row else None
-
-    def _cache_put(self, item: WorkItem, response: CachedResponse) -> None:
-        """Keep a paid-for response, inside the caller's transaction, so no request is paid for twice."""
-        self.db.execute(
-            "INSERT OR REPLACE INTO judge_cache (cache_key, judge_model, request, content, prompt_tokens,"
-            " completion_tokens, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                item.cache_key,
-                item.judge_model,
-                json.dumps(item.request, ensure_ascii=False),
-                response.content,
-                response.prompt_tokens,
-                response.completion_tokens,
-                now_iso(),
-            ],
-        )
 
     def record_verdict(
         self,
@@ -104,11 +142,18 @@ class JudgeRepo:
         origin: str = "judge-run",
         cache: CachedResponse | None = None,
     ) -> None:
-        """Store a verdict (replacing this judge's earlier one on the turn), clear any failure, log usage.
+        """Store a verdict (replacing this judge's earlier one), clear any failure, log usage.
 
-        With ``cache``, the response is cached in the same transaction (one commit per reply).
+        Args:
+            item: the single-answer item judged.
+            text: the judge's reply.
+            score: the parsed rating, None for no verdict.
+            outcome: how the request went.
+            run_id: the run it belongs to.
+            origin: judge-run or batch.
+            cache: the reply to cache in the same transaction (one commit per reply).
         """
-        record = {
+        record: dict[str, Any] = {
             "question_id": item.question_id,
             "model": item.model,
             "turn": item.turn,
@@ -118,37 +163,43 @@ class JudgeRepo:
             "score": score,
             "judgment": text,
             "user_prompt": item.user_prompt,
-            "tstamp": _epoch_now(),
+            "tstamp": epoch_now(),
             "origin": origin,
         }
         record["content_hash"] = content_hash(record, JUDGMENTS)
         cols = JUDGMENTS.all_columns
         with self.db.atomic():
             if cache is not None:
-                self._cache_put(item, cache)
+                put_cache(self.db, item, cache)
             self.db.execute(
                 f"INSERT INTO judgments ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
                 " ON CONFLICT(question_id, model, turn, judge) DO UPDATE SET "
                 + ", ".join(f"{c} = excluded.{c}" for c in cols if c not in JUDGMENTS.key),
                 [record[c] for c in cols],
             )
-            self.db.execute(
-                "DELETE FROM judge_failures WHERE question_id = ? AND model = ? AND turn = ? AND judge = ?",
-                [item.question_id, item.model, item.turn, item.judge],
-            )
-            self._log(item, outcome, run_id)
+            clear_failure(self.db, item)
+            log_request(self.db, item, outcome, run_id)
 
     def record_failure(self, item: WorkItem, outcome: Outcome, run_id: int | None) -> None:
-        """Record why a verdict could not be obtained; never stored as a score."""
+        """Record why a reply could not be obtained; never stored as a score.
+
+        Args:
+            item: the item (single, or one order of a comparison).
+            outcome: the failure, with its reason in ``error``.
+            run_id: the run it belongs to.
+        """
         with self.db.atomic():
             self.db.execute(
-                "INSERT OR REPLACE INTO judge_failures (question_id, model, turn, judge, prompt, reason, attempts,"
-                " run_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO judge_failures (question_id, model, turn, judge, model_2,"
+                " pair_order, prompt, reason, attempts, run_id, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     item.question_id,
                     item.model,
                     item.turn,
                     item.judge,
+                    item.model_2,
+                    item.order,
                     item.prompt,
                     outcome.error or "unknown",
                     outcome.attempts,
@@ -156,150 +207,31 @@ class JudgeRepo:
                     now_iso(),
                 ],
             )
-            self._log(item, outcome, run_id)
+            log_request(self.db, item, outcome, run_id)
 
-    def _log(self, item: WorkItem, o: Outcome, run_id: int | None) -> None:
-        """One row of the usage log."""
-        self.db.execute(
-            "INSERT INTO judge_requests (run_id, question_id, model, turn, judge, prompt, cache_key, status, error,"
-            " attempts, prompt_tokens, completion_tokens, cost_usd, latency_s, at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                run_id,
-                item.question_id,
-                item.model,
-                item.turn,
-                item.judge,
-                item.prompt,
-                item.cache_key,
-                o.status,
-                o.error,
-                o.attempts,
-                o.prompt_tokens,
-                o.completion_tokens,
-                o.cost_usd,
-                o.latency_s,
-                now_iso(),
-            ],
-        )
+    def failures(self, judge: str | None = None, run_id: int | None = None) -> list[Failure]:
+        """Outstanding failures (those without a reply since).
 
-    def start_run(
-        self, judge_model: str, family: str, endpoint: str, params: dict[str, Any], mode: str
-    ) -> int:
-        """Open a run record; returns its id."""
-        with self.db.atomic():
-            cursor = self.db.execute(
-                "INSERT INTO judge_runs (started, judge_model, prompt_family, endpoint, params, mode)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [now_iso(), judge_model, family, endpoint, json.dumps(params), mode],
-            )
-            return int(cursor.lastrowid)
+        Args:
+            judge: only this judge's.
+            run_id: only those recorded by this run.
 
-    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
-        """Close a run record with its summary."""
-        with self.db.atomic():
-            self.db.execute(
-                "UPDATE judge_runs SET finished = ?, summary = ? WHERE id = ?",
-                [now_iso(), json.dumps(summary), run_id],
-            )
-
-    def failures(self, judge: str | None = None) -> list[dict[str, Any]]:
-        """Outstanding failures (those without a verdict since)."""
-        sql = "SELECT question_id, model, turn, judge, prompt, reason, attempts, at FROM judge_failures"
+        Returns:
+            Failures in key order.
+        """
+        where: list[str] = ["1"]
         params: list[Any] = []
-        if judge:
-            sql += " WHERE judge = ?"
+        if judge is not None:
+            where.append("judge = ?")
             params.append(judge)
-        names = ("question_id", "model", "turn", "judge", "prompt", "reason", "attempts", "at")
+        if run_id is not None:
+            where.append("run_id = ?")
+            params.append(run_id)
         return [
-            dict(zip(names, r))
-            for r in self.db.execute(sql + " ORDER BY question_id, model, turn", params)
-        ]
-
-    def run_usage(self, run_id: int) -> dict[str, Any]:
-        """Totals of one run's usage log."""
-        row = self.db.execute(
-            "SELECT COUNT(*), SUM(status = 'ok'), SUM(status = 'cached'), SUM(status = 'failed'),"
-            " COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), SUM(cost_usd), SUM(attempts)"
-            " FROM judge_requests WHERE run_id = ?",
-            [run_id],
-        ).fetchone()
-        keys = (
-            "requests",
-            "ok",
-            "cached",
-            "failed",
-            "prompt_tokens",
-            "completion_tokens",
-            "cost_usd",
-            "attempts",
-        )
-        return {k: (v or 0) if k != "cost_usd" else v for k, v in zip(keys, row)}
-
-    def create_batch(
-        self, batch_id: str, input_file_id: str, run_id: int, items: list[tuple[str, WorkItem]]
-    ) -> None:
-        """Remember a submitted batch and which item each custom_id stands for."""
-        with self.db.atomic():
-            cursor = self.db.execute(
-                "INSERT INTO judge_batches (batch_id, input_file_id, run_id, status, n_requests, created)"
-                " VALUES (?, ?, ?, 'submitted', ?, ?)",
-                [batch_id, input_file_id, run_id, len(items), now_iso()],
-            )
-            ref = cursor.lastrowid
-            self.db.conn.executemany(
-                "INSERT INTO judge_batch_items (batch, custom_id, question_id, model, turn, judge, prompt, cache_key,"
-                " request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        ref,
-                        cid,
-                        i.question_id,
-                        i.model,
-                        i.turn,
-                        i.judge,
-                        i.prompt,
-                        i.cache_key,
-                        json.dumps(
-                            {"judge_model": i.judge_model, "request": i.request}, ensure_ascii=False
-                        ),
-                    )
-                    for cid, i in items
-                ],
-            )
-
-    def pending_batches(self) -> list[tuple[int, str, int | None]]:
-        """(local id, batch id, run id) of batches not yet collected."""
-        return [
-            tuple(r)
+            Failure(*r)
             for r in self.db.execute(
-                "SELECT id, batch_id, run_id FROM judge_batches WHERE collected IS NULL ORDER BY id"
+                f"SELECT {_FAILURE_COLUMNS} FROM judge_failures WHERE {' AND '.join(where)}"
+                " ORDER BY question_id, model, model_2, turn, pair_order",
+                params,
             )
         ]
-
-    def batch_items(self, ref: int) -> dict[str, WorkItem]:
-        """custom_id -> the item it was submitted for."""
-        out = {}
-        for cid, q, m, t, judge, prompt, key, stored in self.db.execute(
-            "SELECT custom_id, question_id, model, turn, judge, prompt, cache_key, request FROM judge_batch_items"
-            " WHERE batch = ?",
-            [ref],
-        ):
-            data = json.loads(stored)
-            out[cid] = WorkItem(q, m, t, judge, data["judge_model"], prompt, data["request"], key)
-        return out
-
-    def mark_batch(self, ref: int, status: str, collected: bool) -> None:
-        """Update a batch's status; collected batches are not polled again."""
-        with self.db.atomic():
-            self.db.execute(
-                "UPDATE judge_batches SET status = ?, collected = ? WHERE id = ?",
-                [status, now_iso() if collected else None, ref],
-            )
-
-
-def _epoch_now() -> float:
-    """Unix time, as FastChat's tstamp."""
-    import time
-
-    return time.time()

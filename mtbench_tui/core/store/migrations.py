@@ -334,3 +334,44 @@ def _pairwise(db: sqlite_utils.Database) -> None:
         CREATE INDEX pair_vote_history_reviewer ON pair_vote_history(reviewer, id);
         """
     )
+
+
+@MIGRATIONS(name="0006_judge_pairs")
+def _judge_pairs(db: sqlite_utils.Database) -> None:
+    """Judge runs know their state and owner; usage and failures can name one order of a pair."""
+    db.executescript(
+        """
+        -- running | finished | interrupted | aborted (its process died; closed by a later run)
+        -- | submitted (a batch). owner = host:pid:start, to tell a live run from a killed one.
+        ALTER TABLE judge_runs ADD COLUMN status TEXT NOT NULL DEFAULT 'finished';
+        ALTER TABLE judge_runs ADD COLUMN owner TEXT;
+        UPDATE judge_runs SET status = 'aborted' WHERE finished IS NULL;
+
+        -- For pairwise requests: model is FastChat's model_1, pair_order 'g1' or 'g2'.
+        ALTER TABLE judge_requests ADD COLUMN model_2 TEXT NOT NULL DEFAULT '';
+        ALTER TABLE judge_requests ADD COLUMN pair_order TEXT NOT NULL DEFAULT '';
+
+        CREATE TABLE judge_failures_v2 (
+            question_id INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            turn INTEGER NOT NULL,
+            judge TEXT NOT NULL,
+            model_2 TEXT NOT NULL DEFAULT '',
+            pair_order TEXT NOT NULL DEFAULT '',
+            prompt TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            run_id INTEGER,
+            at TEXT NOT NULL,
+            PRIMARY KEY (question_id, model, turn, judge, model_2, pair_order)
+        );
+        INSERT INTO judge_failures_v2 (
+            question_id, model, turn, judge, prompt, reason, attempts, run_id, at
+        )
+        SELECT question_id, model, turn, judge, prompt, reason, attempts, run_id, at
+        FROM judge_failures;
+        DROP TABLE judge_failures;
+        ALTER TABLE judge_failures_v2 RENAME TO judge_failures;
+        CREATE INDEX judge_failures_run ON judge_failures(run_id);
+        """
+    )

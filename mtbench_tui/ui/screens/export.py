@@ -1,11 +1,12 @@
-"""The export dialog: pick a format and a path; the export runs in a worker and shows its progress."""
+"""The export dialog: pick a format and a path; a worker exports and shows its progress."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -13,6 +14,7 @@ from textual.widgets import Button, Input, Label, ProgressBar, Select
 
 from mtbench_tui.core.report.export import EXTENSIONS, FORMATS, ExportResult, export_report
 from mtbench_tui.core.store import Store
+from mtbench_tui.core.textsafe import visible_controls
 from mtbench_tui.ui.text import literal
 
 FORMAT_NAMES = {
@@ -22,6 +24,12 @@ FORMAT_NAMES = {
     "csv": "CSV of every rating",
     "fastchat": "FastChat JSONL of human ratings",
 }
+
+DEFAULT_NAME = "mtbench-report"
+"""The file name the dialog suggests, in the current directory (never inside a checkout's tree)."""
+
+_last: WeakKeyDictionary[App[object], tuple[str, Path]] = WeakKeyDictionary()
+"""Per running app: the format and path of the last export, offered again next time."""
 
 
 class ExportDialog(ModalScreen[ExportResult | None]):
@@ -35,20 +43,26 @@ class ExportDialog(ModalScreen[ExportResult | None]):
     def __init__(self, store: Store, directory: Path | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.store = store
-        self.directory = directory or Path.cwd() / "reports"
+        self.directory = directory or Path.cwd()
+
+    def _initial(self) -> tuple[str, Path]:
+        """The last format and path used in this app, else HTML in the current directory."""
+        default = ("html", self.directory / f"{DEFAULT_NAME}{EXTENSIONS['html']}")
+        return _last.get(self.app, default)
 
     def compose(self) -> ComposeResult:
+        fmt, path = self._initial()
         with Vertical(classes="dialog export-dialog"):
             yield Label("Export", classes="dialog-title")
             yield Select(
                 [(FORMAT_NAMES[f], f) for f in FORMATS],
-                value="html",
+                value=fmt,
                 allow_blank=False,
                 id="format",
                 compact=True,
             )
             yield Label("File")
-            yield Input(str(self.directory / "mtbench-report.html"), id="path", compact=True)
+            yield Input(str(path), id="path", compact=True)
             yield ProgressBar(total=1.0, show_eta=False, id="progress")
             yield Label("", id="export-status")
             with Horizontal(classes="buttons"):
@@ -67,6 +81,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         """Start the export."""
         fmt = str(self.query_one("#format", Select).value)
         path = Path(self.query_one("#path", Input).value).expanduser()
+        _last[self.app] = (fmt, path)
         self.query_one("#export", Button).disabled = True
         self._status(f"Exporting {fmt}…")
         self._run(fmt, path)
@@ -99,13 +114,16 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         rows = f", {result.rows} rows" if result.rows is not None else ""
         self._status(f"Wrote {result.path} ({result.bytes:,} bytes{rows})")
         self.query_one("#export", Button).disabled = False
-        self.notify(f"Exported {result.format} to {result.path}")
+        self.notify(
+            f"Exported {result.format} to {visible_controls(str(result.path))}", markup=False
+        )
 
     def _failed(self, exc: Exception) -> None:
         """Show the error; the dialog stays open so the path can be fixed."""
-        self._status(f"Export failed: {exc}")
+        reason = visible_controls(str(exc))
+        self._status(f"Export failed: {reason}")
         self.query_one("#export", Button).disabled = False
-        self.notify(f"Export failed: {exc}", severity="error")
+        self.notify(f"Export failed: {reason}", severity="error", markup=False)
 
     def _status(self, text: str) -> None:
         """Update the status line."""

@@ -11,8 +11,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from mtbench_tui.core.judge.rejudge import JudgeSettings, RejudgeResult, rejudge
-from mtbench_tui.core.judge.runner import Event
+from mtbench_tui.core.judge.job_types import JobSummary
+from mtbench_tui.core.judge.rejudge import JudgeSettings, rejudge
+from mtbench_tui.core.judge.runtypes import Event
 from mtbench_tui.core.models import ItemKey
 from mtbench_tui.core.review import ItemView, ReviewSession
 from mtbench_tui.core.store import QueueFilter
@@ -333,22 +334,15 @@ class ReviewScreen(Screen[None]):
         )
         self._rejudge(item, self.judge_settings)
 
-    @work(thread=True, exclusive=True, group="rejudge")
-    def _rejudge(self, item: ItemKey, settings: JudgeSettings) -> None:
-        """Run the judge on a second connection; report each turn as it lands."""
-        store = self.session.store.reopen()
+    @work(exclusive=True, group="rejudge")
+    async def _rejudge(self, item: ItemKey, settings: JudgeSettings) -> None:
+        """Run the core judge job on the app's loop; each turn is reported as it lands."""
         try:
-            result = rejudge(
-                store, item, settings, lambda e: self.app.call_from_thread(self._rejudge_event, e)
-            )
+            result = await rejudge(self.session.store, item, settings, self._rejudge_event)
         except Exception as exc:  # noqa: BLE001 - shown to the reviewer; nothing is stored
-            self.app.call_from_thread(
-                self.notify, f"Re-judge failed: {exc}", severity="error", timeout=10
-            )
+            self.notify(f"Re-judge failed: {exc}", severity="error", timeout=10)
             return
-        finally:
-            store.close()
-        self.app.call_from_thread(self._rejudged, item, result)
+        self._rejudged(item, result)
 
     def _rejudge_event(self, event: Event) -> None:
         """Show progress and errors from the re-judge."""
@@ -361,7 +355,7 @@ class ReviewScreen(Screen[None]):
                 f"{event.label}: new verdict" + (f" ({event.detail})" if event.detail else "")
             )
 
-    def _rejudged(self, item: ItemKey, result: RejudgeResult) -> None:
+    def _rejudged(self, item: ItemKey, result: JobSummary) -> None:
         """Show the new verdicts (switching to their judge when it isn't the one on screen)."""
         for error in result.errors:
             self.notify(f"Re-judge error: {error}", severity="error", timeout=10)

@@ -1,28 +1,54 @@
-"""The stats screen: agreement, breakdowns, charts and the bias audit, recomputed in a worker as ratings arrive."""
+"""The stats screen: agreement, breakdowns, charts and the bias audit, recomputed as ratings arrive.
+
+It opens at once: point estimates appear first (no bootstrap, no scipy), then a worker
+refines every interval and runs the audit. Heavy modules load in that worker, never on
+the UI thread.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
-from mtbench_tui.core.analysis.agreement import Settings
-from mtbench_tui.core.analysis.frames import RatingPairs
-from mtbench_tui.core.analysis.report import build_report
-from mtbench_tui.core.report import rich_charts
+from mtbench_tui.core.analysis.settings import Settings
 from mtbench_tui.core.report.rich_view import agreement_view, bias_view, breakdown_view
 from mtbench_tui.core.store import Store
+from mtbench_tui.ui.text import literal
 from mtbench_tui.ui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from mtbench_tui.core.analysis.frames import RatingPairs
+    from mtbench_tui.core.analysis.model import Report
 
 REFRESH_SECONDS = 3.0
 """How often the screen checks whether anyone's ratings changed."""
+
+PANES = (
+    ("agreement", "Agreement"),
+    ("breakdowns", "Breakdowns"),
+    ("charts", "Charts"),
+    ("bias", "Bias audit"),
+)
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A report and the paired scores its charts draw, as one worker stage produced them."""
+
+    report: Report
+    pairs: dict[str, RatingPairs]
+    final: bool
+    """False for the first, quick stage: point estimates only, no audit."""
 
 
 class StatsScreen(Screen[None]):
@@ -33,6 +59,10 @@ class StatsScreen(Screen[None]):
         Binding("s", "back", "review", show=False),
         Binding("r", "recompute", "recompute"),
         Binding("e", "export", "export"),
+        Binding("pageup", "scroll('page_up')", "page up", show=False),
+        Binding("pagedown", "scroll('page_down')", "page down", show=False),
+        Binding("home", "scroll('home')", "top", show=False),
+        Binding("end", "scroll('end')", "bottom", show=False),
         Binding("question_mark", "help", "help", key_display="?"),
         Binding("q", "quit", "quit"),
     ]
@@ -42,21 +72,34 @@ class StatsScreen(Screen[None]):
         self.store = store
         self.settings = settings or Settings()
         self.signature: tuple[int, int] | None = None
-        self.report: dict[str, Any] | None = None
+        self.computed: Computed | None = None
+
+    @property
+    def report(self) -> Report | None:
+        """The report on screen, if any."""
+        return self.computed.report if self.computed else None
 
     def compose(self) -> ComposeResult:
-        yield Static("Computing statistics…", id="stats-status")
+        yield Static(Text("Computing statistics…", style="italic"), id="stats-status")
         with TabbedContent(id="stats-tabs"):
-            for pane_id, title in (
-                ("agreement", "Agreement"),
-                ("breakdowns", "Breakdowns"),
-                ("charts", "Charts"),
-                ("bias", "Bias audit"),
-            ):
+            for pane_id, title in PANES:
                 with TabPane(title, id=f"tab-{pane_id}"):
-                    with VerticalScroll():
+                    with VerticalScroll(id=f"scroll-{pane_id}"):
                         yield Static(id=f"stats-{pane_id}")
         yield KeyBar(id="key-bar")
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        """The keys for the ? screen, scrolling keys included."""
+        return [
+            ("Esc, s", "back to review"),
+            ("r", "recompute now"),
+            ("e", "export the report"),
+            ("PgUp / PgDn", "scroll a page"),
+            ("Home / End", "top / bottom of the tab"),
+            ("←/→ on the tabs", "switch tab (or click it)"),
+            ("?", "this help"),
+            ("q", "quit"),
+        ]
 
     def on_mount(self) -> None:
         """Compute now, then watch for new ratings."""
@@ -67,6 +110,11 @@ class StatsScreen(Screen[None]):
         """Coming back from the review screen: recompute if ratings changed meanwhile."""
         self._check_for_changes()
 
+    def on_resize(self, _event: events.Resize) -> None:
+        """Refit the tables to the new width."""
+        if self.computed is not None:
+            self._paint_report(self.computed)
+
     def _check_for_changes(self) -> None:
         """Recompute when any rating changed since the last computation."""
         if self.store.ratings.signature() != self.signature:
@@ -75,51 +123,68 @@ class StatsScreen(Screen[None]):
     def action_recompute(self) -> None:
         """Start a fresh computation in a worker."""
         self.signature = self.store.ratings.signature()
-        self.query_one("#stats-status", Static).update(
-            Text(
-                f"Computing… ({self.settings.n_resamples} cluster-bootstrap resamples)",
-                style="italic",
-            )
-        )
-        self._compute()
+        n = self.settings.n_resamples
+        self._set_status(f"Computing… ({n} cluster-bootstrap resamples)")
+        self._compute(quick_first=self.computed is None)
 
     @work(thread=True, exclusive=True, group="stats")
-    def _compute(self) -> None:
-        """Build the report on a second connection, off the UI thread."""
+    def _compute(self, quick_first: bool) -> None:
+        """Build the report on a second connection, off the UI thread: estimates, then intervals."""
+        from mtbench_tui.core.analysis.frames import RatingPairs
+        from mtbench_tui.core.analysis.report import build_report
+
+        worker = get_current_worker()
         store = self.store.reopen()
         try:
+            if quick_first:
+                quick = replace(self.settings, n_resamples=0)
+                report = build_report(store, settings=quick, with_audit=False)
+                pairs = {j: RatingPairs.load(store, j) for j in report.judges}
+                if not worker.is_cancelled:
+                    self.app.call_from_thread(self._show, Computed(report, pairs, final=False))
             report = build_report(store, settings=self.settings)
-            pairs = {judge: RatingPairs.load(store, judge) for judge in report["judges"]}
+            pairs = {j: RatingPairs.load(store, j) for j in report.judges}
         finally:
             store.close()
-        self.app.call_from_thread(self._show, report, pairs)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, Computed(report, pairs, final=True))
 
-    def _show(self, report: dict[str, Any], pairs: dict[str, RatingPairs]) -> None:
-        """Render a finished report."""
-        self.report = report
-        counts = report["counts"]
-        self.query_one("#stats-status", Static).update(
-            Text(
-                f"{counts['ratings']} human ratings by {len(report['reviewers'])} reviewer(s) · {counts['judgments']} "
-                f"verdicts · 95% CIs from {report['settings']['bootstrap_resamples']} resamples clustered by question · "
-                "refreshes as ratings arrive",
-                style="italic",
-            )
-        )
-        self.query_one("#stats-agreement", Static).update(Group(*agreement_view(report)))
-        self.query_one("#stats-breakdowns", Static).update(Group(*breakdown_view(report)))
-        self.query_one("#stats-bias", Static).update(Group(*bias_view(report)))
-        charts = []
-        for judge, p in pairs.items():
-            charts += [
-                Text(f"Judge {judge} vs all humans (n={p.n})", style="bold underline"),
-                rich_charts.histograms(p.human, p.judge),
-                rich_charts.heatmap(p.human, p.judge),
-                Text(""),
-            ]
-        self.query_one("#stats-charts", Static).update(
-            Group(*charts) if charts else Text("No judges yet.")
-        )
+    def _show(self, computed: Computed) -> None:
+        """Render a finished stage."""
+        self.computed = computed
+        self._paint_report(computed)
+
+    def _paint_report(self, computed: Computed) -> None:
+        """Draw every tab for the current width."""
+        report, width = computed.report, max(self.size.width - 4, 40)
+        self._set_status(_status_line(computed))
+        self._fill_pane("agreement", agreement_view(report, width))
+        self._fill_pane("breakdowns", breakdown_view(report, width))
+        if computed.final:
+            self._fill_pane("bias", bias_view(report))
+        else:
+            self._fill_pane("bias", [Text("Running the bias audit…", style="italic")])
+        self._fill_pane("charts", _charts(computed.pairs))
+
+    def _fill_pane(self, pane: str, parts: list[RenderableType]) -> None:
+        """Replace a tab's content."""
+        self.query_one(f"#stats-{pane}", Static).update(Group(*parts))
+
+    def _set_status(self, text: str) -> None:
+        """The one-line status: never wraps, cut with … when the window is narrow."""
+        line = Text(text, style="italic", no_wrap=True, overflow="ellipsis")
+        self.query_one("#stats-status", Static).update(line)
+
+    def action_scroll(self, where: str) -> None:
+        """Scroll the visible tab: page_up, page_down, home or end."""
+        active = self.query_one("#stats-tabs", TabbedContent).active.removeprefix("tab-")
+        scroll = self.query_one(f"#scroll-{active}", VerticalScroll)
+        {
+            "page_up": scroll.scroll_page_up,
+            "page_down": scroll.scroll_page_down,
+            "home": scroll.scroll_home,
+            "end": scroll.scroll_end,
+        }[where](animate=False)
 
     def action_back(self) -> None:
         """Return to reviewing."""
@@ -140,3 +205,33 @@ class StatsScreen(Screen[None]):
     def action_quit(self) -> None:
         """Quit the app."""
         self.app.exit()
+
+
+def _status_line(computed: Computed) -> str:
+    """What the numbers rest on, and whether the intervals are still coming."""
+    report = computed.report
+    counts, people = report.counts, len(report.reviewers)
+    head = (
+        f"{counts.ratings} ratings · {people} reviewer{'' if people == 1 else 's'} · "
+        f"{counts.judgments} verdicts · "
+    )
+    if not computed.final:
+        return head + "estimates; computing 95% CIs…"
+    return head + f"95% CI: {report.settings.bootstrap_resamples} question resamples"
+
+
+def _charts(pairs: dict[str, RatingPairs]) -> list[RenderableType]:
+    """Score histograms and the heatmap, per judge."""
+    from mtbench_tui.core.report import rich_charts
+
+    out: list[RenderableType] = []
+    for judge, p in pairs.items():
+        heading = Text.assemble("Judge ", literal(judge), f" vs all humans (n={p.n})")
+        heading.stylize("bold underline")
+        out += [
+            heading,
+            rich_charts.histograms(p.human, p.judge),
+            rich_charts.heatmap(p.human, p.judge),
+        ]
+        out.append(Text(""))
+    return out or [Text("No judges yet.")]
