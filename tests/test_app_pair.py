@@ -288,7 +288,8 @@ async def test_hostile_names_and_answers_are_shown_literally(
         assert "[bold red]loud[/] \\x1b[2J answer one" in text
         assert "<script>alert(1)</script> B one" in text
         assert text.count("[reverse]evil\\x1b[31m-7b") == 4  # header, filter, both labels
-        assert "\x1b" not in text
+        assert "\x1b" not in text and "\u202e" not in text  # no raw escape, no bidi override
+        assert "bidi\\u202ename" in text and "B two \\u202edesrever" in text
         await press(pilot, "slash")
         assert "[reverse]evil\\x1b[31m-7b" in screen_text(app)  # the chosen Select option
         await press(pilot, "escape", "q")

@@ -81,7 +81,8 @@ def test_hostile_names_and_notes_are_inert_in_table_and_json(
     assert result.exit_code == 0, result.output
     assert "[reverse]evil\\x1b[31m-7b" in result.output
     assert "[@click=app.quit]bidi" in result.output and "[blink]n" in result.output
-    assert "\x1b" not in result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "bidi\\u202ename" in result.output
     rows = votes_json(db_path)
     assert rows[0]["model_a"] == HOSTILE_A and rows[0]["winner"] == "model_a"
     assert rows[0]["judge_winner"] == "model_b"
