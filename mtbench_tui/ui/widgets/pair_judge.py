@@ -15,16 +15,26 @@ _VERDICT = {
     "A": "A is better",
     "B": "B is better",
     "tie": "tie",
-    "inconsistent": "inconsistent: each order favours the answer shown first or second (a tie)",
+    "inconsistent": "inconsistent: the two orders disagree (counts as a tie)",
     "error": "no verdict: an order failed",
 }
 
 
 def verdict_text(verdict: TurnVerdict) -> Text:
-    """The combined verdict line, with the position-bias warning when the orders disagree."""
-    text = Text(_VERDICT.get(verdict.choice, verdict.choice), style="bold")
-    if verdict.orders_disagree:
-        text.append("\n⚠ the two answer orders disagree", style="bold reverse")
+    """The combined verdict line; an order-dependent verdict is flagged, naming the position
+    the judge favoured when both orders say so."""
+    said = _VERDICT.get(verdict.choice, verdict.choice)
+    if not verdict.orders_disagree:
+        return Text(said, style="bold")
+    picks = [o.choice == o.first for o in verdict.orders if o.choice in ("A", "B")]
+    if verdict.choice == "inconsistent" and len(picks) == 2 and picks[0] == picks[1]:
+        position = "first" if picks[0] else "second"
+        said = f"inconsistent: the judge preferred whichever answer it read {position}"
+        said += " (counts as a tie)"
+    text = Text("⚠ ", style="bold")
+    text.append(said, style="bold")
+    if verdict.choice != "inconsistent":
+        text.append("\nthe two answer orders disagree", style="italic")
     return text
 
 
