@@ -95,7 +95,7 @@ async def test_votes_show_saved_and_the_judge_agreement(pair_store: Store) -> No
         assert "your vote agrees" in text
         await press(pilot, "tab")
         assert "Judge · turn 2" in screen_text(app)
-        assert "⚠ inconsistent: the judge preferred whichever" in screen_text(app)
+        assert "⚠ inconsistent: the judge preferred" in screen_text(app)
 
 
 async def test_blind_mode_hides_the_verdict_until_that_turn_is_voted(pair_store: Store) -> None:
