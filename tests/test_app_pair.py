@@ -294,3 +294,24 @@ async def test_hostile_names_and_answers_are_shown_literally(
         assert "[reverse]evil\\x1b[31m-7b" in screen_text(app)  # the chosen Select option
         await press(pilot, "escape", "q")
     assert app.return_code in (None, 0)
+
+
+async def test_escape_gives_up_a_vote_the_locked_database_never_took(
+    pair_store: Store, db_path: Path
+) -> None:
+    app = build(pair_store)
+    async with app.run_test(size=SIZE) as pilot:
+        blocker = sqlite3.connect(db_path, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "NOT SAVED" in screen_text(app) and "Not saved (vote A)" in notices(app)
+        blocker.execute("COMMIT")
+        await press(pilot, "b")  # the next vote saves normally
+        assert "saved ✓" in screen_text(app)
+    assert [w for _a, w in stored(pair_store).values()] == [
+        winner(FIRST, seeded_shown_a("kim", FIRST), "B")
+    ]

@@ -78,6 +78,11 @@ class PairEditsMixin:
         self.turn = event.turn
         self._cast(event.turn, event.choice)
 
+    def action_give_up(self: PairReviewScreen) -> None:
+        """Stop retrying the changes that wait for a locked database (they come back dropped)."""
+        if self.session.saves.pending():
+            self.session.saves.give_up()
+
     def action_undo(self: PairReviewScreen) -> None:
         """Undo this session's last change (vote, comment or flags)."""
         submitted = self.session.undo()

@@ -40,6 +40,7 @@ HELP_ROWS = (
     ("d", "disagreement queue: most opposed to the judge first"),
     ("g / s", "go to a question id / statistics"),
     ("↑ ↓ PgUp PgDn", "scroll the answers"),
+    ("Esc", "stop retrying votes that wait for a locked database"),
     ("? / q", "this help / quit (saved votes are on disk)"),
 )
 """The ? help: every key of the pair review screen, grouped."""
