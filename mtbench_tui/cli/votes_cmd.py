@@ -14,7 +14,9 @@ from mtbench_tui.core.pair_review import default_pair_judge
 from mtbench_tui.core.store.vote_listing import ListedVote, list_votes
 from mtbench_tui.core.textsafe import visible_controls
 
-_COLUMNS = ("question", "turn", "A", "B", "winner", "judge", "reviewer", "flags", "note", "updated")
+_COLUMNS = ("Q", "turn", "A", "B", "vote", "judge", "reviewer", "flags", "note", "updated")
+_FOLDED = {"A", "B", "reviewer", "flags", "note"}
+"""Columns whose text wraps instead of being cut, so a name is always shown whole."""
 
 
 @click.command("votes")
@@ -59,7 +61,7 @@ def _print_table(votes: object, judge: str | None) -> None:
     title.append(visible_controls(judge or "none")).append(")")
     table = Table(title=title, title_justify="left")
     for column in _COLUMNS:
-        table.add_column(column)
+        table.add_column(column, overflow="fold" if column in _FOLDED else "ellipsis")
     for vote in votes:  # type: ignore[attr-defined]
         table.add_row(*_cells(vote))
     stdout().print(table)
@@ -81,6 +83,6 @@ def _cells(v: ListedVote) -> list[Text]:
         v.reviewer,
         ", ".join(v.flags),
         v.note[:40],
-        v.updated,
+        v.updated[:16].replace("T", " "),  # to the minute; --json has the full time
     ]
     return [Text(visible_controls(value)) for value in values]
