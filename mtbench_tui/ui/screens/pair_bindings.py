@@ -146,3 +146,21 @@ PAIR_BINDINGS = [
     _scroll("end", "end", "to the end"),
 ]
 """The keys of the pair review screen, in the order the footer and the help list them."""
+
+HELP_ROWS = (
+    ("a / b / t", "vote on the focused turn: A better, B better, tie"),
+    ("Tab", "switch between turn 1 and turn 2"),
+    ("⏎", "next turn you haven't voted on"),
+    ("→ / ←", "next / previous comparison"),
+    ("u", "undo your last change, saying what it undid"),
+    ("c / f", "comment on / flag the focused turn"),
+    ("B", "blind mode: hide the verdict until you vote"),
+    ("r", "show or hide the reference answer"),
+    ("/", "filter: category, model, turn, verdict, inconsistent, my vote differs"),
+    ("d", "disagreement queue: most opposed to the judge first"),
+    ("g / s", "go to a question id / statistics"),
+    ("↑ ↓ PgUp PgDn", "scroll the answers"),
+    ("Esc", "stop retrying votes that wait for a locked database"),
+    ("? / q", "this help / quit (saved votes are on disk)"),
+)
+"""The ? help: every key of the pair review screen, grouped."""

@@ -18,7 +18,7 @@ from mtbench_tui.core.store.pair_filter import PairFilter, PairProgress
 from mtbench_tui.core.textsafe import visible_controls
 from mtbench_tui.ui.screens.dialogs import GotoDialog
 from mtbench_tui.ui.screens.help import HelpScreen
-from mtbench_tui.ui.screens.pair_bindings import PAIR_BINDINGS
+from mtbench_tui.ui.screens.pair_bindings import HELP_ROWS, PAIR_BINDINGS
 from mtbench_tui.ui.screens.pair_edits import PairEditsMixin
 from mtbench_tui.ui.screens.pair_filter import PairFilterDialog
 from mtbench_tui.ui.widgets.key_bar import KeyBar
@@ -26,24 +26,6 @@ from mtbench_tui.ui.widgets.pair_answers import PairConversation, PairTurnBlock
 from mtbench_tui.ui.widgets.pair_header import PairHeader
 from mtbench_tui.ui.widgets.pair_judge import PairJudgePanel
 from mtbench_tui.ui.widgets.pair_votes import PairVotePanel, TurnVote
-
-HELP_ROWS = (
-    ("a / b / t", "vote on the focused turn: A better, B better, tie"),
-    ("Tab", "switch between turn 1 and turn 2"),
-    ("⏎", "next turn you haven't voted on"),
-    ("→ / ←", "next / previous comparison"),
-    ("u", "undo your last change, saying what it undid"),
-    ("c / f", "comment on / flag the focused turn"),
-    ("B", "blind mode: hide the verdict until you vote"),
-    ("r", "show or hide the reference answer"),
-    ("/", "filter: category, model, turn, verdict, inconsistent, my vote differs"),
-    ("d", "disagreement queue: most opposed to the judge first"),
-    ("g / s", "go to a question id / statistics"),
-    ("↑ ↓ PgUp PgDn", "scroll the answers"),
-    ("Esc", "stop retrying votes that wait for a locked database"),
-    ("? / q", "this help / quit (saved votes are on disk)"),
-)
-"""The ? help: every key of the pair review screen, grouped."""
 
 NARROW = 120
 """Below this many columns, answers A and B are stacked instead of side by side."""
