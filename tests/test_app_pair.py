@@ -315,3 +315,12 @@ async def test_escape_gives_up_a_vote_the_locked_database_never_took(
     assert [w for _a, w in stored(pair_store).values()] == [
         winner(FIRST, seeded_shown_a("kim", FIRST), "B")
     ]
+
+
+async def test_without_pair_verdicts_the_panel_says_so(demo_store: Store) -> None:
+    app = build(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "t")
+        text = screen_text(app)
+        assert "Comparison 1 of 48" in text
+        assert "No pair verdicts in this database" in text and "saved ✓" in text

@@ -90,7 +90,10 @@ class PairJudgePanel(VerticalScroll, can_focus=False):
             orders.update("")
         elif verdict is None:
             line.update(Text("no judgment", style="italic"))
-            meta.update(literal(f"{judge or 'no pair judge'} has not judged this turn."))
+            if judge is None:
+                meta.update(Text("No pair verdicts in this database: import a *_pair.jsonl file."))
+            else:
+                meta.update(literal(f"{judge} has not judged this turn."))
             orders.update("")
         else:
             line.update(verdict_text(verdict))
