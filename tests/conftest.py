@@ -16,6 +16,11 @@ from mtbench_tui.core.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MTBENCH_SHARED", ROOT.parent / "shared"))
 DEMO_RATINGS = ROOT / "data" / "demo-ratings" / "human_ratings.jsonl"
+SHARED_HINT = (
+    "set MTBENCH_SHARED to the directory holding mtbench/ and stats/ to run it"
+    " (e.g. MTBENCH_SHARED=/work/shared python -m pytest; see README)"
+)
+"""How to enable the tests that need the real MT-Bench files; every such skip says it."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -50,7 +55,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def shared() -> Path:
     """The ../shared data directory; tests that need it skip cleanly without it."""
     if not (SHARED / "mtbench").is_dir():
-        pytest.skip(f"shared data not found at {SHARED} (set MTBENCH_SHARED to its path)")
+        pytest.skip(f"needs the shared MT-Bench data, not found at {SHARED}: {SHARED_HINT}")
     return SHARED
 
 

@@ -172,7 +172,10 @@ async def test_filter_inconsistent_and_the_disagreement_order(pair_store: Store)
         assert screen.session.total == 3 and "filter: inconsistent" in screen_text(app)
         await press(pilot, "slash", "ctrl+s")
         assert screen.session.filter == PairFilter(inconsistent=True)
-        await screen._refilter(PairFilter())
+        await press(pilot, "slash")
+        await pilot.click("#clear")
+        await pilot.pause()
+        assert screen.session.filter == PairFilter()
         await press(pilot, "d")
         assert screen.session.total == 2
         assert screen.view.item == Comparison(909, ORION, PICO)
@@ -243,20 +246,25 @@ async def test_a_locked_database_says_not_saved_then_saves(
     assert len(stored(pair_store)) == 1
 
 
-async def test_palette_command_switches_between_modes(pair_store: Store) -> None:
+async def test_palette_command_switches_modes_and_each_keeps_its_place(pair_store: Store) -> None:
     from mtbench_tui.ui.screens.review import ReviewScreen
 
     app = build(pair_store)
     async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "right", "right")
+        pair = pair_screen(app)
+        place = pair.view.item
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Switch to Single review (1-10)" in titles
+        assert "Switch to single review (1-10)" in titles
         app.action_switch_review_mode()
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
-        assert any("Pairwise" in c.title for c in app.get_system_commands(app.screen))
+        assert any("pairwise" in c.title for c in app.get_system_commands(app.screen))
+        await press(pilot, "7")  # single mode scores as usual
         app.action_switch_review_mode()
         await pilot.pause()
-        assert pair_screen(app) is app.screen
+        assert app.screen is pair and pair.view.item == place
+    assert len(list(pair_store.ratings.iter_all("kim"))) == 1
 
 
 async def test_help_lists_the_pair_keys(pair_store: Store) -> None:
@@ -308,7 +316,7 @@ async def test_escape_gives_up_a_vote_the_locked_database_never_took(
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "NOT SAVED" in screen_text(app) and "Not saved (vote A)" in notices(app)
+        assert "NOT SAVED" in screen_text(app) and "Not saved: Q901 turn 1 vote A." in notices(app)
         blocker.execute("COMMIT")
         await press(pilot, "b")  # the next vote saves normally
         assert "saved ✓" in screen_text(app)
@@ -324,3 +332,30 @@ async def test_without_pair_verdicts_the_panel_says_so(demo_store: Store) -> Non
         text = screen_text(app)
         assert "Comparison 1 of 48" in text
         assert "No pair verdicts in this database" in text and "saved ✓" in text
+
+
+async def test_palette_compares_votes_with_another_pair_judge(
+    pair_store: Store, tmp_path: Path
+) -> None:
+    from mtbench_tui.core import loading
+    from mtbench_tui.core.importer import import_sources
+    from mtbench_tui.ui.screens.pair_commands import PairJudgeProvider
+    from tests.pair_helpers import pair_row, write_jsonl
+
+    row = pair_row(901, LYNX, ORION, 1, "model_1", "model_1")  # lynx wins, for this judge
+    row["judge"] = ["claude-3", "pair-v2"]
+    import_sources(
+        pair_store, loading.DataSources(pairs=[write_jsonl(tmp_path / "c.jsonl", [row])])
+    )
+    app = build(pair_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = pair_screen(app)
+        provider = PairJudgeProvider(screen)
+        commands = provider._commands()
+        assert [c.title for c in commands] == ["compare votes with claude-3"]
+        commands[0].run()
+        await pilot.pause()
+        lynx = "A" if screen.view.shown_a == LYNX else "B"
+        assert screen.session.judge == "claude-3"
+        assert "claude-3 · prompt pair-v2" in screen_text(app)
+        assert f"{lynx} is better" in screen_text(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mtbench_tui.core.models import ItemKey, TurnKey
 from mtbench_tui.core.store import Store
 from tests.app_helpers import build, notices, press, review, screen_text
@@ -85,12 +87,16 @@ async def test_blind_mode_hides_verdict_until_scored(demo_store: Store) -> None:
     assert [(e.score, e.blind) for e in history] == [(4, True), (9, False)]
 
 
-async def test_blind_toggle_key(demo_store: Store) -> None:
+async def test_blind_toggle_is_shift_b(demo_store: Store) -> None:
+    """Blind mode moved to B (Shift+b): plain b is kept free for "B is better" in pair mode."""
     app = build(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         assert "hidden" not in screen_text(app)
         await press(pilot, "b")
+        assert "BLIND" not in screen_text(app)
+        await press(pilot, "B")
         assert "BLIND" in screen_text(app) and "hidden" in screen_text(app)
+        assert "B blind" in screen_text(app)  # the footer names the new key
 
 
 async def test_undo_restores_previous_score_and_clears_new_ones(demo_store: Store) -> None:
@@ -131,7 +137,8 @@ async def test_resume_after_restart_at_first_unrated(demo_store: Store) -> None:
         screen = review(restarted)
         assert screen.view.key == third  # half-rated: still needs turn 2
         assert screen.view.entry.position == 3
-        assert "2 rated by alice" in screen_text(restarted)
+        assert screen.turn == 2  # the first unscored turn, so a digit can't overwrite turn 1
+        assert "2 rated, 1 half-rated by alice" in screen_text(restarted)
 
 
 async def test_reviewers_do_not_see_each_others_scores(demo_store: Store) -> None:
@@ -145,7 +152,7 @@ async def test_reviewers_do_not_see_each_others_scores(demo_store: Store) -> Non
         screen = review(bob)
         assert screen.view.key == first  # bob's first unrated is the same item
         assert screen.view.ratings == {}
-        assert "your score 9" not in screen_text(bob)
+        assert "score 9" not in screen_text(bob)
         assert "not scored" in screen_text(bob)
 
 
@@ -239,11 +246,12 @@ async def test_filter_dialog(demo_store: Store) -> None:
         dialog = app.screen
         dialog.query_one("#category").value = "stem"
         dialog.query_one("#turn").value = 2
-        dialog.query_one("#status").value = "unrated"
+        dialog.query_one("#progress").value = "unrated"
         await press(pilot, "ctrl+s")
         screen = review(app)
         assert screen.session.filter.category == "stem" and screen.session.filter.turn == 2
-        assert screen.session.filter.unrated and not screen.session.filter.rated
+        assert screen.session.filter.progress == "unrated"
+        assert screen.turn == 2  # a turn-2 queue opens its items on turn 2
         assert screen.view.question.category == "stem"
         assert "Item 1 of 6" in screen_text(app)
 
@@ -269,8 +277,10 @@ async def test_goto_question(demo_store: Store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "g", "9", "1", "4", "enter")
         assert review(app).view.key.question_id == 914
-        await press(pilot, "g", "5", "enter")
-        assert review(app).view.key.question_id == 901  # ids below the first jump to the first
+        for missing in ("5", "81", "900"):
+            await press(pilot, "g", *missing, "enter")
+            assert review(app).view.key.question_id == 914  # an unknown id goes nowhere...
+            assert f"There is no question {missing}" in notices(app)  # ...and says so
 
 
 async def test_comment_and_flags(demo_store: Store) -> None:
@@ -316,20 +326,23 @@ async def test_help_and_palette_list_every_key(demo_store: Store) -> None:
     async with app.run_test(size=(110, 40)) as pilot:
         await press(pilot, "question_mark")
         text = screen_text(app)
-        for word in (
-            "score the focused turn",
-            "next unrated",
-            "undo",
-            "comment",
-            "flags",
-            "go to",
-            "filter",
-            "by gap",
-            "blind",
-            "reference",
-            "quit",
+        for key_name, sentence in (
+            ("1-9, 0", "Score the focused turn 1-9; 0 scores 10."),
+            ("⏎", "Open the next item you haven't fully scored"),
+            ("u", "Undo your last change"),
+            ("c", "Write a comment"),
+            ("f", "Flag the focused turn"),
+            ("g", "Jump to a question"),
+            ("/", "Review only a category"),
+            ("d", "Disagreement queue"),
+            ("B", "Blind mode"),
+            ("r", "Show or hide the reference answer"),
+            ("PgUp PgDn", "Scroll the conversation"),
+            ("q", "Quit."),
+            ("e", "Export a report"),
         ):
-            assert word in text, word
+            row = rf"█\s+{re.escape(key_name)}\s+{re.escape(sentence)}"  # a row of the table
+            assert re.search(row, text), (key_name, sentence)
         await press(pilot, "escape", "ctrl+p")
         for ch in "undo":
             await pilot.press(ch)

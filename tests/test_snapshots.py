@@ -16,7 +16,8 @@ def snap_store(demo_store: Store) -> Store:
 
 def test_review_screen_fits_80x24(snap_compare, snap_store: Store) -> None:
     """At the smallest supported size the header, both turns' score bars (1-10 whole), the verdict
-    and every key in the wrapped key bar are all on screen."""
+    and every key in the key bar (three lines, never breaking between a key and its name, blind
+    on B) are all on screen."""
     assert snap_compare(build(snap_store), terminal_size=(80, 24))
 
 
@@ -39,5 +40,6 @@ def test_hostile_answer_is_shown_literally(snap_compare, snap_store: Store) -> N
 
 
 def test_help_screen_lists_every_key(snap_compare, snap_store: Store) -> None:
-    """The ? screen lists every review key with what it does, in two columns that fit 100x30."""
+    """The ? screen lists every review and app key with a sentence saying what it does, scroll
+    keys included, and fits 100x30 without scrolling."""
     assert snap_compare(build(snap_store), press=["question_mark"], terminal_size=(100, 30))

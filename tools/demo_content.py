@@ -609,8 +609,8 @@ VERDICTS: dict[str, dict[int, tuple[V, V]]] = {
     "lynx-13b-chat": {
         901: (
             (
-                "The announcement covers the key feature but exceeds the 120-word limit and leans on generic marketing "
-                "phrases. It is readable but not tailored.",
+                "The announcement stays under the word limit and covers the key feature, but it repeats itself "
+                "('Staying hydrated' twice) and leans on generic marketing phrases. It is readable but not tailored.",
                 6,
             ),
             (
@@ -776,8 +776,8 @@ VERDICTS: dict[str, dict[int, tuple[V, V]]] = {
         ),
         906: (
             (
-                "The response opens with a spreadsheet formula and gives numbers without units. Hard to use and partly "
-                "wrong.",
+                "The response opens with a spreadsheet formula and gives numbers without units, so Contoso's 780 "
+                "(million) sits beside 4.2 (billion). Hard to use and easy to misread.",
                 2,
             ),
             ("Contoso had the lowest revenue, not the highest. Incorrect.", 1),
@@ -807,11 +807,15 @@ VERDICTS: dict[str, dict[int, tuple[V, V]]] = {
         ),
         911: (
             (
-                "The function has no base case and recurses forever, and the response contains stray markup and a "
-                "script tag. It is not a working answer.",
+                "The function has no base case, so it recurses until Python's recursion limit stops it, and the "
+                "response contains stray markup and a script tag. It is not a working answer.",
                 1,
             ),
-            ("Still has no base case, so fib(3) never returns; the 'doctest' is not a doctest.", 2),
+            (
+                "Still no base case: fib(3) recurses down to fib(-1) and raises ValueError instead of returning 2; "
+                "the 'doctest' is not a doctest.",
+                2,
+            ),
         ),
         912: (
             ("Wrong table and no aggregation; does not answer the question.", 1),

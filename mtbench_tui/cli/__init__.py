@@ -70,7 +70,11 @@ class LazyGroup(click.Group):
 )
 @click.option("--category", help="Only this category (e.g. math).")
 @click.option("--model", help="Only this model's answers.")
-@click.option("--judge", help="Only items this judge has judged; show its verdicts.")
+@click.option(
+    "--judge",
+    help="The judge to compare against (default: the one with the most verdicts; the"
+    " command palette switches).",
+)
 @click.option("--turn", type=click.IntRange(1, 2), help="Only rate this turn.")
 @click.option("--unrated", is_flag=True, help="Only items you haven't fully scored.")
 @click.option(
@@ -100,6 +104,12 @@ class LazyGroup(click.Group):
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="FastChat judge_prompts.jsonl for re-judging (default: the built-in prompts).",
 )
+@click.option(
+    "--keys",
+    metavar="ID=KEY,...",
+    help="Remap keys by binding id, e.g. review.blind=ctrl+b,review.undo=z"
+    " (the README's Reviewing section lists the ids).",
+)
 @click.version_option(__version__, prog_name="mtbench-review")
 @click.pass_context
 def main(
@@ -119,6 +129,7 @@ def main(
     base_url: str | None,
     api_key_env: str,
     prompts: Path | None,
+    keys: str | None,
 ) -> None:
     """Review MT-Bench judge verdicts, measure human-judge agreement, and audit the judge.
 
@@ -146,4 +157,6 @@ def main(
     from mtbench_tui.cli.app_cmd import PairOptions
 
     pair = PairOptions(mode == "pair", hide_models, group)
-    launch_app(db_path, reviewer, blind, category, model, judge, turn, unrated, settings, pair)
+    launch_app(
+        db_path, reviewer, blind, category, model, judge, turn, unrated, settings, keys, pair
+    )

@@ -290,7 +290,7 @@ def ratings_cmd(db_path: Path | None, reviewer: str | None, as_json: bool) -> No
             _opt(r["score"]),
             _opt(r["judge_score"]),
             ", ".join(r["flags"]),
-            inert(r["note"][:40]),
+            inert(_clip(r["note"], 40)),
             r["updated"],
         )
     stdout().print(table)
@@ -325,6 +325,11 @@ def _stream_json_list(rows: Any) -> None:
     for index, row in enumerate(rows):
         click.echo(("," if index else "") + "\n  " + json.dumps(row, ensure_ascii=False), nl=False)
     click.echo("\n]")
+
+
+def _clip(text: str, width: int) -> str:
+    """At most ``width`` characters; a cut text ends with "…" so it can't pass for the whole."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _opt(value: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -47,22 +48,22 @@ def votes_cmd(db_path: Path | None, reviewer: str | None, judge: str | None, as_
     store.close()
 
 
-def _stream_json(votes: object) -> None:
+def _stream_json(votes: Iterable[ListedVote]) -> None:
     """Write a JSON array one vote at a time, so memory stays flat."""
     click.echo("[", nl=False)
-    for index, vote in enumerate(votes):  # type: ignore[call-overload]
+    for index, vote in enumerate(votes):
         click.echo(("," if index else "") + "\n  " + json.dumps(vote.to_json()), nl=False)
     click.echo("\n]")
 
 
-def _print_table(votes: object, judge: str | None) -> None:
+def _print_table(votes: Iterable[ListedVote], judge: str | None) -> None:
     """Print the votes as a table; every name and note is shown literally."""
     title = Text("Pair votes (judge column: ")
     title.append(visible_controls(judge or "none")).append(")")
     table = Table(title=title, title_justify="left")
     for column in _COLUMNS:
         table.add_column(column, overflow="fold" if column in _FOLDED else "ellipsis")
-    for vote in votes:  # type: ignore[attr-defined]
+    for vote in votes:
         table.add_row(*_cells(vote))
     stdout().print(table)
 

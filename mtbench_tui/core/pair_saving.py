@@ -244,3 +244,23 @@ class VoteSaveQueue:
             change = repo.set_flags(key, edit.reviewer, edit.flags, shown_a=edit.shown_a)
         self._history.append(change)
         return change
+
+
+def unsaved_lines(edits: tuple[VoteEdit, ...], drafts: dict[PairKey, str]) -> list[str]:
+    """Plain lines naming the pair edits and comments that never reached the database.
+
+    Args:
+        edits: edits still queued when the session closed.
+        drafts: comments not yet saved, by comparison turn.
+
+    Returns:
+        One line per lost change; comments are quoted in full.
+    """
+    lines = [f"not saved: {_where(e.key)}{e.describe()}" for e in edits if e.kind != "note"]
+    lines.extend(f"not saved: {_where(key)}comment {text!r}" for key, text in drafts.items())
+    return lines
+
+
+def _where(key: PairKey | None) -> str:
+    """``Q81 phi-3 vs phi-3-dpo turn 1 `` or nothing."""
+    return f"Q{key.question_id} {key.model_1} vs {key.model_2} turn {key.turn} " if key else ""

@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.text import Text
+from textual.content import Content
 
 from mtbench_tui.core.textsafe import visible_controls
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from textual.app import App
+    from textual.widget import Widget
 
 
 def literal(text: str, style: str = "") -> Text:
     """Text shown exactly as written: no markup parsing, control characters made visible."""
     return Text(visible_controls(text), style=style)
+
+
+def literal_content(text: str, style: str = "") -> Content:
+    """``literal`` as Textual Content, for places that take Content or parse a str as markup."""
+    return (
+        Content.styled(visible_controls(text), style) if style else Content(visible_controls(text))
+    )
+
+
+def say(
+    node: Widget | App[Any],
+    message: str,
+    *,
+    severity: Literal["information", "warning", "error"] = "information",
+    timeout: float | None = None,
+) -> None:
+    """A notification that may quote data (names, comments): never markup, controls made visible."""
+    node.notify(visible_controls(message), severity=severity, timeout=timeout, markup=False)
 
 
 def markdown_source(text: str) -> str:

@@ -107,6 +107,21 @@ class ContentRepo:
         rows = self.db.execute("SELECT judge, COUNT(*) FROM judgments GROUP BY judge")
         return sorted(map(JudgeCount._make, rows), key=lambda r: (-r.verdicts, r.judge))
 
+    def reference_judge(self) -> str | None:
+        """The judge the app, ``ratings`` and CSV compare against unless told otherwise.
+
+        The judge with the most verdicts; on a tie, the one whose first verdict was stored
+        first. Re-judging keeps a verdict's row, so neither count nor age changes, and a new
+        run of a judge on the same answers ties at best and loses to the older judge.
+
+        Returns:
+            The judge label, or None when nothing has been judged.
+        """
+        row = self.db.execute(
+            "SELECT judge FROM judgments GROUP BY judge ORDER BY COUNT(*) DESC, MIN(id) LIMIT 1"
+        ).fetchone()
+        return str(row[0]) if row else None
+
     def models(self) -> list[str]:
         """Every model with answers."""
         return [r[0] for r in self.db.execute("SELECT DISTINCT model FROM answers ORDER BY model")]

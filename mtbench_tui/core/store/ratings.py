@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -98,7 +99,7 @@ class RatingRepo:
 
     def _write(self, key: TurnKey, reviewer: str, event: str, mutate: Any) -> RatingChange:
         """Apply ``mutate`` to the current rating inside one committed transaction, with history."""
-        with self.db.atomic():
+        with _immediate(self.db):
             self.db.execute(
                 "INSERT OR IGNORE INTO reviewers (name, created) VALUES (?, ?)",
                 [reviewer, now_iso()],
@@ -275,6 +276,28 @@ class RatingRepo:
             params.append(reviewer)
         for row in self.db.execute(sql + " ORDER BY id", params):
             yield _event(row)
+
+
+@contextmanager
+def _immediate(db: sqlite_utils.Database) -> Iterator[None]:
+    """A write transaction that takes the write lock up front (``BEGIN IMMEDIATE``).
+
+    A deferred transaction that reads and then writes can fail half-way when another
+    connection writes in between; taking the lock first makes a locked database fail
+    at the start, where a caller can simply retry.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def _same(a: Rating, b: Rating) -> bool:

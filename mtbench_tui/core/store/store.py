@@ -12,7 +12,7 @@ from mtbench_tui.core.store.database import connect
 from mtbench_tui.core.store.importing import ImportSession
 from mtbench_tui.core.store.judging import JudgeRepo
 from mtbench_tui.core.store.migrations import MIGRATIONS
-from mtbench_tui.core.store.queue import KeysetQueue, QueueFilter, open_queue
+from mtbench_tui.core.store.queue import QueueFilter, ReviewQueue, open_queue
 from mtbench_tui.core.store.ratings import RatingRepo
 from mtbench_tui.core.store.votes import VoteRepo
 
@@ -52,14 +52,13 @@ class Store:
         """Begin an all-or-nothing import."""
         return ImportSession(self.db)
 
-    def queue(self, f: QueueFilter, reviewer: str, judge: str | None) -> KeysetQueue:
+    def queue(self, f: QueueFilter, reviewer: str, judge: str | None) -> ReviewQueue:
         """A paged review queue for a reviewer."""
         return open_queue(self.db, f, reviewer, judge)
 
     def default_judge(self) -> str | None:
-        """The judge with the most verdicts; the one the app shows unless told otherwise."""
-        judges = self.content.judges()
-        return judges[0][0] if judges else None
+        """The judge compared against unless one is chosen: see ``ContentRepo.reference_judge``."""
+        return self.content.reference_judge()
 
     def close(self) -> None:
         """Close the connection."""

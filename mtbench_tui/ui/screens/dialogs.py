@@ -20,14 +20,17 @@ class CommentDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, turn: int, note: str) -> None:
+    def __init__(self, turn: int, note: str, *, draft: bool = False) -> None:
         super().__init__(classes="dialog-screen")
         self.turn = turn
         self.note = note
+        self.draft = draft
+        """True when ``note`` is an earlier comment the database never took."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Comment on turn {self.turn}", classes="dialog-title")
+            title = f"Comment on turn {self.turn}"
+            yield Label(title + (" (unsaved draft)" if self.draft else ""), classes="dialog-title")
             yield Input(
                 value=self.note,
                 placeholder="What should others know about this answer?",
@@ -54,9 +57,9 @@ class FlagsDialog(ModalScreen[tuple[str, ...] | None]):
     BINDINGS = [
         Binding("escape", "cancel", "cancel"),
         Binding("enter", "save", "save", priority=True),
-        Binding("1", "toggle(0)", "judge wrong", show=False),
-        Binding("2", "toggle(1)", "answer unreadable", show=False),
-        Binding("3", "toggle(2)", "question ambiguous", show=False),
+        Binding("1", "toggle_flag(0)", "judge wrong", show=False),
+        Binding("2", "toggle_flag(1)", "answer unreadable", show=False),
+        Binding("3", "toggle_flag(2)", "question ambiguous", show=False),
     ]
 
     def __init__(self, turn: int, flags: tuple[str, ...]) -> None:
@@ -76,7 +79,7 @@ class FlagsDialog(ModalScreen[tuple[str, ...] | None]):
             )
             yield Label("1-3 or Space toggles · Enter saves · Esc cancels", classes="dialog-help")
 
-    def action_toggle(self, index: int) -> None:
+    def action_toggle_flag(self, index: int) -> None:
         """Toggle one flag."""
         self.query_one(SelectionList).toggle(FLAGS[index])
 
@@ -94,18 +97,26 @@ class GotoDialog(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
+    def __init__(self, example: int | None) -> None:
+        super().__init__(classes="dialog-screen")
+        self.example = example
+        """A question id that exists, for the placeholder."""
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Go to question id", classes="dialog-title")
             yield Input(
-                placeholder="e.g. 81", validators=[Integer(minimum=0)], id="goto", type="integer"
+                placeholder=f"e.g. {self.example}" if self.example is not None else "question id",
+                validators=[Integer(minimum=0)],
+                id="goto",
+                type="integer",
             )
             yield Label("Enter jumps · Esc cancels", classes="dialog-help")
 
     @on(Input.Submitted)
     def jump(self, event: Input.Submitted) -> None:
         """Return the question id when it is a number."""
-        if event.validation_result is None or event.validation_result.is_valid:
+        if event.value and (event.validation_result is None or event.validation_result.is_valid):
             self.dismiss(int(event.value))
 
     def action_cancel(self) -> None:

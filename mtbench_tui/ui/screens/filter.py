@@ -1,4 +1,8 @@
-"""The filter dialog: choose category, model, judge, turn, rated or unrated, and a minimum gap."""
+"""The filter dialog: choose category, model, turn, progress (all, rated, unrated) and a minimum gap.
+
+Category and model names come from data, so every option is a ``Text`` built from the string:
+markup in a name shows literally and control characters are made visible.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from textual.validation import Number
 from textual.widgets import Button, Input, Label, Select
 
 from mtbench_tui.core.store import QueueFilter
+from mtbench_tui.core.store.queue import PROGRESS_CHOICES, Progress
+from mtbench_tui.ui.text import literal
 
 
 class FilterDialog(ModalScreen[QueueFilter | None]):
@@ -21,14 +27,11 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
         Binding("ctrl+s", "apply", "apply", priority=True),
     ]
 
-    def __init__(
-        self, current: QueueFilter, categories: list[str], models: list[str], judges: list[str]
-    ) -> None:
+    def __init__(self, current: QueueFilter, categories: list[str], models: list[str]) -> None:
         super().__init__(classes="dialog-screen")
         self.current = current
         self.categories = categories
         self.models = models
-        self.judges = judges
 
     def compose(self) -> ComposeResult:
         c = self.current
@@ -37,7 +40,7 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
             with Grid(classes="filter-grid"):
                 yield Label("Category")
                 yield Select(
-                    [(x, x) for x in self.categories],
+                    [(literal(x), x) for x in self.categories],
                     value=c.category or Select.NULL,
                     id="category",
                     prompt="any category",
@@ -45,18 +48,10 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
                 )
                 yield Label("Model")
                 yield Select(
-                    [(x, x) for x in self.models],
+                    [(literal(x), x) for x in self.models],
                     value=c.model or Select.NULL,
                     id="model",
                     prompt="any model",
-                    compact=True,
-                )
-                yield Label("Judge")
-                yield Select(
-                    [(x, x) for x in self.judges],
-                    value=c.judge or Select.NULL,
-                    id="judge",
-                    prompt="any judge",
                     compact=True,
                 )
                 yield Label("Turn")
@@ -76,15 +71,15 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
                     placeholder="|you - judge| at least…",
                 )
                 yield Label("Progress")
-                status = "unrated" if c.unrated else ("rated" if c.rated else Select.NULL)
                 yield Select(
                     [
+                        ("all items", "all"),
                         ("only items I haven't fully scored", "unrated"),
                         ("only items I have scored", "rated"),
                     ],
-                    value=status,
-                    id="status",
-                    prompt="all items",
+                    value=c.progress,
+                    id="progress",
+                    allow_blank=False,
                     compact=True,
                 )
             with Horizontal(classes="buttons"):
@@ -93,10 +88,20 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
                 yield Button("Cancel", id="cancel", compact=True)
             yield Label("Tab moves · Ctrl+S applies · Esc cancels", classes="dialog-help")
 
-    def _value(self, widget_id: str) -> object:
-        """A Select's value, or None when unset."""
+    def _value(self, widget_id: str) -> str | None:
+        """A text Select's value, or None when unset."""
         value = self.query_one(f"#{widget_id}", Select).value
-        return None if value is Select.NULL else value
+        return value if isinstance(value, str) else None
+
+    def _turn(self) -> int | None:
+        """The chosen turn, or None for both."""
+        value = self.query_one("#turn", Select).value
+        return value if isinstance(value, int) else None
+
+    def _progress(self) -> Progress:
+        """The progress choice (the Select has no blank)."""
+        value = self._value("progress")
+        return next((p for p in PROGRESS_CHOICES if p == value), "all")
 
     def action_apply(self) -> None:
         """Return the filter as edited."""
@@ -110,10 +115,8 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
             QueueFilter(
                 category=self._value("category"),
                 model=self._value("model"),
-                judge=self._value("judge"),
-                turn=self._value("turn"),
-                unrated=self._value("status") == "unrated",
-                rated=self._value("status") == "rated",
+                turn=self._turn(),
+                progress=self._progress(),
                 min_gap=min_gap,
                 by_gap=self.current.by_gap,
             )

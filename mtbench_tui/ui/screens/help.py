@@ -31,7 +31,7 @@ def help_rows(screen: Screen) -> list[tuple[str, str]]:
     if callable(rows):
         return rows()
     return [
-        (b.key_display or describe_key(b), b.description)
+        (b.key_display or describe_key(b), b.tooltip or b.description)
         for b in screen.BINDINGS
         if isinstance(b, Binding) and b.description
     ]
@@ -47,14 +47,12 @@ class HelpScreen(ModalScreen[None]):
         self.source = source
 
     def compose(self) -> ComposeResult:
-        rows = [*help_rows(self.source), ("Ctrl+P", "command palette: every key by name")]
+        rows = [*help_rows(self.source), ("Ctrl+P", "Command palette: every key by name.")]
         table = Table(show_header=False, box=None, padding=(0, 1))
-        for _ in range(2):
-            table.add_column(style="bold", no_wrap=True)
-            table.add_column()
-        half = (len(rows) + 1) // 2
-        for left, right in zip(rows[:half], [*rows[half:], ("", "")]):
-            table.add_row(*left, *right)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for key_name, text in rows:
+            table.add_row(key_name, text)
         with VerticalScroll(classes="dialog help-dialog"):
             yield Label("Keys", classes="dialog-title")
             yield Static(table)

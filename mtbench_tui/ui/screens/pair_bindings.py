@@ -5,25 +5,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-
-def key(
-    keys: str,
-    action: str,
-    description: str,
-    tooltip: str,
-    *,
-    id: str,
-    show: bool = True,
-    key_display: str | None = None,
-) -> Binding:
-    """A binding whose ``tooltip`` says what it does in a full sentence.
-
-    None is a priority binding: a priority key would jump ahead of keys typed before it,
-    so "a Tab t" typed fast could vote on the wrong turn.
-    """
-    return Binding(
-        keys, action, description, show=show, key_display=key_display, tooltip=tooltip, id=id
-    )
+from mtbench_tui.ui.bindings import key
 
 
 def _scroll(keys: str, action: str, what: str) -> Binding:
@@ -121,15 +103,6 @@ PAIR_BINDINGS = [
     ),
     key("g", "goto", "go to", "Jump to a question by its id.", id="pair.goto", show=False),
     key("s", "stats", "stats", "Open the statistics screen.", id="pair.stats", show=False),
-    key(
-        "question_mark",
-        "help",
-        "help",
-        "List every key of this screen and what it does.",
-        id="pair.help",
-        key_display="?",
-    ),
-    key("q", "quit", "quit", "Quit. Every vote shown as saved is already on disk.", id="pair.quit"),
     key(
         "escape",
         "give_up",

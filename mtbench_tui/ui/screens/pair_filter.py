@@ -11,7 +11,12 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Select
 
-from mtbench_tui.core.store.pair_filter import VERDICT_CHOICES, PairFilter
+from mtbench_tui.core.store.pair_filter import (
+    PROGRESS_CHOICES,
+    VERDICT_CHOICES,
+    PairFilter,
+    VoteProgress,
+)
 from mtbench_tui.ui.text import literal
 
 _VERDICT_LABELS = {
@@ -95,24 +100,33 @@ class PairFilterDialog(ModalScreen[PairFilter | None]):
             compact=True,
         )
 
-    def _value(self, widget_id: str) -> object:
-        """A Select's value, or None when unset or absent."""
+    def _value(self, widget_id: str) -> str | None:
+        """A text Select's value, or None when unset or absent."""
         found = self.query(f"#{widget_id}")
         if not found:
             return None
         value = found.only_one(Select).value
-        return None if value is Select.NULL else value
+        return value if isinstance(value, str) else None
+
+    def _turn(self) -> int | None:
+        """The chosen turn, or None for both."""
+        value = self.query_one("#turn", Select).value
+        return value if isinstance(value, int) else None
+
+    def _progress(self) -> VoteProgress:
+        """The chosen progress condition."""
+        value = self._value("progress")
+        return next((p for p in PROGRESS_CHOICES if p == value), "all")
 
     def action_apply(self) -> None:
         """Return the filter as edited (the order by disagreement is kept)."""
-        progress = self._value("progress") or "all"
         self.dismiss(
             replace(
                 self.current,
                 category=self._value("category"),
                 model=self._value("model"),
-                turn=self._value("turn"),
-                progress=progress,
+                turn=self._turn(),
+                progress=self._progress(),
                 verdict=self._value("verdict"),
                 inconsistent=self.query_one("#inconsistent", Checkbox).value,
                 differs=self.query_one("#differs", Checkbox).value,

@@ -8,6 +8,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Label, Markdown
 
+from mtbench_tui.core.models import ItemKey
 from mtbench_tui.core.review import ItemView
 from mtbench_tui.ui.text import answer_parser, literal, markdown_source
 
@@ -25,37 +26,35 @@ class TurnBlock(Vertical):
     def __init__(self, turn: int) -> None:
         super().__init__(id=f"turn-{turn}", classes="turn-block")
         self.turn = turn
+        self._sources: dict[str, str] = {}
+        """The Markdown source each widget shows, so unchanged text is not rebuilt."""
 
     def compose(self) -> ComposeResult:
         yield Label(f"Turn {self.turn} · User", classes="role user-role")
-        yield Markdown(
-            id=f"question-{self.turn}",
-            classes="question",
-            open_links=False,
-            parser_factory=answer_parser,
-        )
+        yield self._markdown("question", "question")
         yield Label("", id=f"assistant-label-{self.turn}", classes="role assistant-role")
-        yield Markdown(
-            id=f"answer-{self.turn}",
-            classes="answer",
-            open_links=False,
-            parser_factory=answer_parser,
-        )
+        yield self._markdown("answer", "answer")
         yield Label(f"Reference answer · turn {self.turn}", classes="role reference-role reference")
-        yield Markdown(
-            id=f"reference-{self.turn}",
-            classes="reference",
+        yield self._markdown("reference", "reference")
+
+    def _markdown(self, name: str, classes: str) -> Markdown:
+        """A Markdown widget for untrusted text: links don't open, line breaks are kept."""
+        return Markdown(
+            id=f"{name}-{self.turn}",
+            classes=classes,
             open_links=False,
             parser_factory=answer_parser,
         )
 
-    async def show(self, question: str, model: str, answer: str) -> None:
-        """Display one turn's user message and answer."""
-        self.query_one(f"#assistant-label-{self.turn}", Label).update(
-            literal(f"Assistant · {model}")
-        )
+    async def show(self, question: str, model: str | None, answer: str) -> None:
+        """Display one turn's user message and answer (``model`` None hides the model's name)."""
         await self._set(f"#question-{self.turn}", markdown_source(question))
         await self._set(f"#answer-{self.turn}", markdown_source(answer or "(empty answer)"))
+        # The label changes last, in the same batch as the answer it names.
+        label = f"Assistant · {model}" if model is not None else "Assistant"
+        if self._sources.get("label") != label:
+            self.query_one(f"#assistant-label-{self.turn}", Label).update(literal(label))
+            self._sources["label"] = label
 
     async def _set(self, selector: str, source: str) -> None:
         """Update a Markdown widget, skipping the re-render when its text is unchanged.
@@ -63,10 +62,9 @@ class TurnBlock(Vertical):
         The queue runs question by question, so the next item usually repeats the user's
         message; rebuilding a Markdown widget is the costliest part of moving on.
         """
-        widget = self.query_one(selector, Markdown)
-        if getattr(widget, "_shown_source", None) != source:
-            await widget.update(source)
-            widget._shown_source = source  # type: ignore[attr-defined]
+        if self._sources.get(selector) != source:
+            await self.query_one(selector, Markdown).update(source)
+            self._sources[selector] = source
 
     async def show_reference(self, reference: str | None) -> None:
         """Display this turn's reference answer."""
@@ -78,8 +76,19 @@ class TurnBlock(Vertical):
         self.post_message(self.Selected(self.turn))
 
 
-class ConversationView(VerticalScroll):
-    """Both turns, scrollable; the focused turn is highlighted."""
+class ConversationView(VerticalScroll, can_focus=False):
+    """Both turns, scrollable; the focused turn is highlighted.
+
+    It never takes the keyboard focus, so every key goes straight to the screen in the order
+    typed (the screen scrolls it with PageUp/PageDown/Home/End/arrows).
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._view: ItemView | None = None
+        self._shown: tuple[object, ...] | None = None
+        """What is on screen (item, texts, reference shown), so redrawing the same item is free."""
+        self._focused: tuple[ItemKey, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield TurnBlock(1)
@@ -87,29 +96,38 @@ class ConversationView(VerticalScroll):
 
     async def show(self, view: ItemView, show_reference: bool) -> None:
         """Display a conversation; reference answers are rendered only while shown."""
+        # A score or a comment changes the view but not the conversation: nothing to redo.
+        shown = (view.key, view.question.turns, view.answer.turns, show_reference)
+        if self._shown == shown:
+            return
+        new_item = self._view is None or self._view.key != view.key
         self._view = view
         for turn in (1, 2):
             block = self.query_one(f"#turn-{turn}", TurnBlock)
             await block.show(
                 view.question.turns[turn - 1], view.answer.model, view.answer.turns[turn - 1]
             )
-        await self.set_reference_visible(show_reference)
-        self.scroll_home(animate=False)
+        await self._show_reference(show_reference)
+        self._shown = shown
+        if new_item:
+            self.scroll_home(animate=False)
 
-    async def set_reference_visible(self, visible: bool) -> None:
+    async def _show_reference(self, visible: bool) -> None:
         """Show or hide the reference answers, rendering them when they appear."""
         self.set_class(visible, "-show-reference")
-        view = getattr(self, "_view", None)
-        if visible and view is not None:
-            reference = view.reference_turns()
+        if visible and self._view is not None:
+            reference = self._view.reference_turns()
             for turn in (1, 2):
                 await self.query_one(f"#turn-{turn}", TurnBlock).show_reference(
                     reference[turn - 1] if reference else None
                 )
 
     def focus_turn(self, turn: int) -> None:
-        """Highlight a turn and bring it into view."""
+        """Highlight a turn, and bring it into view when the focus moved."""
         for block in self.query(TurnBlock):
             block.set_class(block.turn == turn, "-focused")
+        if self._view is None or self._focused == (self._view.key, turn):
+            return
+        self._focused = (self._view.key, turn)
         block = self.query_one(f"#turn-{turn}", TurnBlock)
         self.call_after_refresh(self.scroll_to_widget, block, animate=False, top=True)

@@ -11,8 +11,13 @@ from mtbench_tui.core.models import Judgment
 from mtbench_tui.ui.text import literal
 
 
-class JudgePanel(VerticalScroll):
+class JudgePanel(VerticalScroll, can_focus=False):
     """Shows one verdict, or a placeholder while blind mode hides it."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: tuple[object, ...] | None = None
+        """The arguments of the last ``show``, so a redraw with the same verdict does nothing."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="judge-title")
@@ -29,6 +34,10 @@ class JudgePanel(VerticalScroll):
             judge: the judge label the app is showing.
             hidden: True in blind mode until the reviewer has scored this turn.
         """
+        shown = (turn, verdict, judge, hidden)
+        if self._shown == shown:
+            return  # redrawn for another reason (a save): keep the reader's scroll position
+        self._shown = shown
         self.query_one("#judge-title", Static).update(Text(f"Judge · turn {turn}", style="bold"))
         score = self.query_one("#judge-score", Static)
         meta = self.query_one("#judge-meta", Static)
@@ -45,8 +54,8 @@ class JudgePanel(VerticalScroll):
             meta.update(literal(f"{judge or 'no judge'} has not judged this turn."))
             explanation.update("")
         else:
-            shown = "no verdict" if verdict.score is None else f"{verdict.score:g} / 10"
-            score.update(Text(shown, style="bold"))
+            value = "no verdict" if verdict.score is None else f"{verdict.score:g} / 10"
+            score.update(Text(value, style="bold"))
             meta.update(literal(f"{verdict.judge_model} · prompt {verdict.prompt}"))
             explanation.update(literal(verdict.judgment or "(empty explanation)"))
         self.set_class(verdict is not None and verdict.score is None and not hidden, "-no-verdict")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.content import Content
 from textual.widgets import Static
 
@@ -12,6 +13,10 @@ class KeyBar(Static):
     def on_mount(self) -> None:
         """Redraw whenever the screen's bindings change."""
         self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self.refresh_keys())
+        self.refresh_keys()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Re-flow the keys for the new width."""
         self.refresh_keys()
 
     def refresh_keys(self) -> None:
@@ -38,4 +43,18 @@ class KeyBar(Static):
                 "[bold $footer-key-foreground @click=app.command_palette]^p[/] palette"
             )
         )
-        self.update(Content("  ").join(parts))
+        self.update(self._flow(parts))
+
+    def _flow(self, parts: list[Content]) -> Content:
+        """Join the keys two spaces apart, breaking lines only between keys, never inside one."""
+        width = (self.content_size.width or self.app.size.width - 2) or 80
+        lines: list[list[Content]] = [[]]
+        used = 0
+        for part in parts:
+            needed = part.cell_length + (2 if lines[-1] else 0)
+            if lines[-1] and used + needed > width:
+                lines.append([])
+                used, needed = 0, part.cell_length
+            lines[-1].append(part)
+            used += needed
+        return Content("\n").join(Content("  ").join(line) for line in lines)

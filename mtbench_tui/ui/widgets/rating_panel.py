@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from mtbench_tui.core.models import FLAG_LABELS, Rating
+from mtbench_tui.core.models import FLAG_LABELS, MAX_SCORE, MIN_SCORE, Rating
 from mtbench_tui.ui.text import literal
 
 
@@ -43,7 +43,7 @@ class ScoreBar(Horizontal):
         self.turn = turn
 
     def compose(self) -> ComposeResult:
-        for score in range(1, 11):
+        for score in range(MIN_SCORE, MAX_SCORE + 1):
             yield ScoreCell(self.turn, score)
 
     def mark(self, score: int | None) -> None:
@@ -71,19 +71,22 @@ class TurnRating(Vertical):
         yield ScoreBar(self.turn)
         yield Static(id=f"turn-rating-extra-{self.turn}", classes="turn-rating-extra")
 
-    def show(self, rating: Rating | None, status: str) -> None:
-        """Display this turn's rating and save status."""
+    def show(self, rating: Rating | None, status: str, waiting: tuple[str, ...] = ()) -> None:
+        """Display this turn's rating, its save status, and the edits still waiting to be saved."""
         score = rating.score if rating else None
-        label = Text.assemble(
-            (f"Turn {self.turn}", "bold"),
-            "  ",
-            (f"your score {score}" if score else "not scored", ""),
-            "  ",
-            (status, "italic"),
-        )
+        shown = f"score {score}" if score else "not scored"
+        label = Text.assemble((f"Turn {self.turn}", "bold"), "  ")
+        if waiting:
+            # While the database is locked the stored score is stale: say so instead.
+            label.append(status or "not saved", "bold reverse")
+        else:
+            label.append(shown)
+            label.append(f"  {status}" if status else "", "italic")
         self.query_one(f"#turn-rating-label-{self.turn}", Static).update(label)
         self.query_one(ScoreBar).mark(score)
         extra = []
+        if waiting:
+            extra.append("waiting: " + ", ".join(waiting))
         if rating and rating.flags:
             extra.append("⚑ " + ", ".join(FLAG_LABELS.get(f, f) for f in rating.flags))
         if rating and rating.note:
@@ -103,9 +106,15 @@ class RatingPanel(Vertical):
         yield TurnRating(1)
         yield TurnRating(2)
 
-    def show(self, ratings: dict[int, Rating], focused: int, status: dict[int, str]) -> None:
+    def show(
+        self,
+        ratings: dict[int, Rating],
+        focused: int,
+        status: dict[int, str],
+        waiting: dict[int, tuple[str, ...]],
+    ) -> None:
         """Display the reviewer's ratings; the focused turn's row is highlighted."""
         for turn in (1, 2):
             row = self.query_one(f"#turn-rating-{turn}", TurnRating)
-            row.show(ratings.get(turn), status.get(turn, ""))
+            row.show(ratings.get(turn), status.get(turn, ""), waiting.get(turn, ()))
             row.set_class(turn == focused, "-focused")

@@ -1,0 +1,50 @@
+"""The command line around the app: judge choice, key remapping, and the ratings listing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mtbench_tui.cli import main
+from mtbench_tui.core.models import TurnKey
+from mtbench_tui.core.store import Store
+from mtbench_tui.ui.bindings import APP_BINDINGS, REVIEW_BINDINGS, parse_keymap
+from tests.app_helpers import press, review, screen_text
+
+
+def test_ratings_marks_cut_notes(demo_store: Store, db_path: Path) -> None:
+    long_note = "The second paragraph contradicts the first one entirely."
+    demo_store.ratings.set_note(TurnKey(901, "lynx-13b-chat", 1), "alice", long_note)
+    demo_store.ratings.set_note(TurnKey(901, "lynx-13b-chat", 2), "alice", "short")
+    result = CliRunner().invoke(main, ["ratings", "--db", str(db_path)], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert long_note[:39] + "…" in result.output and long_note not in result.output
+    assert "short" in result.output and "short…" not in result.output
+
+
+def test_unknown_judge_and_bad_keys_are_one_line_errors(demo_store: Store, db_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["--db", str(db_path), "--judge", "nobody"])
+    assert result.exit_code != 0 and "no verdicts from judge 'nobody'" in result.output
+    result = runner.invoke(main, ["--db", str(db_path), "--keys", "review.nope=x"])
+    assert result.exit_code != 0 and "'review.nope' is not a key id" in result.output
+    result = runner.invoke(main, ["--db", str(db_path), "--keys", "review.blind"])
+    assert result.exit_code != 0 and "expected ID=KEY" in result.output
+
+
+async def test_keys_can_be_remapped_by_id(demo_store: Store) -> None:
+    from mtbench_tui.ui.app import make_app
+
+    keymap = parse_keymap("review.blind=ctrl+b, review.undo=z", [*APP_BINDINGS, *REVIEW_BINDINGS])
+    app = make_app(demo_store, "alice", keymap=keymap)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await press(pilot, "ctrl+b")
+        assert review(app).blind and "^b blind" in screen_text(app)
+        await press(pilot, "B")
+        assert review(app).blind  # the old key no longer toggles
+        await press(pilot, "5", "z")
+        key = review(app).view.key
+        assert demo_store.ratings.get(TurnKey(key.question_id, key.model, 1), "alice") is None
+        await press(pilot, "question_mark")
+        assert "ctrl+b" in screen_text(app)
