@@ -359,3 +359,13 @@ async def test_palette_compares_votes_with_another_pair_judge(
         assert screen.session.judge == "claude-3"
         assert "claude-3 · prompt pair-v2" in screen_text(app)
         assert f"{lynx} is better" in screen_text(app)
+
+
+async def test_pair_keys_are_remapped_by_id(pair_store: Store) -> None:
+    app = make_app(
+        pair_store, reviewer="kim", mode="pair", pair=PairSettings(), keymap={"pair.vote-a": "1"}
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "1")
+    a1 = seeded_shown_a("kim", FIRST)
+    assert stored(pair_store) == {(901, LYNX, ORION, 1): (a1, winner(FIRST, a1, "A"))}
