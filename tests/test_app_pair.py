@@ -369,3 +369,22 @@ async def test_pair_keys_are_remapped_by_id(pair_store: Store) -> None:
         await press(pilot, "1")
     a1 = seeded_shown_a("kim", FIRST)
     assert stored(pair_store) == {(901, LYNX, ORION, 1): (a1, winner(FIRST, a1, "A"))}
+
+
+async def test_quitting_with_votes_still_waiting_reports_them(
+    pair_store: Store, db_path: Path
+) -> None:
+    app = build(pair_store)
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    async with app.run_test(size=SIZE) as pilot:
+        blocker.execute("BEGIN IMMEDIATE")
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert "Press q again" in notices(app)
+        await pilot.press("q")
+        await pilot.pause()
+    blocker.execute("ROLLBACK")
+    assert app.unsaved == [f"not saved: Q901 {LYNX} vs {ORION} turn 1 vote B"]
+    assert stored(pair_store) == {}
