@@ -26,6 +26,7 @@ SUBCOMMANDS = {
     "export": "mtbench_tui.cli.export_cmd:export_cmd",
     "judge": "mtbench_tui.cli.judge_cmd:judge_cmd",
     "fetch": "mtbench_tui.cli.fetch_cmd:fetch_cmd",
+    "votes": "mtbench_tui.cli.votes_cmd:votes_cmd",
     "upgrade": "mtbench_tui.cli.data_cmds:upgrade_cmd",
 }
 
@@ -38,6 +39,7 @@ SUBCOMMAND_HELP = {
     "export": "Export the report (md, html, json) or ratings (csv, fastchat).",
     "judge": "Judge stored answers through any OpenAI-compatible endpoint.",
     "fetch": "Download a published dataset (MT-Bench's human study) and import it.",
+    "votes": "List human pair votes (A / B / tie) beside the judge's pair verdict.",
     "upgrade": "Bring a database made by an older mtbench-review to this version's schema.",
 }
 
@@ -162,6 +164,17 @@ def describe_error(exc: BaseException) -> tuple[str, int]:
 )
 @click.option("--turn", type=click.IntRange(1, 2), help="Only rate this turn.")
 @click.option("--unrated", is_flag=True, help="Only items you haven't fully scored.")
+@click.option(
+    "--mode",
+    type=click.Choice(["single", "pair"]),
+    default="single",
+    show_default=True,
+    help="single: rate each answer 1-10. pair: vote A / B / tie on two answers to a question.",
+)
+@click.option(
+    "--hide-models", is_flag=True, help="Pair mode: hide model names (as in MT-Bench's study)."
+)
+@click.option("--group", help="Your reviewer group, e.g. expert (new reviewers: default).")
 @click.option("--judge-model", "judge_model", help="Judge for the 'j' (re-judge) key, e.g. gpt-4o.")
 @click.option(
     "--base-url",
@@ -202,6 +215,9 @@ def main(
     judge: str | None,
     turn: int | None,
     unrated: bool,
+    mode: str,
+    hide_models: bool,
+    group: str | None,
     judge_model: str | None,
     base_url: str | None,
     api_key_env: str,
@@ -217,6 +233,7 @@ def main(
     Examples:
       mtbench-review                          # review the demo data
       mtbench-review --blind --category math  # blind review of math answers
+      mtbench-review --mode pair --hide-models  # vote A / B / tie, model names hidden
       mtbench-review import path/to/mt_bench --db run.db
       mtbench-review scores --json
     """
@@ -230,4 +247,9 @@ def main(
         settings = JudgeSettings(
             judge_model=judge_model, base_url=base_url, api_key_env=api_key_env, prompts=prompts
         )
-    launch_app(db_path, reviewer, blind, category, model, judge, turn, unrated, settings, keys)
+    from mtbench_tui.cli.app_cmd import PairOptions
+
+    pair = PairOptions(mode == "pair", hide_models, group)
+    launch_app(
+        db_path, reviewer, blind, category, model, judge, turn, unrated, settings, keys, pair
+    )
