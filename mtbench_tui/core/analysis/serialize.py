@@ -54,6 +54,7 @@ def to_json(report: Report) -> Json:
             "by": list(s.by),
             "judge": s.judge,
             "reviewer": s.reviewer,
+            "humans": s.humans,
         },
         "counts": {
             "questions": c.questions,
@@ -63,6 +64,8 @@ def to_json(report: Report) -> Json:
             "no_verdict": c.no_verdict,
             "ratings": c.ratings,
             "ratings_by_reviewer": dict(c.ratings_by_reviewer),
+            "pair_votes": c.pair_votes,
+            "pair_verdicts": c.pair_verdicts,
         },
         "judges": list(report.judges),
         "reviewers": list(report.reviewers),
@@ -212,9 +215,17 @@ def _table(t: AgreementTable) -> Json:
         "key": t.key,
         "title": t.title,
         "columns": list(t.columns),
+        "column_keys": list(t.column_keys),
         "rows": [
-            {"label": label, "cells": [None if c is None else _cell(c) for c in cells]}
-            for label, cells in t.rows
+            {
+                "label": r.label,
+                "first": r.first,
+                "kind": r.kind,
+                "second": r.second,
+                "scope": r.scope,
+                "cells": [None if c is None else _cell(c) for c in r.cells],
+            }
+            for r in t.rows
         ],
         "note": t.note,
     }

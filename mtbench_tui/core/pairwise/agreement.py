@@ -163,12 +163,19 @@ def _cells(scope: str, counts: PairCounts, settings: Settings) -> Cells:
     )
     return Cells(
         scope,
-        Cell(_int(counts.agree_ties), _int(counts.total_ties), RANDOM_WITH_TIES, ci["ties"]),
+        Cell(
+            _int(counts.agree_ties),
+            _int(counts.total_ties),
+            RANDOM_WITH_TIES,
+            ci["ties"],
+            _questions(counts.question, counts.total_ties),
+        ),
         Cell(
             _int(counts.agree_no_ties),
             _int(counts.total_no_ties),
             RANDOM_WITHOUT_TIES,
             ci["no_ties"],
+            _questions(counts.question, counts.total_no_ties),
         ),
     )
 
@@ -183,7 +190,13 @@ def _kappa(counts: PairCounts, settings: Settings) -> Kappa:
         settings.confidence,
         settings.seed,
     )["kappa"]
-    return Kappa(None if np.isnan(value) else value, ci, _int(counts.total_ties))
+    n_questions = _questions(counts.question, counts.total_ties)
+    return Kappa(None if np.isnan(value) else value, ci, _int(counts.total_ties), n_questions)
+
+
+def _questions(question: np.ndarray, weight: np.ndarray) -> int:
+    """Distinct questions among observations that count (weight > 0)."""
+    return int(np.unique(question[weight > 0]).size)
 
 
 def _int(values: np.ndarray) -> int:

@@ -48,6 +48,15 @@ class NoVerdictCount(NamedTuple):
     missing: int
 
 
+class PairActivity(NamedTuple):
+    """How much pairwise data the database holds."""
+
+    votes: int
+    """Human votes with a winner."""
+    verdicts: int
+    """Judges' pairwise verdicts, errors included."""
+
+
 class BlindRevision(NamedTuple):
     """A reviewer's first blind score on a turn, their final score and the judge's."""
 
@@ -58,15 +67,6 @@ class BlindRevision(NamedTuple):
     blind: float
     final: float
     judge: float
-
-
-class PairVerdict(NamedTuple):
-    """A pairwise verdict in both answer orders (None: only the combined verdict is known)."""
-
-    judge: str
-    question_id: int
-    g1_winner: str | None
-    g2_winner: str | None
 
 
 class AnnotationRow(NamedTuple):
@@ -105,6 +105,34 @@ class RatingRow(NamedTuple):
     judge_prompt: str | None
     judge_score: float | None
     judge_explanation: str | None
+
+
+class VoteRow(NamedTuple):
+    """A human pairwise vote with its question's category and one judge's verdict."""
+
+    question_id: int
+    model_1: str
+    model_2: str
+    turn: int
+    reviewer: str
+    group: str
+    shown_a: str
+    winner: str | None
+    """``model_1``, ``model_2``, ``tie``, or None (cleared: a note or flags only)."""
+    note: str
+    flags: str
+    """JSON list."""
+    blind: int
+    created: str
+    updated: str
+    category: str
+    judge: str | None
+    judge_winner: str | None
+    """The judge's combined verdict in this row's model order (``inconsistent``, ``error``
+    kept), or None when it has none."""
+
+
+_VOTE_ORDER = "v.question_id, v.model_1, v.model_2, v.turn, v.reviewer"
 
 
 class AnalysisRepo:
@@ -168,16 +196,6 @@ class AnalysisRepo:
         )
         yield from map(BlindRevision._make, rows)
 
-    def pair_verdicts(self, judge: str | None = None) -> list[PairVerdict]:
-        """Every pairwise verdict (of one judge), by judge then question."""
-        where = " WHERE judge = :judge" if judge else ""
-        rows = self.db.execute(
-            "SELECT judge, question_id, g1_winner, g2_winner FROM pair_judgments"
-            f"{where} ORDER BY judge, question_id",
-            {"judge": judge},
-        )
-        return [PairVerdict._make(r) for r in rows]
-
     def annotations(self, judge: str | None) -> list[AnnotationRow]:
         """Every rating with a comment or a flag, in key order, with one judge's score."""
         rows = self.db.execute(
@@ -191,6 +209,59 @@ class AnalysisRepo:
             {"judge": judge},
         )
         return [AnnotationRow._make(r) for r in rows]
+
+    def pair_activity(self) -> PairActivity:
+        """Counts of human pair votes (with a winner) and of judges' pair verdicts."""
+        row = self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM pair_votes WHERE winner IS NOT NULL),"
+            " (SELECT COUNT(*) FROM pair_judgments)"
+        ).fetchone()
+        return PairActivity(int(row[0]), int(row[1]))
+
+    def pair_judge_counts(self) -> list[tuple[str, int]]:
+        """Every pairwise judge with its number of verdicts (errors included), by name."""
+        rows = self.db.execute(
+            "SELECT judge, COUNT(*) FROM pair_judgments GROUP BY judge ORDER BY judge"
+        )
+        return [(judge, int(n)) for judge, n in rows]
+
+    def vote_rows(
+        self, judge: str | None, reviewer: str | None = None, page_size: int = 1000
+    ) -> Iterator[VoteRow]:
+        """Every pairwise vote (optionally one reviewer's) with one judge's verdict, in key
+        order, a page at a time."""
+        after: tuple[Any, ...] = (-1, "", "", 0, "")
+        who = " AND v.reviewer = :reviewer" if reviewer is not None else ""
+        while True:
+            rows = self.db.execute(
+                "SELECT v.question_id, v.model_1, v.model_2, v.turn, v.reviewer,"
+                " COALESCE(w.reviewer_group, 'default'), v.shown_a, v.winner, v.note, v.flags,"
+                " v.blind, v.created, v.updated, q.category, j.judge,"
+                " CASE WHEN j.winner IS NULL THEN NULL"
+                " WHEN j.model_1 = v.model_1 OR j.winner NOT IN ('model_1', 'model_2')"
+                " THEN j.winner WHEN j.winner = 'model_1' THEN 'model_2' ELSE 'model_1' END"
+                " FROM pair_votes v JOIN questions q ON q.question_id = v.question_id"
+                " LEFT JOIN reviewers w ON w.name = v.reviewer"
+                " LEFT JOIN pair_judgments j ON j.judge = :judge"
+                " AND j.question_id = v.question_id AND j.turn = v.turn"
+                " AND min(j.model_1, j.model_2) = v.model_1 AND max(j.model_1, j.model_2) = v.model_2"
+                f" WHERE ({_VOTE_ORDER}) > (:q, :m1, :m2, :t, :r){who}"
+                f" ORDER BY {_VOTE_ORDER} LIMIT :limit",
+                {
+                    "judge": judge,
+                    "reviewer": reviewer,
+                    "q": after[0],
+                    "m1": after[1],
+                    "m2": after[2],
+                    "t": after[3],
+                    "r": after[4],
+                    "limit": page_size,
+                },
+            ).fetchall()
+            yield from map(VoteRow._make, rows)
+            if len(rows) < page_size:
+                return
+            after = tuple(rows[-1][:5])
 
     def rating_counts(self) -> dict[str, int]:
         """Ratings with a score, per reviewer."""

@@ -71,7 +71,7 @@ class StatsScreen(Screen[None]):
         super().__init__()
         self.store = store
         self.settings = settings or Settings()
-        self.signature: tuple[int, int] | None = None
+        self.signature: tuple[tuple[int, int], tuple[int, int]] | None = None
         self.computed: Computed | None = None
 
     @property
@@ -115,14 +115,18 @@ class StatsScreen(Screen[None]):
         if self.computed is not None:
             self._paint_report(self.computed)
 
+    def _activity(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """A cheap fingerprint of every rating and pairwise vote, by anyone."""
+        return self.store.ratings.signature(), self.store.votes.signature()
+
     def _check_for_changes(self) -> None:
-        """Recompute when any rating changed since the last computation."""
-        if self.store.ratings.signature() != self.signature:
+        """Recompute when any rating or vote changed since the last computation."""
+        if self._activity() != self.signature:
             self.action_recompute()
 
     def action_recompute(self) -> None:
         """Start a fresh computation in a worker."""
-        self.signature = self.store.ratings.signature()
+        self.signature = self._activity()
         n = self.settings.n_resamples
         self._set_status(f"Computing… ({n} cluster-bootstrap resamples)")
         self._compute(quick_first=self.computed is None)
@@ -215,6 +219,8 @@ def _status_line(computed: Computed) -> str:
         f"{counts.ratings} ratings · {people} reviewer{'' if people == 1 else 's'} · "
         f"{counts.judgments} verdicts · "
     )
+    if counts.pair_votes or counts.pair_verdicts:
+        head += f"{counts.pair_votes} pair votes · {counts.pair_verdicts} pair verdicts · "
     if not computed.final:
         return head + "estimates; computing 95% CIs…"
     return head + f"95% CI: {report.settings.bootstrap_resamples} question resamples"
