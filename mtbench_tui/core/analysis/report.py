@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mtbench_tui import __version__
@@ -31,6 +31,7 @@ from mtbench_tui.core.analysis.pair_tables import pool_name, verdict_tables
 from mtbench_tui.core.analysis.summary import summarise
 from mtbench_tui.core.clock import report_time
 from mtbench_tui.core.pairwise.results import PairwiseAgreement
+from mtbench_tui.core.stats.parallel import one_blas_thread, preload
 from mtbench_tui.core.store import Store
 
 SCHEMA = "mtbench-review/stats/2"
@@ -47,6 +48,7 @@ def build_report(
     with_annotations: bool = False,
     with_audit: bool = True,
     humans: str | None = None,
+    frames: Mapping[str, RatingPairs] | None = None,
 ) -> Report:
     """Compute every section of the statistics report.
 
@@ -63,14 +65,60 @@ def build_report(
             sections, which never imports scipy).
         humans: the reviewer group whose pairwise votes form the human pool (the paper's:
             ``expert``); None pools every reviewer.
+        frames: the judges' paired ratings already read (``load_frames``), to read them once.
 
     Returns:
         The typed report (``to_json`` gives schema ``mtbench-review/stats/2``).
     """
-    s = settings or Settings()
+    if with_audit:
+        preload("scipy.stats")  # the audit's tests; importing takes most of a second
+    with one_blas_thread():
+        return _build(
+            store,
+            judge,
+            reviewer,
+            by,
+            settings or Settings(),
+            gate_specs,
+            with_dataset,
+            with_annotations,
+            with_audit,
+            humans,
+            frames,
+        )
+
+
+def load_frames(store: Store, judge: str | None = None) -> dict[str, RatingPairs]:
+    """Each judge's paired ratings, as the report reads them (also for charts).
+
+    Args:
+        store: the database.
+        judge: only this judge.
+
+    Returns:
+        Judge label -> its pairs with every reviewer, judges by number of verdicts.
+    """
     judges = [j.judge for j in store.content.judges() if judge is None or j.judge == judge]
+    return {j: RatingPairs.load(store, j) for j in judges}
+
+
+def _build(
+    store: Store,
+    judge: str | None,
+    reviewer: str | None,
+    by: tuple[str, ...],
+    s: Settings,
+    gate_specs: Sequence[GateSpec] | None,
+    with_dataset: bool,
+    with_annotations: bool,
+    with_audit: bool,
+    humans: str | None,
+    frames: Mapping[str, RatingPairs] | None,
+) -> Report:
+    """``build_report``'s work."""
+    pairs_by_judge = dict(frames) if frames is not None else load_frames(store, judge)
+    judges = list(pairs_by_judge)
     reviewers = store.analysis.rating_counts()
-    pairs_by_judge = {j: RatingPairs.load(store, j) for j in judges}
     rated_twice = HumanPairs.load(store)
     blocks = tuple(
         _judge_block(j, p, reviewer, list(reviewers), s, by) for j, p in pairs_by_judge.items()
@@ -161,8 +209,10 @@ def _judge_block(
 ) -> JudgeBlock:
     """All reviewers pooled, then the asked-for reviewer (or each of several reviewers)."""
     rows = [judge_human_row(pairs, "all", s, by)]
+    coded = pairs.coded("reviewer")
     for name in [reviewer] if reviewer else (reviewers if len(reviewers) > 1 else []):
-        rows.append(judge_human_row(pairs.select(pairs.reviewer == name), name, s, by))
+        mine = coded.codes == coded.values.index(name) if name in coded.values else coded.codes < 0
+        rows.append(judge_human_row(pairs.select(mine), name, s, by))
     return JudgeBlock(judge, pairs.judge_model, tuple(rows))
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mtbench_tui.core.stats.bootstrap import percentile_interval, resampled_sums
+from mtbench_tui.core.stats.bootstrap import percentile_interval, seeded_sums
 
 TIE = 2
 
@@ -160,7 +160,7 @@ def cluster_intervals(
     )
     per_question = np.zeros((ids.size, columns.shape[1]))
     np.add.at(per_question, inverse, columns)
-    summed = resampled_sums(per_question, n_resamples, np.random.default_rng(seed))
+    summed = seeded_sums(per_question, n_resamples, seed)
     named = {
         "agree_ties": summed[:, 0],
         "total_ties": summed[:, 1],

@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import sqlite_utils
 
 _TURN_LENGTH = "CASE r.turn WHEN 1 THEN a.length_1 ELSE a.length_2 END"
-
-
-class JudgeHumanRow(NamedTuple):
-    """A turn a human and the judge both scored."""
-
-    question_id: int
-    model: str
-    turn: int
-    reviewer: str
-    human: float
-    judge: float
-    category: str
-    length: int
-    """The answer's length on this turn."""
-    judge_model: str
-
-
-class HumanPairRow(NamedTuple):
-    """Two reviewers' scores on the same turn (reviewer_1 < reviewer_2 by name)."""
-
-    question_id: int
-    model: str
-    turn: int
-    reviewer_1: str
-    score_1: float
-    reviewer_2: str
-    score_2: float
-    category: str
 
 
 class NoVerdictCount(NamedTuple):
@@ -135,46 +108,75 @@ class VoteRow(NamedTuple):
 _VOTE_ORDER = "v.question_id, v.model_1, v.model_2, v.turn, v.reviewer"
 
 
+def _pages(cursor: sqlite3.Cursor, size: int) -> Iterator[list[tuple[Any, ...]]]:
+    """A cursor's rows, ``size`` at a time."""
+    while True:
+        page = cursor.fetchmany(size)
+        if not page:
+            return
+        yield page
+
+
 class AnalysisRepo:
     """Joins of ratings, judgments, answers and questions, for statistics."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def judge_human(self, judge: str, reviewer: str | None = None) -> Iterator[JudgeHumanRow]:
-        """Turns where both a human and the judge gave a score, in key order."""
+    def judge_human_pages(
+        self, judge: str, reviewer: str | None = None, page_size: int = 20_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Turns where both a human and the judge gave a score, in key order, a page at a time.
+
+        Row: question_id, model, turn, reviewer, human score, judge score, category, the
+        answer's length on the turn. The join starts from the ratings (CROSS JOIN fixes the
+        order), walking their covering index in key order, and looks each judgment, answer
+        and question up by key: the plan doesn't depend on table statistics.
+        """
         where = " AND r.reviewer = :reviewer" if reviewer else ""
-        rows = self.db.execute(
+        cursor = self.db.execute(
             "SELECT r.question_id, r.model, r.turn, r.reviewer, r.score, j.score, q.category,"
-            f" {_TURN_LENGTH}, j.judge_model FROM ratings r"
-            " JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
+            f" {_TURN_LENGTH} FROM ratings r INDEXED BY ratings_scores"
+            " CROSS JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
             " AND j.turn = r.turn AND j.judge = :judge"
-            " JOIN answers a ON a.question_id = r.question_id AND a.model = r.model"
-            " JOIN questions q ON q.question_id = r.question_id"
+            " CROSS JOIN answers a INDEXED BY answers_lengths"
+            " ON a.question_id = r.question_id AND a.model = r.model"
+            " CROSS JOIN questions q ON q.question_id = r.question_id"
             f" WHERE r.score IS NOT NULL AND j.score IS NOT NULL{where}"
             " ORDER BY r.question_id, r.model, r.turn, r.reviewer",
             {"judge": judge, "reviewer": reviewer},
         )
-        yield from map(JudgeHumanRow._make, rows)
+        yield from _pages(cursor, page_size)
 
-    def human_human(self) -> Iterator[HumanPairRow]:
-        """Every pair of reviewers' scores on the same turn."""
-        rows = self.db.execute(
+    def judge_model(self, judge: str) -> str | None:
+        """The model behind a judge label (None when it has no verdicts)."""
+        row = self.db.execute(
+            "SELECT judge_model FROM judgments WHERE judge = ? LIMIT 1", [judge]
+        ).fetchone()
+        return row[0] if row else None
+
+    def human_human_pages(self, page_size: int = 20_000) -> Iterator[list[tuple[Any, ...]]]:
+        """Every pair of reviewers' scores on the same turn (reviewer_1 < reviewer_2 by name).
+
+        Row: question_id, model, turn, reviewer_1, score_1, reviewer_2, score_2; in key order.
+        """
+        cursor = self.db.execute(
             "SELECT r1.question_id, r1.model, r1.turn, r1.reviewer, r1.score, r2.reviewer,"
-            " r2.score, q.category FROM ratings r1"
-            " JOIN ratings r2 ON r2.question_id = r1.question_id AND r2.model = r1.model"
+            " r2.score FROM ratings r1 INDEXED BY ratings_scores"
+            " CROSS JOIN ratings r2 INDEXED BY ratings_scores"
+            " ON r2.question_id = r1.question_id AND r2.model = r1.model"
             " AND r2.turn = r1.turn AND r2.reviewer > r1.reviewer"
-            " JOIN questions q ON q.question_id = r1.question_id"
             " WHERE r1.score IS NOT NULL AND r2.score IS NOT NULL"
             " ORDER BY r1.question_id, r1.model, r1.turn, r1.reviewer, r2.reviewer"
         )
-        yield from map(HumanPairRow._make, rows)
+        yield from _pages(cursor, page_size)
 
     def no_verdict_rates(self) -> list[NoVerdictCount]:
         """Verdicts and verdicts without a rating, for every judge and prompt."""
         rows = self.db.execute(
-            "SELECT judge, judge_model, prompt, COUNT(*), SUM(score IS NULL) FROM judgments"
-            " GROUP BY judge, judge_model, prompt ORDER BY judge, prompt"
+            "SELECT judge, judge_model, prompt, COUNT(*), COUNT(*) - COUNT(score)"
+            " FROM judgments INDEXED BY judgments_verdicts"
+            " GROUP BY judge, prompt, judge_model ORDER BY judge, prompt, judge_model"
         )
         return [NoVerdictCount._make(r) for r in rows]
 

@@ -134,20 +134,18 @@ class StatsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="stats")
     def _compute(self, quick_first: bool) -> None:
         """Build the report on a second connection, off the UI thread: estimates, then intervals."""
-        from mtbench_tui.core.analysis.frames import RatingPairs
-        from mtbench_tui.core.analysis.report import build_report
+        from mtbench_tui.core.analysis.report import build_report, load_frames
 
         worker = get_current_worker()
         store = self.store.reopen()
         try:
+            pairs = load_frames(store)  # read once: both stages and the charts use them
             if quick_first:
                 quick = replace(self.settings, n_resamples=0)
-                report = build_report(store, settings=quick, with_audit=False)
-                pairs = {j: RatingPairs.load(store, j) for j in report.judges}
+                report = build_report(store, settings=quick, with_audit=False, frames=pairs)
                 if not worker.is_cancelled:
                     self.app.call_from_thread(self._show, Computed(report, pairs, final=False))
-            report = build_report(store, settings=self.settings)
-            pairs = {j: RatingPairs.load(store, j) for j in report.judges}
+            report = build_report(store, settings=self.settings, frames=pairs)
         finally:
             store.close()
         if not worker.is_cancelled:
