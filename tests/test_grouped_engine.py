@@ -176,7 +176,13 @@ def old_pairwise(
     return len(votes), jh, hh
 
 
-def test_pairwise_from_scores_counts_like_the_tuple_version() -> None:
+@pytest.mark.parametrize("block_rows", [20_000, 7])
+def test_pairwise_from_scores_counts_like_the_tuple_version(
+    block_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mtbench_tui.core.analysis import score_pairs
+
+    monkeypatch.setattr(score_pairs, "BLOCK_ROWS", block_rows)  # whole questions at a time
     rng = np.random.default_rng(3)
     rows = []
     verdict = {  # the judge scores each answer once, whoever else rated it

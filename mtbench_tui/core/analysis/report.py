@@ -70,8 +70,6 @@ def build_report(
     Returns:
         The typed report (``to_json`` gives schema ``mtbench-review/stats/2``).
     """
-    if with_audit:
-        preload("scipy.stats")  # the audit's tests; importing takes most of a second
     with one_blas_thread():
         return _build(
             store,
@@ -117,6 +115,10 @@ def _build(
 ) -> Report:
     """``build_report``'s work."""
     pairs_by_judge = dict(frames) if frames is not None else load_frames(store, judge)
+    if with_audit:
+        # The audit's tests need scipy.stats (most of a second to import); it loads while
+        # the bootstrap runs, which mostly waits on numpy with the interpreter lock free.
+        preload("scipy.stats")
     judges = list(pairs_by_judge)
     reviewers = store.analysis.rating_counts()
     rated_twice = HumanPairs.load(store)

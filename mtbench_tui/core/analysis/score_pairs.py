@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mtbench_tui.core.analysis.frames import Coded, RatingPairs
+from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.model import AgreementCell, PairwiseBlock, TiesPair
 from mtbench_tui.core.analysis.numbers import Estimate, Interval, clean
 from mtbench_tui.core.analysis.settings import Settings
@@ -30,6 +30,30 @@ class Tally:
     total_decisive: np.ndarray
 
 
+BLOCK_ROWS = 20_000
+"""Rows (whole questions) whose pairs are counted at once: bounds memory at any scale."""
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns pairwise counting reads, as integer codes and scores."""
+
+    question: np.ndarray
+    """Codes into the coded question column."""
+    turn: np.ndarray
+    model: np.ndarray
+    reviewer: np.ndarray
+    human: np.ndarray
+    judge: np.ndarray
+
+    def rows(self, index: np.ndarray) -> Columns:
+        """Some rows."""
+        return Columns(*(getattr(self, f)[index] for f in _COLUMNS))
+
+
+_COLUMNS = ("question", "turn", "model", "reviewer", "human", "judge")
+
+
 def pairwise_block(judge: str, pairs: RatingPairs, settings: Settings) -> PairwiseBlock:
     """MT-Bench's pairwise agreement, derived from scores: who scored which of two answers higher.
 
@@ -41,20 +65,61 @@ def pairwise_block(judge: str, pairs: RatingPairs, settings: Settings) -> Pairwi
     Returns:
         Judge-human and human-human agreement, with and without ties.
     """
-    q, t, m = pairs.question_id, pairs.turn, pairs.coded("model").codes
-    r = pairs.coded("reviewer").codes
-    # Judge against humans: each reviewer's pairs of models on a (question, turn).
-    left, right = _pairs_within(_order(q, t, r, m), (q, t, r))
-    n_comparisons = _distinct_comparisons(q, t, m, left, right)
-    human = np.sign(pairs.human[left] - pairs.human[right])
     questions = pairs.coded("question_id")
-    jh = _tally(questions, left, human, np.sign(pairs.judge[left] - pairs.judge[right]))
+    columns = Columns(
+        questions.codes,
+        pairs.turn,
+        pairs.coded("model").codes,
+        pairs.coded("reviewer").codes,
+        pairs.human,
+        pairs.judge,
+    )
+    size = len(questions.values)
+    jh, hh = _zeros(size), _zeros(size)
+    n_comparisons = 0
+    for block in _blocks(columns.question, BLOCK_ROWS):
+        n_comparisons += _count_block(columns.rows(block), jh, hh)
+    ids = np.asarray(questions.values, dtype=np.int64)
+    return PairwiseBlock(
+        judge, n_comparisons, _rates(Tally(ids, *jh), settings), _rates(Tally(ids, *hh), settings)
+    )
+
+
+def _zeros(size: int) -> list[np.ndarray]:
+    """Four per-question counters: agree, total, agree without ties, total without ties."""
+    return [np.zeros(size) for _ in range(4)]
+
+
+def _blocks(question: np.ndarray, rows: int) -> list[np.ndarray]:
+    """Row indexes in blocks of whole questions, about ``rows`` rows each."""
+    order = np.argsort(question, kind="stable")
+    q = question[order]
+    starts = np.flatnonzero(np.r_[True, q[1:] != q[:-1]])
+    blocks, begin = [], 0
+    for start in starts[1:]:
+        if start - begin >= rows:
+            blocks.append(order[begin:start])
+            begin = int(start)
+    blocks.append(order[begin:])
+    return [b for b in blocks if b.size]
+
+
+def _count_block(c: Columns, jh: list[np.ndarray], hh: list[np.ndarray]) -> int:
+    """Add a block's trials to the per-question counters; return its comparisons."""
+    # Judge against humans: each reviewer's pairs of models on a (question, turn).
+    left, right = _pairs_within(
+        _order(c.question, c.turn, c.reviewer, c.model), (c.question, c.turn, c.reviewer)
+    )
+    comparisons = _distinct_comparisons(c, left, right)
+    human = np.sign(c.human[left] - c.human[right])
+    _tally(jh, c.question[left], human, np.sign(c.judge[left] - c.judge[right]))
     # Humans against humans: two reviewers' votes on the same pair of models.
-    first, second = _pairs_within(_order(q, t, m, r), (q, t, m))
-    keep = r[first] != r[second]
-    first, second = first[keep], second[keep]
-    hh = _reviewer_pairs(pairs, first, second)
-    return PairwiseBlock(judge, n_comparisons, _rates(jh, settings), _rates(hh, settings))
+    first, second = _pairs_within(
+        _order(c.question, c.turn, c.model, c.reviewer), (c.question, c.turn, c.model)
+    )
+    keep = c.reviewer[first] != c.reviewer[second]
+    _reviewer_pairs(c, first[keep], second[keep], hh)
+    return comparisons
 
 
 def _order(*keys: np.ndarray) -> np.ndarray:
@@ -89,62 +154,51 @@ def _pairs_within(
     return order[left], order[first_partner + offset]
 
 
-def _distinct_comparisons(
-    q: np.ndarray, t: np.ndarray, m: np.ndarray, left: np.ndarray, right: np.ndarray
-) -> int:
+def _distinct_comparisons(c: Columns, left: np.ndarray, right: np.ndarray) -> int:
     """How many (question, turn, model pair) at least one reviewer voted on."""
     if left.size == 0:
         return 0
-    models = int(m.max()) + 1
-    low, high = np.minimum(m[left], m[right]), np.maximum(m[left], m[right])
-    key = ((q[left].astype(np.int64) * 3 + t[left]) * models + low) * models + high
+    models = int(c.model.max()) + 1
+    low = np.minimum(c.model[left], c.model[right]).astype(np.int64)
+    high = np.maximum(c.model[left], c.model[right]).astype(np.int64)
+    key = ((c.question[left].astype(np.int64) * 3 + c.turn[left]) * models + low) * models + high
     key.sort()
     return int(np.count_nonzero(key[1:] != key[:-1])) + 1
 
 
-def _reviewer_pairs(pairs: RatingPairs, first: np.ndarray, second: np.ndarray) -> Tally:
-    """Two reviewers who both scored two models on a (question, turn): their votes compared."""
-    q, t = pairs.question_id, pairs.turn
-    m, r = pairs.coded("model").codes, pairs.coded("reviewer").codes
-    # Each row of (first, second) is one model both reviewers scored; pair those rows up
-    # within (question, turn, reviewer pair).
-    r1, r2 = np.minimum(r[first], r[second]), np.maximum(r[first], r[second])
-    swap = r[first] > r[second]
-    one, two = np.where(swap, second, first), np.where(swap, first, second)
-    order = _order(q[one], t[one], r1, r2, m[one])
-    left, right = _pairs_within(order, (q[one], t[one], r1, r2))
-    vote_one = np.sign(pairs.human[one[left]] - pairs.human[one[right]])
-    vote_two = np.sign(pairs.human[two[left]] - pairs.human[two[right]])
-    return _tally(pairs.coded("question_id"), one[left], vote_one, vote_two)
+def _reviewer_pairs(
+    c: Columns, first: np.ndarray, second: np.ndarray, out: list[np.ndarray]
+) -> None:
+    """Two reviewers who both scored two models on a (question, turn): their votes compared.
+
+    Each (first, second) row pair is one model both reviewers scored (first's reviewer
+    sorts first); pairing those up within (question, turn, reviewer pair) gives every pair
+    of models both scored.
+    """
+    one, two = first, second
+    r1, r2 = c.reviewer[one], c.reviewer[two]
+    order = _order(c.question[one], c.turn[one], r1, r2, c.model[one])
+    left, right = _pairs_within(order, (c.question[one], c.turn[one], r1, r2))
+    vote_one = np.sign(c.human[one[left]] - c.human[one[right]])
+    vote_two = np.sign(c.human[two[left]] - c.human[two[right]])
+    _tally(out, c.question[one[left]], vote_one, vote_two)
 
 
-def _tally(questions: Coded, rows: np.ndarray, a: np.ndarray, b: np.ndarray) -> Tally:
-    """Per question: trials where two votes (-1, 0, 1; 0 is a tie) agree, with and without ties.
+def _tally(out: list[np.ndarray], question: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+    """Add trials where two votes (-1, 0, 1; 0 is a tie) agree, with and without ties.
 
     Args:
-        questions: the frame's question column, coded.
-        rows: each trial's row in the frame (its question).
+        out: per-question counters (agree, total, agree without ties, total without ties).
+        question: each trial's question code.
         a: one side's votes.
         b: the other side's votes.
-
-    Returns:
-        Counts per question (questions without trials have zeros).
     """
     decisive = (a != 0) & (b != 0)
     same = a == b
-    code = questions.codes[rows]
-    size = len(questions.values)
-
-    def count(hit: np.ndarray) -> np.ndarray:
-        return np.bincount(code, weights=hit.astype(float), minlength=size)
-
-    return Tally(
-        np.asarray(questions.values, dtype=np.int64),
-        count(same),
-        np.bincount(code, minlength=size).astype(float),
-        count(same & decisive),
-        count(decisive),
-    )
+    size = out[0].size
+    for counter, hit in zip(out, (same, None, same & decisive, decisive)):
+        weights = None if hit is None else hit.astype(float)
+        counter += np.bincount(question, weights=weights, minlength=size)
 
 
 def _rates(tally: Tally, settings: Settings) -> TiesPair:

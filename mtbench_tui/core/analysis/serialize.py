@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mtbench_tui.core.analysis import jsontext
 from mtbench_tui.core.analysis.model import (
     AgreementCell,
     AgreementRow,
@@ -99,7 +100,9 @@ def dumps(report: Report, indent: int | None = 2) -> str:
     Returns:
         The JSON text (no trailing newline).
     """
-    return json_safe(json.dumps(to_json(report), indent=indent, ensure_ascii=False))
+    data = to_json(report)
+    text = json.dumps(data, ensure_ascii=False) if indent is None else jsontext.dumps(data, indent)
+    return text if text.isascii() else json_safe(text)
 
 
 def _estimate(e: Estimate | None) -> Json | None:

@@ -66,9 +66,9 @@ def analyse(frame: PairFrame, settings: Settings) -> PairwiseAgreement:
     """The analysis on arrays already loaded (see ``pairwise_agreement``)."""
     q = frame.question
     judge_human, judge_majority = [], []
-    top = majority(frame.vote_comparison, frame.vote_label, frame.n_comparisons)
+    top = majority(frame.vote_counts)
     for column in frame.judges:
-        counts, comparison = versus_votes(column.label, frame.vote_comparison, frame.vote_label, q)
+        counts, comparison = versus_votes(column.label, frame.vote_counts, q)
         if counts.total_ties.size:
             judge_human.append(
                 _row(column.judge, column.kind, HUMANS, counts, comparison, frame, settings)
@@ -87,14 +87,14 @@ def analyse(frame: PairFrame, settings: Settings) -> PairwiseAgreement:
                     settings,
                 )
             )
-    counts, comparison = among_votes(frame.vote_comparison, frame.vote_label, q)
+    counts, comparison = among_votes(frame.vote_counts, q)
     human_human = None
     if counts.total_ties.size:
         human_human = _row(HUMANS, "human", HUMANS, counts, comparison, frame, settings)
     return PairwiseAgreement(
         settings=settings,
-        n_votes=int(frame.vote_label.size),
-        n_reviewers=len(frame.reviewers),
+        n_votes=frame.n_votes,
+        n_reviewers=frame.n_reviewers,
         n_comparisons=frame.n_comparisons,
         judge_human=tuple(judge_human),
         human_human=human_human,

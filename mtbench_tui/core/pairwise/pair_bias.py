@@ -30,8 +30,7 @@ def judge_bias(frame: PairFrame, column: JudgeColumn, settings: Settings) -> Pai
     """
     q, judged = frame.question, column.label >= 0
     known = column.orders_known
-    voted = np.zeros(frame.n_comparisons, bool)
-    voted[frame.vote_comparison] = True
+    voted = frame.vote_counts.sum(1) > 0
     longer = _longer(frame)
     own = _own_side(frame, column.judge)
     flips = known & (column.decisive_orders == 2) & (column.first_won != 1)
@@ -79,20 +78,25 @@ def _paired_shares(
     frame: PairFrame, label: np.ndarray, mask: np.ndarray, side: np.ndarray
 ) -> _Paired:
     """The judge's decisive verdicts and the humans' decisive votes on the comparisons in
-    ``mask``, each marked 1 where it names ``side``."""
+    ``mask``, each marked 1 where it names ``side`` (votes weigh their counts)."""
     judge = mask & (label >= 0) & (label != TIE)
-    c, votes = frame.vote_comparison, frame.vote_label
-    human = mask[c] & (votes != TIE)
-    jq, hq = frame.question[judge], frame.question[c[human]]
-    ones_j, ones_h = np.ones(jq.size), np.ones(hq.size)
+    c, vote, weight = _decisive_votes(frame, mask)
+    jq, hq = frame.question[judge], frame.question[c]
     zeros_j, zeros_h = np.zeros(jq.size), np.zeros(hq.size)
     return _Paired(
         np.concatenate([jq, hq]),
         np.concatenate([(label[judge] == side[judge]).astype(float), zeros_h]),
-        np.concatenate([ones_j, zeros_h]),
-        np.concatenate([zeros_j, (votes[human] == side[c[human]]).astype(float)]),
-        np.concatenate([zeros_j, ones_h]),
+        np.concatenate([np.ones(jq.size), zeros_h]),
+        np.concatenate([zeros_j, (vote == side[c]) * weight]),
+        np.concatenate([zeros_j, weight]),
     )
+
+
+def _decisive_votes(frame: PairFrame, mask: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(comparison, label, count) of the decisive votes on the comparisons in ``mask``."""
+    decisive = frame.vote_counts[:, :2] * mask[:, None]
+    comparison, label = np.nonzero(decisive > 0)
+    return comparison, label, decisive[comparison, label].astype(float)
 
 
 def _gap(p: _Paired, settings: Settings) -> Gap | None:
@@ -145,10 +149,9 @@ def _human_share(
     frame: PairFrame, mask: np.ndarray, side: np.ndarray, settings: Settings
 ) -> Share | None:
     """Of decisive human votes on comparisons where ``mask``, the share naming ``side``."""
-    c, label = frame.vote_comparison, frame.vote_label
-    keep = mask[c] & (label != TIE)
-    hits = (label[keep] == side[c[keep]]).astype(float)
-    return _maybe(hits, np.ones(keep.sum()), frame.question[c[keep]], settings)
+    c, vote, weight = _decisive_votes(frame, mask)
+    hits = (vote == side[c]) * weight
+    return _maybe(hits, weight, frame.question[c], settings)
 
 
 def _maybe(count: np.ndarray, total: np.ndarray, q: np.ndarray, settings: Settings) -> Share | None:

@@ -263,7 +263,7 @@ def _chunk(obs: Observations, members: np.ndarray, n_resamples: int, seed: int) 
         sums = np.hstack(
             [obs.run_sums[obs.group_runs[g] : obs.group_runs[g + 1]] for g in members[mine]]
         )
-        product = (drawn @ sums).reshape(n_resamples + 1, mine.size, len(FEATURES))
+        product = (drawn.T @ sums).reshape(n_resamples + 1, mine.size, len(FEATURES))
         moments[:, mine, :] = product.transpose(2, 1, 0)
     spans = [np.arange(obs.group_pairs[g], obs.group_pairs[g + 1]) for g in members]
     pairs = np.concatenate(spans)
@@ -271,10 +271,13 @@ def _chunk(obs: Observations, members: np.ndarray, n_resamples: int, seed: int) 
     # Only the values these groups use: smaller tables, the same sums.
     a_used, ia = np.unique(obs.cell[pairs] // n_b, return_inverse=True)
     b_used, ib = np.unique(obs.cell[pairs] % n_b, return_inverse=True)
+    # Small groups' counts (and their products) stay below 2**24: exact in float32, and
+    # half the memory traffic for the table formulas.
+    small = max(s.size for s in spans) <= SMALL_GROUP
     return Chunk(
         groups=members,
         moments=moments,
-        tables=_tables(obs, members, spans, (ia, ib, a_used.size, b_used.size), draws),
+        tables=_tables(obs, members, spans, (ia, ib, a_used.size, b_used.size), draws, small),
         a_values=obs.a_values[a_used],
         b_values=obs.b_values[b_used],
         bootstrapped=(ks > 1) & (n_resamples > 0),
@@ -292,15 +295,36 @@ def _k(obs: Observations, group: int | np.integer) -> int:
 
 
 def _weights(k: int, n_resamples: int, seed: int) -> np.ndarray:
-    """(resamples + 1) x k: the bootstrap's weights, then all ones (the whole sample).
+    """k x (resamples + 1): the bootstrap's weights per question, then all ones (the sample).
 
-    With one question there is nothing to resample (``paired.agreement`` gives no
-    interval), so its rows are placeholders.
+    Kept for the chunks that follow (groups are sorted by k). With one question there is
+    nothing to resample (``paired.agreement`` gives no interval), so its columns are
+    placeholders.
     """
+    key = (k, n_resamples, seed)
+    with _lock:
+        found = _columns.get(key)
+        if found is not None:
+            _columns.move_to_end(key)
+            return found
     drawn = weights.weights(k, n_resamples, seed) if n_resamples and k > 1 else None
     if drawn is None:
         drawn = np.ones((n_resamples, k))
-    return np.vstack([drawn, np.ones((1, k))])
+    found = np.ascontiguousarray(np.vstack([drawn, np.ones((1, k))]).T)
+    with _lock:
+        _columns[key] = found
+        while len(_columns) > 1 and sum(c.nbytes for c in _columns.values()) > COLUMNS_BYTES:
+            _columns.popitem(last=False)
+    return found
+
+
+COLUMNS_BYTES = 12 * 1024 * 1024
+"""Transposed weight matrices kept between chunks (groups come sorted by k)."""
+
+SMALL_GROUP = 2048
+"""Groups with at most this many pairs get float32 tables (their sums stay exact)."""
+
+_columns: OrderedDict[tuple[int, int, int], np.ndarray] = OrderedDict()
 
 
 def _tables(
@@ -309,6 +333,7 @@ def _tables(
     spans: list[np.ndarray],
     codes: tuple[np.ndarray, np.ndarray, int, int],
     draws: dict[int, np.ndarray],
+    small: bool,
 ) -> np.ndarray:
     """Joint tables of each member, each resample: a x members x b x (resamples + 1).
 
@@ -318,27 +343,30 @@ def _tables(
     position = np.repeat(np.arange(members.size), [s.size for s in spans])
     rows = (ia * members.size + position) * n_b + ib
     n_rows = n_a * members.size * n_b
-    columns = next(iter(draws.values())).shape[0]
+    dtype = np.float32 if small else np.float64
+    columns = next(iter(draws.values())).shape[1]
     if columns == 1:  # point estimates only: each question counts once
-        counts = np.bincount(rows, minlength=n_rows).astype(float)
+        counts = np.bincount(rows, minlength=n_rows).astype(dtype)
         return counts.reshape(n_a, members.size, n_b, 1)
     from scipy import sparse
 
-    stacked, offsets = _stack_columns(draws, members, obs)
+    stacked, offsets = _stack_columns(draws, members, obs, dtype)
     cols = obs.run_local[np.concatenate(spans)] + offsets[position]
-    matrix = sparse.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n_rows, stacked.shape[0]))
+    ones = np.ones(rows.size, dtype=dtype)
+    matrix = sparse.csr_matrix((ones, (rows, cols)), shape=(n_rows, stacked.shape[0]))
     product = np.asarray(matrix @ stacked)
     return product.reshape(n_a, members.size, n_b, columns)
 
 
 def _stack_columns(
-    draws: dict[int, np.ndarray], members: np.ndarray, obs: Observations
+    draws: dict[int, np.ndarray], members: np.ndarray, obs: Observations, dtype: type
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The transposed weights of each distinct k, stacked; each member's first row in it."""
+    """The weights of each distinct k (questions x columns), stacked; each member's first row."""
     order = sorted(draws)
     start, first = 0, {}
     for k in order:
         first[k] = start
         start += k
-    stacked = np.ascontiguousarray(np.vstack([draws[k].T for k in order]))
+    parts = [draws[k].astype(dtype, copy=False) for k in order]
+    stacked = parts[0] if len(parts) == 1 else np.vstack(parts)
     return stacked, np.array([first[_k(obs, g)] for g in members])

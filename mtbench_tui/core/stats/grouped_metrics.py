@@ -66,7 +66,8 @@ def chunk_metrics(chunk: Chunk) -> Arrays:
     with np.errstate(divide="ignore", invalid="ignore"):
         out = moment_metrics(m)
         t = chunk.tables
-        pa, pb = t.sum(axis=2), t.sum(axis=0)
+        pa = t.sum(axis=2).astype(np.float64)
+        pb = t.sum(axis=0).astype(np.float64)
         out["spearman"] = _spearman(t, pa, pb, m["n"])
         out["kendall_tau_b"] = _kendall(t, pa, pb, m["n"])
         out["alpha_ordinal"] = _ordinal_alpha(t, pa, pb, m["n"], chunk)
@@ -164,8 +165,11 @@ def _midranks(counts: np.ndarray, axis: int) -> np.ndarray:
 
 
 def _cross(t: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """sum_ij t_ij x_i y_j per group and column (x: a x g x c, y: g x b x c)."""
-    along_b = np.einsum("agbc,gbc->agc", t, y)
+    """sum_ij t_ij x_i y_j per group and column (x: a x g x c, y: g x b x c).
+
+    The inner sum runs in the tables' type (float32 for small groups, where it is exact).
+    """
+    along_b = np.einsum("agbc,gbc->agc", t, y.astype(t.dtype)).astype(np.float64)
     return np.asarray((along_b * x).sum(0), dtype=np.float64)
 
 
@@ -185,13 +189,13 @@ def _kendall(t: np.ndarray, pa: np.ndarray, pb: np.ndarray, n: np.ndarray) -> np
     sign(j' - j) summed by one product over b, then a running sum over a.
     """
     n_b = t.shape[2]
-    sign = np.sign(np.subtract.outer(np.arange(n_b), np.arange(n_b))).astype(float)
+    sign = np.sign(np.subtract.outer(np.arange(n_b), np.arange(n_b))).astype(t.dtype)
     signed = np.matmul(sign.T, t)  # signed[a, g, j, c] = sum_j' t[a, g, j', c] sign(j' - j)
     below = np.empty_like(signed)
     below[-1] = 0
     for a in range(t.shape[0] - 2, -1, -1):
         np.add(below[a + 1], signed[a + 1], out=below[a])
-    difference = np.einsum("agbc,agbc->gc", t, below)
+    difference = np.einsum("agbc,agbc->gc", t, below).astype(np.float64)
     pairs = n * (n - 1) / 2
     ties_a = (pa * (pa - 1) / 2).sum(0)
     ties_b = (pb * (pb - 1) / 2).sum(1)

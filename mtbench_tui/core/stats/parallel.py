@@ -19,8 +19,17 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-WORKERS = min(2, os.cpu_count() or 1)
-"""Threads for chunks of work (the report's bootstrap); 1 runs everything in the caller."""
+
+def _workers() -> int:
+    """``MTBENCH_REVIEW_THREADS`` if set (1 runs everything in the caller), else up to 2."""
+    try:
+        return max(1, int(os.environ.get("MTBENCH_REVIEW_THREADS", "")))
+    except ValueError:
+        return min(2, os.cpu_count() or 1)
+
+
+WORKERS = _workers()
+"""Threads for chunks of work (the report's bootstrap)."""
 
 _pool: ThreadPoolExecutor | None = None
 _lock = Lock()

@@ -9,6 +9,10 @@ from typing import Any, NamedTuple
 import sqlite_utils
 
 _TURN_LENGTH = "CASE r.turn WHEN 1 THEN a.length_1 ELSE a.length_2 END"
+_SAME_TURN = (
+    "j.question_id = r.question_id AND j.model = r.model AND j.turn = r.turn AND j.judge = :judge"
+)
+"""Joins a rating (r) to the judge's verdict (j) on the same turn."""
 
 
 class NoVerdictCount(NamedTuple):
@@ -137,7 +141,8 @@ class AnalysisRepo:
         cursor = self.db.execute(
             "SELECT r.question_id, r.model, r.turn, r.reviewer, r.score, j.score, q.category,"
             f" {_TURN_LENGTH} FROM ratings r INDEXED BY ratings_scores"
-            " CROSS JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
+            " CROSS JOIN judgments j INDEXED BY judgments_scores"
+            " ON j.question_id = r.question_id AND j.model = r.model"
             " AND j.turn = r.turn AND j.judge = :judge"
             " CROSS JOIN answers a INDEXED BY answers_lengths"
             " ON a.question_id = r.question_id AND a.model = r.model"
@@ -147,6 +152,32 @@ class AnalysisRepo:
             {"judge": judge, "reviewer": reviewer},
         )
         yield from _pages(cursor, page_size)
+
+    def joint_counts(self, judge: str) -> list[tuple[str, float, float, int]]:
+        """How often each (human score, judge score) occurs, per reviewer: counted in SQL.
+
+        Returns:
+            (reviewer, human score, judge score, count) rows.
+        """
+        rows = self.db.execute(
+            "SELECT r.reviewer, r.score, j.score, COUNT(*) FROM ratings r INDEXED BY ratings_scores"
+            f" CROSS JOIN judgments j INDEXED BY judgments_scores ON {_SAME_TURN}"
+            " WHERE r.score IS NOT NULL AND j.score IS NOT NULL"
+            " GROUP BY r.reviewer, r.score, j.score",
+            {"judge": judge},
+        )
+        return [(r, float(h), float(s), int(n)) for r, h, s, n in rows]
+
+    def rated_questions(self, judge: str) -> list[tuple[int, str]]:
+        """Each (question, reviewer) with at least one turn both scored (in question order)."""
+        rows = self.db.execute(
+            "SELECT r.question_id, r.reviewer FROM ratings r INDEXED BY ratings_scores"
+            f" CROSS JOIN judgments j INDEXED BY judgments_scores ON {_SAME_TURN}"
+            " WHERE r.score IS NOT NULL AND j.score IS NOT NULL"
+            " GROUP BY r.question_id, r.reviewer",
+            {"judge": judge},
+        )
+        return [(int(q), r) for q, r in rows]
 
     def judge_model(self, judge: str) -> str | None:
         """The model behind a judge label (None when it has no verdicts)."""
