@@ -47,6 +47,9 @@ class Shape:
     alice: int = 60_000
     bob: int = 40_000
     """bob rates this many of alice's turns."""
+    spread: str = "random"
+    """``random``: alice's turns anywhere (every model a breakdown group); ``blocked``:
+    whole models, as a team reviewing some models completely would."""
 
 
 def write_inputs(root: Path, shape: Shape, seed: int = 0) -> Path:
@@ -109,8 +112,11 @@ def _judgment(q: int, model: str, turn: int, score: float) -> dict[str, Any]:
 def _write_ratings(
     path: Path, shape: Shape, scores: dict[tuple[int, int, int], float], rng: random.Random
 ) -> Path:
-    """alice's turns at random, bob's a random subset of hers; scores near the judge's."""
-    keys = rng.sample(sorted(scores), shape.alice)
+    """alice's turns (spread as asked), bob's a random subset of hers; scores near the judge's."""
+    if shape.spread == "blocked":
+        keys = sorted(scores)[: shape.alice]  # model by model, every question and turn
+    else:
+        keys = rng.sample(sorted(scores), shape.alice)
     bob = set(rng.sample(range(shape.alice), shape.bob))
     with path.open("w") as out:
         for i, (m, q, turn) in enumerate(keys):
@@ -243,7 +249,7 @@ def main() -> None:
     """Build the database, run each stage, print the table (or JSON)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for name, default in asdict(Shape()).items():
-        parser.add_argument(f"--{name}", type=int, default=default)
+        parser.add_argument(f"--{name}", type=type(default), default=default)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--keep", type=Path, help="build in this directory, reuse it if built")
     parser.add_argument("--stage")
@@ -253,7 +259,7 @@ def main() -> None:
         stage = {"floor": stage_floor, "app": stage_app}[args.stage]
         print(json.dumps(stage(args.db)))
         return
-    shape = Shape(args.questions, args.models, args.alice, args.bob)
+    shape = Shape(args.questions, args.models, args.alice, args.bob, args.spread)
     with tempfile.TemporaryDirectory() as tmp:
         directory = args.keep or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
@@ -285,7 +291,7 @@ def _print_table(report: dict[str, Any]) -> None:
     print(
         f"stats at scale: {report['judgments']:,} judgments ({shape['questions']:,} questions x "
         f"{shape['models']} models x 2 turns), {report['ratings']:,} ratings "
-        f"(alice {shape['alice']:,}, bob {shape['bob']:,} of the same turns)"
+        f"(alice {shape['alice']:,}, bob {shape['bob']:,} of the same turns; {shape['spread']})"
     )
     load = report["load_average"]
     print(f"load average {load['before']:.2f} -> {load['after']:.2f} on {report['cpus']} CPUs")

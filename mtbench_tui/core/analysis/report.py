@@ -31,6 +31,7 @@ from mtbench_tui.core.analysis.pair_tables import pool_name, verdict_tables
 from mtbench_tui.core.analysis.summary import summarise
 from mtbench_tui.core.clock import report_time
 from mtbench_tui.core.pairwise.results import PairwiseAgreement
+from mtbench_tui.core.stats import memory
 from mtbench_tui.core.stats.parallel import one_blas_thread, preload
 from mtbench_tui.core.store import Store
 
@@ -70,8 +71,9 @@ def build_report(
     Returns:
         The typed report (``to_json`` gives schema ``mtbench-review/stats/2``).
     """
+    memory.return_large_arrays()
     with one_blas_thread():
-        return _build(
+        report = _build(
             store,
             judge,
             reviewer,
@@ -84,6 +86,8 @@ def build_report(
             humans,
             frames,
         )
+    memory.trim()  # the app keeps running: give the bootstrap's freed memory back
+    return report
 
 
 def load_frames(store: Store, judge: str | None = None) -> dict[str, RatingPairs]:

@@ -34,8 +34,8 @@ from mtbench_tui.core.stats import parallel, weights
 from mtbench_tui.core.stats.grouped_metrics import Chunk, chunk_metrics, intervals
 from mtbench_tui.core.stats.paired import METRICS, Estimate
 
-CHUNK_ELEMENTS = 1_000_000
-"""Most table cells (x resamples) evaluated at once: ~8 MB per array, two chunks at a time."""
+CHUNK_ELEMENTS = 1_000_000 // parallel.WORKERS
+"""Most table cells (x resamples) evaluated at once, per thread: a few MB per array."""
 
 
 @dataclass(frozen=True)
@@ -367,6 +367,6 @@ def _stack_columns(
     for k in order:
         first[k] = start
         start += k
-    parts = [draws[k].astype(dtype, copy=False) for k in order]
+    parts: list[np.ndarray] = [draws[k].astype(dtype, copy=False) for k in order]
     stacked = parts[0] if len(parts) == 1 else np.vstack(parts)
     return stacked, np.array([first[_k(obs, g)] for g in members])

@@ -391,7 +391,7 @@ def _scale_indexes(db: sqlite_utils.Database) -> None:
         -- Verdicts and no-verdict counts per judge and prompt from the index alone; it
         -- serves every query judgments_judge(judge, prompt) served.
         CREATE INDEX judgments_verdicts ON judgments(judge, prompt, judge_model, score);
-        DROP INDEX judgments_judge;
+        DROP INDEX IF EXISTS judgments_judge;
         -- Pairwise votes counted per comparison and winner from the index alone.
         CREATE INDEX pair_votes_counts
             ON pair_votes(question_id, model_1, model_2, turn, winner, reviewer);
