@@ -458,3 +458,40 @@ async def test_export_dialog_writes_votes(study_db: Path, tmp_path: Path) -> Non
         store.close()
     rows = read_jsonl(target)
     assert len(rows) == 1688 and rows[0]["judge"][1] == "pair"
+
+
+def test_single_grade_judges_sit_in_table5(study_db: Path, tmp_path: Path) -> None:
+    """The paper's G4-Single row: winners derived from 1-10 grades, beside the pair judge."""
+    from mtbench_tui.core.pairwise.agreement import pairwise_agreement
+
+    store = Store.open(study_db)
+    models = sorted({m for (m,) in store.db.execute("SELECT DISTINCT model FROM answers")})
+    store.close()
+    rows = [
+        {
+            "question_id": q,
+            "model": m,
+            "judge": ["gpt-4", "single-v1"],
+            "judgment": "",
+            "score": (q * 7 + len(m) * 3 + t) % 10 + 1,
+            "turn": t,
+        }
+        for q in range(81, 121)
+        for m in models
+        for t in (1, 2)
+    ]
+    write_jsonl(tmp_path / "gpt-4_single.jsonl", rows)
+    code, out = run(
+        "import", "--db", str(study_db), "--judgments", str(tmp_path / "gpt-4_single.jsonl")
+    )
+    assert code == 0, out
+    data = stats_json(study_db, "--bootstrap", "0", "--humans", "expert")
+    store = Store.open(study_db)
+    expected = pairwise_agreement(store, humans="expert", n_resamples=0).row("gpt-4", "single")
+    store.close()
+    assert json_cells(data, "gpt-4", "single")["judge/turn1/ties"] == (
+        expected.turn(1).with_ties.agree,
+        expected.turn(1).with_ties.total,
+    )
+    kinds = {(r["first"], r["kind"]) for r in table(data, "judge_human")["rows"]}
+    assert {("gpt-4", "pair"), ("gpt-4", "single"), ("humans", "human")} <= kinds

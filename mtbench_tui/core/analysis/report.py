@@ -71,7 +71,6 @@ def build_report(
     Returns:
         The typed report (``to_json`` gives schema ``mtbench-review/stats/2``).
     """
-    memory.return_large_arrays()
     with one_blas_thread():
         report = _build(
             store,
@@ -119,13 +118,13 @@ def _build(
 ) -> Report:
     """``build_report``'s work."""
     pairs_by_judge = dict(frames) if frames is not None else load_frames(store, judge)
+    judges = list(pairs_by_judge)
+    reviewers = store.analysis.rating_counts()
+    rated_twice = HumanPairs.load(store)
     if with_audit:
         # The audit's tests need scipy.stats (most of a second to import); it loads while
         # the bootstrap runs, which mostly waits on numpy with the interpreter lock free.
         preload("scipy.stats")
-    judges = list(pairs_by_judge)
-    reviewers = store.analysis.rating_counts()
-    rated_twice = HumanPairs.load(store)
     blocks = tuple(
         _judge_block(j, p, reviewer, list(reviewers), s, by) for j, p in pairs_by_judge.items()
     )
