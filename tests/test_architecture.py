@@ -57,7 +57,7 @@ def test_import_contracts_hold() -> None:
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 2 kept, 0 broken" in result.stdout
+    assert "Contracts: 3 kept, 0 broken" in result.stdout
 
 
 def test_nothing_happens_at_import_time(tmp_path: Path) -> None:

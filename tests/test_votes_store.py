@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from mtbench_tui.core.models import HumanPairVote, PairKey, PairVote, PairVoteEvent
-from mtbench_tui.core.pairwise.choices import (
+from mtbench_tui.core.pair_choices import (
     choice_winner,
     derived_group,
     vote_choice,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtbench_tui.core import fields
+from mtbench_tui.core.human_pair_rows import parse_human_pair
 from mtbench_tui.core.human_rows import HUMAN_JUDGE_PREFIX, parse_human_rating
 from mtbench_tui.core.jsonl import InputError, ProgressCallback, Row, iter_rows
 from mtbench_tui.core.models import (
@@ -18,7 +19,6 @@ from mtbench_tui.core.models import (
     Question,
     ReferenceAnswer,
 )
-from mtbench_tui.core.pairwise.human_rows import parse_human_pair
 
 __all__ = [
     "HUMAN_JUDGE_PREFIX",

@@ -25,7 +25,7 @@ from mtbench_tui.core.decoding import (
     precise_row,
 )
 from mtbench_tui.core.models import HumanPairVote, PairJudgment, combine_orders
-from mtbench_tui.core.pairwise.choices import derived_group
+from mtbench_tui.core.pair_choices import derived_group
 
 
 class _Pair(msgspec.Struct):

@@ -14,7 +14,7 @@ from mtbench_tui.core.models import (
     Question,
     ReferenceAnswer,
 )
-from mtbench_tui.core.pairwise.choices import vote_choice
+from mtbench_tui.core.pair_choices import vote_choice
 from mtbench_tui.core.store.pair_filter import Comparison, PairEntry
 from mtbench_tui.core.store.votes import VoteChange
 

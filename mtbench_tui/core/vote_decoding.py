@@ -14,9 +14,9 @@ from pathlib import Path
 
 from mtbench_tui.core.decoding import Decoded
 from mtbench_tui.core.jsonl import InputError, ProgressCallback, Row
+from mtbench_tui.core.pair_choices import derived_group
 from mtbench_tui.core.pair_decoding import canonical_pair
-from mtbench_tui.core.pairwise.choices import derived_group
-from mtbench_tui.core.pairwise.votefile import JUDGE_ALIASES, StudyRow, read_votes
+from mtbench_tui.core.vote_file import JUDGE_ALIASES, StudyRow, read_votes
 
 BATCH = 2000
 """Rows staged together."""

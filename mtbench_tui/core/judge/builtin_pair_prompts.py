@@ -6,7 +6,7 @@ so the same prompt builder and verdict parser serve both.
 
 from __future__ import annotations
 
-from mtbench_tui.core.judge.prompts import JudgePrompt
+from mtbench_tui.core.judge.prompt_types import JudgePrompt
 
 _SYSTEM = (
     "You compare two answers written by AI assistants and decide which one serves the user "

@@ -7,7 +7,7 @@ builder and verdict parser serve both. The family is ``mtr-v1``.
 
 from __future__ import annotations
 
-from mtbench_tui.core.judge.prompts import JudgePrompt
+from mtbench_tui.core.judge.prompt_types import JudgePrompt
 
 _SYSTEM = (
     "You are a careful and impartial evaluator of answers written by AI assistants. "

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
+from mtbench_tui.core.human_pair_rows import HUMAN_PREFIX, PAIR_PROMPT
 from mtbench_tui.core.models import PairKey, PairVote, PairVoteEvent
-from mtbench_tui.core.pairwise.choices import vote_key, winner_model
-from mtbench_tui.core.pairwise.human_rows import HUMAN_PREFIX, PAIR_PROMPT
+from mtbench_tui.core.pair_choices import vote_key, winner_model
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.textsafe import json_safe
 

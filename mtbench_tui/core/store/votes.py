@@ -14,7 +14,7 @@ from mtbench_tui.core.models import (
     PairVote,
     PairVoteEvent,
 )
-from mtbench_tui.core.pairwise.choices import choice_winner, derived_group, vote_key
+from mtbench_tui.core.pair_choices import choice_winner, derived_group, vote_key
 from mtbench_tui.core.store.vote_reads import VoteReads
 from mtbench_tui.core.store.vote_rows import (
     EVENT_COLUMNS,

@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from mtbench_tui.core.models import FLAG_LABELS, PairVote
-from mtbench_tui.core.pairwise.choices import CHOICES, vote_choice
+from mtbench_tui.core.pair_choices import CHOICES, vote_choice
 from mtbench_tui.ui.text import literal
 
 
