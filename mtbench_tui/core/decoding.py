@@ -20,9 +20,11 @@ from mtbench_tui.core import loading
 from mtbench_tui.core.fields import INT64_MAX, INT64_MIN
 from mtbench_tui.core.jsonl import InputError, Row, parse_line
 from mtbench_tui.core.models import (
+    NO_VERDICT,
     HumanRating,
     Judgment,
     judge_label,
+    on_scale,
 )
 
 Int64 = Annotated[int, msgspec.Meta(ge=INT64_MIN, le=INT64_MAX)]
@@ -141,7 +143,7 @@ def _fast_judgment(j: _Judgment, index: int, line: int) -> Staged | None:
         or blank(judge_model)
         or blank(prompt)
         or judge_model.startswith(loading.HUMAN_JUDGE_PREFIX)
-        or (score != -1 and not 1 <= score <= 10)
+        or (score != NO_VERDICT and not on_scale(score))
     ):
         return None
     label = _label(judge_model, prompt)

@@ -11,6 +11,7 @@ from mtbench_tui.core.human_pair_rows import parse_human_pair
 from mtbench_tui.core.human_rows import HUMAN_JUDGE_PREFIX, parse_human_rating
 from mtbench_tui.core.jsonl import InputError, ProgressCallback, Row, iter_rows
 from mtbench_tui.core.models import (
+    NO_VERDICT,
     Answer,
     HumanPairVote,
     HumanRating,
@@ -18,6 +19,7 @@ from mtbench_tui.core.models import (
     PairJudgment,
     Question,
     ReferenceAnswer,
+    on_scale,
 )
 
 __all__ = [
@@ -147,7 +149,7 @@ def parse_judgment(row: Row) -> Judgment | HumanRating:
 
 def judge_score(row: Row, score: float | int | None) -> float | int:
     """A judge's score: FastChat's -1 for "no verdict", else a rating from 1 to 10."""
-    if score is None or (score != -1 and not 1 <= score <= 10):
+    if score is None or (score != NO_VERDICT and not on_scale(score)):
         raise row.error("score", f"expected -1 (no verdict) or a score from 1 to 10, got {score}")
     return score
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from mtbench_tui.core.models import MAX_SCORE, MIN_SCORE
+from mtbench_tui.core.models import MAX_SCORE, MIN_SCORE, SCORES
 
 
 def key(
@@ -66,7 +66,7 @@ def _score_bindings() -> list[Binding]:
             show=score == MIN_SCORE,
             key_display="1-0" if score == MIN_SCORE else None,
         )
-        for score in range(MIN_SCORE, MAX_SCORE + 1)
+        for score in SCORES
     ]
 
 

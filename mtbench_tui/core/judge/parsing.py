@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mtbench_tui.core.models import on_scale
+
 # FastChat's patterns: "[[8]]" or "[[8.5]]", falling back to a single-bracket "[8]".
 RATING = re.compile(r"\[\[(\d+\.?\d*)\]\]")
 RATING_FALLBACK = re.compile(r"\[(\d+\.?\d*)\]")
@@ -34,7 +36,7 @@ def parse_verdict(text: str, strict: bool = False) -> Verdict:
         return Verdict(None, "no rating found" if text.strip() else "empty judgment")
     raw = match.group(1)
     score: float = float(raw) if "." in raw else int(raw)
-    if strict and not 1 <= score <= 10:
+    if strict and not on_scale(score):
         return Verdict(None, f"rating {raw} is outside 1-10")
     return Verdict(score)
 

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from mtbench_tui.core.analysis.metrics import Metric, metric
 from mtbench_tui.core.analysis.model import Group
+from mtbench_tui.core.models import SCORES
 from mtbench_tui.core.textsafe import visible_controls
 
 KAPPA = metric("kappa_quadratic")
@@ -103,7 +104,7 @@ def confusion_heatmap(human: np.ndarray, judge: np.ndarray) -> str:
                 color="white" if count > grid.max() / 2 else _PALETTE["text"],
             )
     ax.plot([0.5, 10.5], [0.5, 10.5], color=_PALETTE["accent"], lw=0.8, ls="--")
-    ax.set(xlabel="judge score", ylabel="human score", xticks=range(1, 11), yticks=range(1, 11))
+    ax.set(xlabel="judge score", ylabel="human score", xticks=SCORES, yticks=SCORES)
     fig.colorbar(image, ax=ax, shrink=0.8, label="ratings")
     return _svg(fig, "Confusion heatmap: human score against judge score")
 
@@ -127,8 +128,8 @@ def scatter(human: np.ndarray, judge: np.ndarray, seed: int = 0) -> str:
         ylabel="human score (jittered)",
         xlim=(0.4, 10.6),
         ylim=(0.4, 10.6),
-        xticks=range(1, 11),
-        yticks=range(1, 11),
+        xticks=SCORES,
+        yticks=SCORES,
     )
     ax.legend(frameon=False, loc="upper left")
     return _svg(fig, "Scatter of human against judge scores, with jitter")
@@ -205,7 +206,7 @@ def score_distributions(human: np.ndarray, judge: np.ndarray) -> str:
     h = np.bincount(_labels(human) - 1, minlength=10) if human.size else np.zeros(10)
     j = np.bincount(_labels(judge) - 1, minlength=10) if judge.size else np.zeros(10)
     fig, ax = plt.subplots(figsize=(5.6, 3.0))
-    x = np.arange(1, 11)
+    x = np.array(SCORES)
     ax.bar(x - 0.2, h, width=0.4, color=_PALETTE["human"], label="human")
     ax.bar(x + 0.2, j, width=0.4, color=_PALETTE["judge"], label="judge")
     ax.set(xlabel="score", ylabel="ratings", xticks=x)

@@ -7,6 +7,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from mtbench_tui.core.models import SCORES
+
 _BLOCKS = " ▏▎▍▌▋▊▉█"
 
 
@@ -53,12 +55,12 @@ def heatmap(human: np.ndarray, judge: np.ndarray) -> RenderableType:
     top = max(int(grid.max()), 1)
     lines = [Text("Human (rows) against judge (columns)", style="bold")]
     header = Text("       ")
-    for col in range(1, 11):
+    for col in SCORES:
         header.append(f"{col:>4}")
     lines.append(header)
-    for row in range(10, 0, -1):
+    for row in reversed(SCORES):
         line = Text(f"  {row:>3}  ")
-        for col in range(1, 11):
+        for col in SCORES:
             count = grid[row - 1, col - 1]
             shade = int(40 + 215 * count / top) if count else 0
             style = (

@@ -11,7 +11,15 @@ from typing import Any
 import sqlite_utils
 
 from mtbench_tui.core.clock import now_iso
-from mtbench_tui.core.models import FLAGS, HumanRating, ItemKey, Rating, RatingEvent, TurnKey
+from mtbench_tui.core.models import (
+    FLAGS,
+    HumanRating,
+    ItemKey,
+    Rating,
+    RatingEvent,
+    TurnKey,
+    on_scale,
+)
 
 _RATING_COLUMNS = "question_id, model, turn, reviewer, score, note, flags, blind, created, updated"
 
@@ -76,7 +84,7 @@ class RatingRepo:
         Returns:
             The change, which ``restore`` can undo.
         """
-        if not 1 <= score <= 10:
+        if not on_scale(score):
             raise ValueError(f"score must be 1-10, got {score}")
         return self._write(key, reviewer, "score", lambda r: replace(r, score=score, blind=blind))
 

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from mtbench_tui.core.models import FLAG_LABELS, MAX_SCORE, MIN_SCORE, Rating
+from mtbench_tui.core.models import FLAG_LABELS, SCORES, Rating
 from mtbench_tui.ui.text import literal
 
 
@@ -43,7 +43,7 @@ class ScoreBar(Horizontal):
         self.turn = turn
 
     def compose(self) -> ComposeResult:
-        for score in range(MIN_SCORE, MAX_SCORE + 1):
+        for score in SCORES:
             yield ScoreCell(self.turn, score)
 
     def mark(self, score: int | None) -> None:
