@@ -101,6 +101,14 @@ PAIR_BINDINGS = [
         "Disagreement queue: your voted comparisons, most opposed to the judge first (again: back).",
         id="pair.by-disagreement",
     ),
+    key(
+        "j",
+        "rejudge",
+        "re-judge",
+        "Ask the configured judge (--judge-model) about this comparison again:"
+        " both answer orders, both turns, in the background.",
+        id="pair.rejudge",
+    ),
     key("g", "goto", "go to", "Jump to a question by its id.", id="pair.goto", show=False),
     key("s", "stats", "stats", "Open the statistics screen.", id="pair.stats", show=False),
     key(
@@ -131,6 +139,7 @@ HELP_ROWS = (
     ("r", "show or hide the reference answer"),
     ("/", "filter: category, model, turn, verdict, inconsistent, my vote differs"),
     ("d", "disagreement queue: most opposed to the judge first"),
+    ("j", "re-judge this comparison with the configured judge, in the background"),
     ("g / s", "go to a question id / statistics"),
     ("↑ ↓ PgUp PgDn", "scroll the answers"),
     ("Esc", "stop retrying votes that wait for a locked database"),

@@ -16,6 +16,7 @@ from mtbench_tui.ui.screens.dialogs import GotoDialog
 from mtbench_tui.ui.screens.pair_bindings import HELP_ROWS, PAIR_BINDINGS
 from mtbench_tui.ui.screens.pair_edits import PairEditsMixin
 from mtbench_tui.ui.screens.pair_filter import PairFilterDialog
+from mtbench_tui.ui.screens.pair_rejudge import PairRejudgeMixin
 from mtbench_tui.ui.text import say
 from mtbench_tui.ui.widgets.key_bar import KeyBar
 from mtbench_tui.ui.widgets.pair_answers import PairConversation, PairTurnBlock
@@ -24,7 +25,7 @@ from mtbench_tui.ui.widgets.pair_judge import PairJudgePanel
 from mtbench_tui.ui.widgets.pair_votes import PairVotePanel, TurnVote
 
 
-class PairReviewScreen(PairEditsMixin):
+class PairReviewScreen(PairEditsMixin, PairRejudgeMixin):
     """Owns the pair review keys; calls the core session and renders what it returns."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*PAIR_BINDINGS]
