@@ -97,7 +97,10 @@ async def test_j_rejudges_both_orders_of_both_turns_and_shows_the_verdict(
         text = screen_text(app)
         assert f"{orion_side()} is better" in text and "Second look" in text
         assert "re-judging" not in text  # the status line is gone once it is done
-        assert "new verdict" in notices(app)
+        assert "Re-judged Q901: 2 turns judged in both orders; the new verdict is shown" in (
+            notices(app)
+        )
+        assert "(g1): new verdict" not in notices(app)  # no notice for each of the 4 replies
         await press(pilot, "tab")
         assert "Judge · turn 2" in screen_text(app) and "Second look" in screen_text(app)
         assert app.pair_session.judge == PJ
@@ -123,7 +126,7 @@ async def test_verdicts_of_another_judge_never_switch_the_compared_judge(
         before = screen_text(app)
         assert "Order one on Q901 turn 1" in before  # GPT-4's verdict
         await press(pilot, "j")
-        assert f"stored under judge {PJ}" in notices(app)
+        assert f"2 turns judged in both orders, stored under judge {PJ}" in notices(app)
         assert "still compares votes with gpt-4" in notices(app)
         assert "Order one on Q901 turn 1" in screen_text(app)
         assert "Second look" not in screen_text(app)

@@ -77,21 +77,27 @@ class PairRejudgeMixin(PairState):
         at = event.label.rfind(" turn ")
         hidden = job.what + (event.label[at:] if at >= 0 else "")
         label = hidden if self.hide_models else None
-        self.rejudging = show_event(self, job, self.rejudging, event, label)
+        # Four replies (two orders of two turns) arrive at once: only problems get a notice
+        # each, and one line sums up at the end.
+        self.rejudging = show_event(self, job, self.rejudging, event, label, each_reply=False)
 
     def _rejudged(self, item: Comparison, result: JobSummary) -> None:
         """Show the new verdicts when they are the compared judge's; else say where they went."""
         for error in result.errors:
             say(self, f"Re-judge error: {error}", severity="error", timeout=10)
+        turns = result.totals.comparisons
+        done = f"Re-judged Q{item.question_id}: {turns} turn{'' if turns == 1 else 's'} judged"
+        done += " in both orders"
         if result.judge and result.judge != self.session.judge:
             say(
                 self,
-                f"The new pair verdicts are stored under judge {result.judge}; this screen"
-                f" still compares votes with {self.session.judge or 'no judge'}"
-                " (Ctrl+P → compare votes with… to switch).",
+                f"{done}, stored under judge {result.judge}; this screen still compares votes"
+                f" with {self.session.judge or 'no judge'} (Ctrl+P → compare votes with… to"
+                " switch).",
                 timeout=10,
             )
             return
+        say(self, f"{done}; the new verdict is shown.")
         if self.view is not None and self.view.item == item:
             self._reload()
         self.progress = self.session.progress()

@@ -39,12 +39,15 @@ class Rejudging:
         """The status line while a write waits for another program's lock."""
         return f"waiting for the locked database to save the re-judge of {self.what}…"
 
-    def notice(self, event: Event, label: str | None = None) -> tuple[str, Severity] | None:
+    def notice(
+        self, event: Event, label: str | None = None, *, each_reply: bool = True
+    ) -> tuple[str, Severity] | None:
         """The notification for a progress event (None for lock events: the status says it).
 
         Args:
             event: from the core job.
             label: replaces the event's own label (it names models, which may be hidden).
+            each_reply: also announce each reply with a verdict (else only problems).
 
         Returns:
             The message and its severity, or None.
@@ -56,12 +59,20 @@ class Rejudging:
             return f"{name}: {event.detail}", "error"
         if event.kind == "retry":
             return f"{name}: retrying ({event.detail})", "warning"
+        if not each_reply and event.kind != "no_verdict":
+            return None
         detail = f" ({event.detail})" if event.detail else ""
         return f"{name}: new verdict{detail}", "information"
 
 
 def show_event(
-    node: Widget, job: Rejudging, status: str, event: Event, label: str | None = None
+    node: Widget,
+    job: Rejudging,
+    status: str,
+    event: Event,
+    label: str | None = None,
+    *,
+    each_reply: bool = True,
 ) -> str:
     """Notify the reviewer of a re-judge event and return the status line to show next.
 
@@ -71,6 +82,7 @@ def show_event(
         status: the status line shown now.
         event: from the core job.
         label: replaces the event's label in messages (it names models, which may be hidden).
+        each_reply: also announce each reply with a verdict (else only problems).
 
     Returns:
         The waiting line while a write waits for a lock, else the running line.
@@ -79,7 +91,7 @@ def show_event(
         if status != job.waiting():
             say(node, LOCKED, severity="warning", timeout=10)
         return job.waiting()
-    notice = job.notice(event, label)
+    notice = job.notice(event, label, each_reply=each_reply)
     if notice is not None:
         text, severity = notice
         say(node, text, severity=severity, timeout=10 if severity == "error" else None)
