@@ -1,4 +1,4 @@
-"""Pairwise votes at scale: importing 1M votes and computing pairwise agreement on them.
+"""Pairwise votes at scale: importing 1M votes, pairwise agreement and `stats --json` on them.
 
 Each stage runs in its own process, so its time and peak memory (max RSS) are its own.
 References in the same run: reading the Parquet file with pyarrow (the floor for an
@@ -8,12 +8,14 @@ analysis that reads every vote).
     python bench/pairwise_bench.py               # 1,000,000 votes, readable table
     python bench/pairwise_bench.py --json        # the same figures as JSON
     python bench/pairwise_bench.py --votes 200000
+    python bench/pairwise_bench.py --keep /tmp/votes   # reuse the imported database next time
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -125,10 +127,27 @@ def stage(name: str, db: Path, questions: Path, votes: Path) -> dict[str, float]
         store = Store.open(db)
         result = pairwise_agreement(store, n_resamples=2000)
         rows = result.n_votes
+    elif name == "stats_json":
+        return _stats_json(db, start)
     else:
         raise SystemExit(f"unknown stage {name}")
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "rows": rows, "peak_rss_mib": _peak_rss_mib()}
+
+
+def _stats_json(db: Path, start: float) -> dict[str, float]:
+    """`mtbench-review stats --json` as a user runs it: its own process, its own peak RSS."""
+    command = [sys.executable, "-m", "mtbench_tui", "stats", "--json", "--db", str(db)]
+    with tempfile.TemporaryFile() as out:
+        child = subprocess.Popen(command, stdout=out)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        report = json.loads(out.read())
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit("stats --json failed")
+    rows = report["counts"]["pair_votes"]
+    return {"seconds": seconds, "rows": rows, "peak_rss_mib": usage.ru_maxrss / 1024}
 
 
 def _peak_rss_mib() -> float:
@@ -158,30 +177,40 @@ def main() -> None:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--questions", type=Path)
     parser.add_argument("--file", type=Path)
+    parser.add_argument("--keep", type=Path, help="work in this directory; reuse its database")
     args = parser.parse_args()
     if args.stage:
         print(json.dumps(stage(args.stage, args.db, args.questions, args.file)))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        directory = Path(tmp)
-        questions, votes = write_inputs(directory, args.votes)
+        directory = args.keep or Path(tmp)
+        directory.mkdir(parents=True, exist_ok=True)
+        questions, votes = directory / "question.jsonl", directory / "votes.parquet"
+        if not votes.exists():
+            questions, votes = write_inputs(directory, args.votes)
         db = directory / "bench.db"
-        figures = {
-            name: run_stage(name, db, questions, votes)
-            for name in ("read_parquet", "import", "select_all", "agreement")
-        }
-    figures["import"]["ratio_to_read_parquet"] = (
-        figures["import"]["seconds"] / figures["read_parquet"]["seconds"]
+        names = ["read_parquet", "import", "select_all", "agreement", "stats_json"]
+        if db.exists():
+            names.remove("import")  # built by an earlier run (--keep)
+        figures = {name: run_stage(name, db, questions, votes) for name in names}
+    if "import" in figures:
+        figures["import"]["ratio_to_read_parquet"] = (
+            figures["import"]["seconds"] / figures["read_parquet"]["seconds"]
+        )
+    figures["stats_json"]["ratio_to_select_all"] = (
+        figures["stats_json"]["seconds"] / figures["select_all"]["seconds"]
     )
     figures["agreement"]["ratio_to_select_all"] = (
         figures["agreement"]["seconds"] / figures["select_all"]["seconds"]
     )
-    report = {"votes": args.votes, "stages": figures}
+    load = os.getloadavg()[0]
+    report = {"votes": args.votes, "load_average": load, "cpus": os.cpu_count(), "stages": figures}
     if args.json:
         print(json.dumps(report, indent=2))
         return
     print(
         f"pairwise bench, {args.votes:,} votes ({len(MODELS)} models, {N_QUESTIONS} questions, 2 turns)"
+        f"; load average {load:.2f} on {os.cpu_count()} CPUs"
     )
     print(f"{'stage':<14}{'seconds':>10}{'rows':>12}{'peak RSS MiB':>14}  vs reference")
     for name, f in figures.items():

@@ -109,8 +109,7 @@ async def test_quitting_with_unsaved_changes_asks_and_reports_them(demo_store: S
             await pilot.press("enter", "tab", "9")
             await until(pilot, lambda: len(review(app).session.saves.pending()) == 2)
             await pilot.press("q")
-            await pilot.pause()
-            assert "Press q again" in notices(app)
+            await until(pilot, lambda: "Press q again" in notices(app))
             assert app.is_running
             await pilot.press("q")
             await until(pilot, lambda: not app.is_running)

@@ -154,3 +154,31 @@ async def test_export_dialog_defaults_to_the_current_directory_and_remembers(
         assert app.screen.query_one("#format").value == "md"
         assert app.screen.query_one("#path").value == str(tmp_path / "first.md")
     assert (tmp_path / "first.md").read_text().startswith("# MT-Bench")
+
+
+async def test_stats_arrive_in_three_stages(rated_store: Store) -> None:
+    """Pooled numbers counted in SQL first, then every estimate, then intervals and audit."""
+    app = build(rated_store)
+    async with app.run_test(size=(130, 50)) as pilot:
+        await press(pilot, "s")
+        await wait_for_stats(pilot)
+        screen = app.screen
+        assert [stage for stage, _at in screen.shown] == ["first", "estimates", "final"]
+        assert "Bias audit" in screen_text(app) or screen.computed.final
+
+
+def test_first_numbers_equal_the_report_point_estimates(rated_store: Store) -> None:
+    from mtbench_tui.core.analysis.first import first_numbers
+    from mtbench_tui.core.analysis.report import build_report
+    from mtbench_tui.core.analysis.settings import Settings
+
+    first = first_numbers(rated_store)
+    full = build_report(rated_store, settings=Settings(n_resamples=0), with_audit=False)
+    assert first.counts == full.counts and first.judges == full.judges
+    for quick, block in zip(first.judge_human, full.judge_human):
+        assert quick.judge_model == block.judge_model
+        for a, b in zip(quick.rows, block.rows, strict=True):
+            assert (a.reviewer, a.n, a.n_questions) == (b.reviewer, b.n, b.n_questions)
+            assert {k: e.value for k, e in a.metrics.estimates.items()} == {
+                k: e.value for k, e in b.metrics.estimates.items()
+            }

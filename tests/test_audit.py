@@ -10,7 +10,7 @@ from mtbench_tui.core.analysis.agreement import Settings
 from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.significance import MIN_QUESTIONS, Call, call
 from mtbench_tui.core.stats import paired
-from mtbench_tui.core.store.analysis import BlindRevision, NoVerdictCount, PairVerdict
+from mtbench_tui.core.store.analysis import BlindRevision, NoVerdictCount
 
 S = Settings(n_resamples=400, seed=1)
 
@@ -214,38 +214,6 @@ def test_anchoring() -> None:
     assert not few.flag and few.status is Call.TOO_FEW
     still = audit.anchoring(revisions(12, 0.0), S)
     assert not still.flag and still.effect == 0
-
-
-def verdicts(pattern: list[tuple[str | None, str | None]]) -> list[PairVerdict]:
-    """One pairwise verdict per question."""
-    return [PairVerdict("gpt-4", q, g1, g2) for q, (g1, g2) in enumerate(pattern)]
-
-
-def test_position_without_verdicts_all_errors_and_unknown_orders() -> None:
-    assert audit.position([]) is None
-    errors = audit.position(verdicts([("error", "error")] * 20 + [("model_1", "error")] * 5))
-    assert errors.status is Call.NOT_APPLICABLE and "none of 25" in errors.message
-    unknown = audit.position(verdicts([(None, None)] * 20))
-    assert unknown.status is Call.NOT_APPLICABLE
-
-
-def test_position_bias_found() -> None:
-    # 20 verdicts flip with the order, always toward the first answer; 10 are consistent.
-    pattern = [("model_1", "model_2")] * 20 + [("model_1", "model_1")] * 10
-    found = audit.position(verdicts(pattern))
-    assert found.effect == 1.0 and found.flag and "first answer wins 100%" in found.message
-    assert dict(found.details)["consistency"] == pytest.approx(1 / 3, abs=1e-6)
-
-
-def test_position_consistent_judge_is_clear() -> None:
-    found = audit.position(verdicts([("model_2", "model_2"), ("tie", "tie")] * 8))
-    assert found.status is Call.CLEAR and found.effect is None and not found.flag
-    assert "100% of 16" in found.message
-
-
-def test_position_balanced_flips_are_not_flagged() -> None:
-    found = audit.position(verdicts([("model_1", "model_2"), ("model_2", "model_1")] * 10))
-    assert found.effect == 0.5 and not found.flag and found.status is Call.CLEAR
 
 
 def test_no_verdict_rates() -> None:

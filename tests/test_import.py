@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from mtbench_tui.cli import main
 from mtbench_tui.core import loading
-from mtbench_tui.core.importer import import_sources
+from mtbench_tui.core.importer import ImportSummary, import_sources
 from mtbench_tui.core.jsonl import InputError
 from mtbench_tui.core.store import Store
 from tests.helpers import edit_row, read_jsonl
@@ -244,3 +244,106 @@ def test_import_summary_json_counts(tmp_path: Path, demo_copy: Path) -> None:
     assert kinds["answers"]["new"] == 48
     assert kinds["judgments"]["new"] == 96 and kinds["judgments"]["no_verdict"] == 1
     assert kinds["references"]["new"] == 6
+
+
+def ratings_rows() -> list[dict[str, object]]:
+    """The demo ratings export, as rows."""
+    from tests.conftest import DEMO_RATINGS
+
+    return read_jsonl(DEMO_RATINGS)
+
+
+def import_rows(store: Store, path: Path, rows: list[dict[str, object]]) -> ImportSummary:
+    """Write rows to a judgments-layout file and import it."""
+    from tests.helpers import write_jsonl
+
+    write_jsonl(path, rows)
+    return import_sources(store, loading.DataSources(judgments=[path]))
+
+
+def stored_rating(store: Store, row: dict[str, object]) -> tuple[object, ...]:
+    """(score, updated) of the stored rating a row describes."""
+    reviewer = str(row["judge"][0]).removeprefix("human:")  # type: ignore[index]
+    return store.db.execute(
+        "SELECT score, updated FROM ratings WHERE question_id = ? AND model = ? AND turn = ?"
+        " AND reviewer = ?",
+        [row["question_id"], row["model"], row["turn"], reviewer],
+    ).fetchone()
+
+
+def history_count(store: Store) -> int:
+    """Events in rating_history."""
+    return store.db.execute("SELECT COUNT(*) FROM rating_history").fetchone()[0]
+
+
+def test_reimported_ratings_are_unchanged(rated_store: Store, tmp_path: Path) -> None:
+    events = history_count(rated_store)
+    summary = import_rows(rated_store, tmp_path / "again.jsonl", ratings_rows())
+    counts = summary.kind("ratings")
+    assert (counts.new, counts.updated, counts.unchanged) == (0, 0, 192)
+    assert history_count(rated_store) == events
+
+
+def test_later_rating_wins_and_histories_unite(rated_store: Store, tmp_path: Path) -> None:
+    rows = ratings_rows()
+    later = "2030-01-01T00:00:00.000Z"
+    event = {"event": "score", "score": 2, "note": "", "flags": [], "blind": False, "at": later}
+    rows[0] = dict(rows[0], score=2, updated=later, history=[*rows[0]["history"], event])
+    events = history_count(rated_store)
+    summary = import_rows(rated_store, tmp_path / "later.jsonl", rows)
+    assert summary.kind("ratings").updated == 1
+    assert stored_rating(rated_store, rows[0]) == (2, later)
+    assert history_count(rated_store) == events + 1
+
+
+def test_older_rating_loses_but_its_history_is_kept(rated_store: Store, tmp_path: Path) -> None:
+    rows = ratings_rows()
+    before = stored_rating(rated_store, rows[0])
+    early = "2000-01-01T00:00:00.000Z"
+    event = {"event": "score", "score": 1, "note": "", "flags": [], "blind": False, "at": early}
+    rows[0] = dict(rows[0], score=1, updated=early, history=[event, *rows[0]["history"]])
+    events = history_count(rated_store)
+    summary = import_rows(rated_store, tmp_path / "older.jsonl", rows)
+    assert summary.kind("ratings").updated == 1  # its history grew
+    assert stored_rating(rated_store, rows[0]) == before
+    assert history_count(rated_store) == events + 1
+
+
+def test_reversed_pair_is_the_same_comparison(demo_store: Store, tmp_path: Path) -> None:
+    """Written the other way round, a verdict updates the stored one, which keeps its order."""
+    from tests.helpers import write_jsonl
+
+    pair = {
+        "question_id": 901,
+        "model_1": "orion-70b-chat",
+        "model_2": "pico-1b-chat",
+        "judge": ["gpt-4", "pair-v2"],
+        "g1_winner": "model_1",
+        "g2_winner": "model_1",
+        "turn": 1,
+    }
+    first, second = tmp_path / "a_pair.jsonl", tmp_path / "b_pair.jsonl"
+    write_jsonl(first, [pair])
+    swapped = dict(pair, model_1=pair["model_2"], model_2=pair["model_1"], g1_winner="model_2")
+    write_jsonl(second, [swapped])
+    import_sources(demo_store, loading.DataSources(pairs=[first]))
+    summary = import_sources(demo_store, loading.DataSources(pairs=[second]))
+    assert summary.kind("pair_judgments").updated == 1
+    rows = demo_store.db.execute("SELECT model_1, g1_winner FROM pair_judgments").fetchall()
+    # Stored as orion-first: the new g1 (orion shown first) is the swapped row's g2, flipped.
+    assert rows == [("orion-70b-chat", "model_2")]
+
+
+def test_import_runs_analyze(demo_store: Store) -> None:
+    """The planner has statistics after an import, so query plans don't depend on luck."""
+    tables = {r[0] for r in demo_store.db.execute("SELECT tbl FROM sqlite_stat1")}
+    assert {"judgments", "answers", "questions"} <= tables
+
+
+def test_empty_tables_do_not_steer_joins_after_import(demo_store: Store) -> None:
+    """No ratings yet: a join of ratings and judgments must still start from the ratings."""
+    plan = demo_store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM ratings r"
+        " JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
+    ).fetchall()
+    assert plan[0][3].startswith("SCAN r"), plan

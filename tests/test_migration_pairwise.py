@@ -10,7 +10,7 @@ import pytest
 from mtbench_tui.core.models import PairKey, combine_orders
 from mtbench_tui.core.store import Store
 
-# The schema of the tables 0005 and 0006 touch, as migrations 0001-0004 left them.
+# The schema of the tables 0005, 0006 and 0007 touch, as migrations 0001-0004 left them.
 _OLD_SCHEMA = """
 CREATE TABLE _sqlite_migrations (
     id INTEGER PRIMARY KEY, migration_set TEXT, name TEXT, applied_at TEXT
@@ -28,6 +28,16 @@ CREATE TABLE answers (
     PRIMARY KEY (question_id, model)
 );
 CREATE TABLE reviewers (name TEXT PRIMARY KEY, created TEXT NOT NULL);
+CREATE TABLE judgments (
+    id INTEGER PRIMARY KEY, question_id INTEGER NOT NULL, model TEXT NOT NULL,
+    turn INTEGER NOT NULL, judge TEXT NOT NULL, judge_model TEXT NOT NULL, prompt TEXT NOT NULL,
+    score REAL, judgment TEXT NOT NULL, content_hash TEXT NOT NULL
+);
+CREATE INDEX judgments_judge ON judgments(judge, prompt);
+CREATE TABLE ratings (
+    question_id INTEGER NOT NULL, model TEXT NOT NULL, turn INTEGER NOT NULL,
+    reviewer TEXT NOT NULL, score INTEGER, PRIMARY KEY (question_id, model, turn, reviewer)
+);
 CREATE TABLE pair_judgments (
     question_id INTEGER NOT NULL REFERENCES questions(question_id),
     model_1 TEXT NOT NULL, model_2 TEXT NOT NULL,

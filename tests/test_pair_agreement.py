@@ -375,7 +375,8 @@ def test_json_is_typed_and_versioned(tmp_path: Path, study: Path, questions: Pat
     assert data["settings"]["humans"] == "expert" and data["settings"]["cluster"] == "question_id"
     cell = data["judge_human"][0]["turns"][0]["with_ties"]
     assert isinstance(cell["agree"], int) and isinstance(cell["total"], int)
-    assert set(cell) == {"agree", "total", "rate", "random", "ci"}
+    assert set(cell) == {"agree", "total", "rate", "random", "ci", "n_questions"}
+    assert cell["n_questions"] == 10  # questions 81-90
     store.close()
 
 

@@ -210,7 +210,7 @@ def test_an_agreement_table_slots_into_every_renderer(rated_store: Store) -> Non
 
     from rich.console import Console
 
-    from mtbench_tui.core.analysis.model import AgreementCell, AgreementTable
+    from mtbench_tui.core.analysis.model import AgreementCell, AgreementTable, TableRow
     from mtbench_tui.core.analysis.numbers import Estimate, Interval
     from mtbench_tui.core.report.html import render_html
     from mtbench_tui.core.report.markdown import render_markdown
@@ -221,7 +221,7 @@ def test_an_agreement_table_slots_into_every_renderer(rated_store: Store) -> Non
         key="pairwise_votes",
         title="Judge vs humans on pairwise votes (<b>turn 1</b>)",
         columns=("with ties", "without ties"),
-        rows=(("gpt-4 vs humans", (cell, None)),),
+        rows=(TableRow("gpt-4 vs humans", (cell, None)),),
         note="random baseline 1/3 with ties",
     )
     report = replace(build_report(rated_store, by=(), settings=FAST), agreement_tables=(table,))

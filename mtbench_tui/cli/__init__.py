@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from mtbench_tui import __version__
-from mtbench_tui.cli.common import db_option
+from mtbench_tui.cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, db_option, one_line
+
+DEBUG_ENV = "MTBENCH_REVIEW_DEBUG"
+"""Set to 1 for the same effect as --debug."""
 
 # Subcommands load on demand: `scores` should not pay for scipy, nor `judge` for Textual.
 SUBCOMMANDS = {
-    "import": "mtbench_tui.cli.data_cmds:import_cmd",
+    "import": "mtbench_tui.cli.import_cmd:import_cmd",
     "scores": "mtbench_tui.cli.data_cmds:scores_cmd",
     "ratings": "mtbench_tui.cli.data_cmds:ratings_cmd",
     "stats": "mtbench_tui.cli.stats_cmd:stats_cmd",
@@ -20,6 +27,7 @@ SUBCOMMANDS = {
     "judge": "mtbench_tui.cli.judge_cmd:judge_cmd",
     "fetch": "mtbench_tui.cli.fetch_cmd:fetch_cmd",
     "votes": "mtbench_tui.cli.votes_cmd:votes_cmd",
+    "upgrade": "mtbench_tui.cli.data_cmds:upgrade_cmd",
 }
 
 
@@ -32,6 +40,7 @@ SUBCOMMAND_HELP = {
     "judge": "Judge stored answers through any OpenAI-compatible endpoint.",
     "fetch": "Download a published dataset (MT-Bench's human study) and import it.",
     "votes": "List human pair votes (A / B / tie) beside the judge's pair verdict.",
+    "upgrade": "Bring a database made by an older mtbench-review to this version's schema.",
 }
 
 
@@ -53,7 +62,85 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module, attr = target.split(":")
-        return getattr(importlib.import_module(module), attr)
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
+
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, *pargs: Any, **kwargs: Any
+    ) -> Any:
+        """Run the command; every error becomes one line on stderr and a non-zero exit.
+
+        ``--debug`` (anywhere before ``--``) or $MTBENCH_REVIEW_DEBUG=1 shows the traceback
+        of an unexpected error instead.
+        """
+        argv = list(sys.argv[1:] if args is None else args)
+        debug, argv = _take_debug(argv)
+        debug = debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+        if kwargs.get("standalone_mode", True) is False:
+            return super().main(argv, *pargs, **kwargs)
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(argv, *pargs, **kwargs)
+        except click.ClickException as exc:
+            _exit_with(_usage_line(exc), exc.exit_code)
+        except click.Abort:
+            _exit_with("aborted", 1)
+        except BrokenPipeError:
+            # The reader of our output went away (`| head`): stop quietly, as cat does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except Exception as exc:
+            if debug:
+                raise
+            _exit_with(*describe_error(exc))
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _take_debug(argv: list[str]) -> tuple[bool, list[str]]:
+    """Remove --debug from the arguments (before any ``--``); say whether it was there."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    kept = [a for a in argv[:end] if a != "--debug"]
+    return len(kept) != end, kept + argv[end:]
+
+
+def _usage_line(exc: click.ClickException) -> str:
+    """Click's message on one line, pointing at the command's --help for usage errors."""
+    # Click wraps some messages over lines (choices, one per line); they are its own text.
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        message += f" (see `{ctx.command_path} --help`)"
+    return message
+
+
+def _exit_with(message: str, code: int) -> None:
+    """Print ``error: message`` as one line on stderr and exit."""
+    click.echo(f"{click.style('error:', fg='red', bold=True)} {one_line(message)}", err=True)
+    sys.exit(code)
+
+
+def describe_error(exc: BaseException) -> tuple[str, int]:
+    """The one-line message and exit code for an exception.
+
+    Bad input, refused databases, SQLite and file-system errors are the user's to fix and
+    exit 2; anything else is a bug, exits 70 and says how to see the traceback.
+    """
+    import sqlite3
+
+    from mtbench_tui.core.jsonl import InputError
+    from mtbench_tui.core.store.database import DatabaseRefused
+
+    if isinstance(exc, (InputError, DatabaseRefused)):
+        return str(exc), EXIT_BAD_INPUT
+    if isinstance(exc, sqlite3.Error):
+        return f"database error: {exc}", EXIT_BAD_INPUT
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}", EXIT_BAD_INPUT
+    if isinstance(exc, MemoryError):
+        return "out of memory", EXIT_BAD_INPUT
+    name = type(exc).__name__
+    return f"internal error: {name}: {exc} (run with --debug for the traceback)", EXIT_INTERNAL
 
 
 @click.group(
@@ -103,6 +190,12 @@ class LazyGroup(click.Group):
     "--prompts",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="FastChat judge_prompts.jsonl for re-judging (default: the built-in prompts).",
+)
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    help="Show the full traceback of an error (also accepted after the subcommand).",
 )
 @click.option(
     "--keys",

@@ -1,34 +1,42 @@
-"""Shared CLI plumbing: the --db option, opening the store, and turning errors into clear exits."""
+"""Shared CLI plumbing: the --db option, opening the store, and one-line errors.
+
+Imports here stay light (click only): ``--help`` loads this module, and Rich, SQLite and
+the store are imported by the functions that use them.
+"""
 
 from __future__ import annotations
 
-import functools
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
-from rich.console import Console
 
-from mtbench_tui.core.jsonl import InputError
-from mtbench_tui.core.paths import default_db_path
-from mtbench_tui.core.store import Store
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mtbench_tui.core.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_BAD_INPUT = 2
 EXIT_GATE_FAILED = 1
+EXIT_INTERNAL = 70
+"""An error the code did not expect (sysexits' EX_SOFTWARE)."""
 
 
 def stdout() -> Console:
     """A console for results."""
+    from rich.console import Console
+
     return Console(highlight=False)
 
 
 def stderr() -> Console:
     """A console for progress and errors, so stdout stays clean for --json."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
@@ -37,7 +45,7 @@ def db_option(func: F) -> F:
     return click.option(
         "--db",
         "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         default=None,
         help="SQLite database. Default: $MTBENCH_REVIEW_DB, else annotations/mtbench.db.",
     )(func)
@@ -49,40 +57,54 @@ def resolve_db(db_path: Path | None) -> Path:
         return db_path
     ctx = click.get_current_context(silent=True)
     inherited = ctx.find_root().params.get("db_path") if ctx else None
-    return inherited or default_db_path()
+    if inherited:
+        return Path(inherited)
+    from mtbench_tui.core.paths import default_db_path
+
+    return default_db_path()
 
 
-def open_existing(db_path: Path | None) -> Store:
-    """Open a database that must already exist (reading commands never create one)."""
+def open_existing(db_path: Path | None, *, write: bool = False) -> Store:
+    """Open a database that must already exist (reading commands never create one).
+
+    Args:
+        db_path: the --db value, or None for the default.
+        write: open for writing (migrating an older schema). Reading commands leave it
+            False: they never write, migrate or switch the file to WAL.
+
+    Returns:
+        The open store.
+    """
+    from mtbench_tui.core.store import Store
+
     path = resolve_db(db_path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         fail(f"no database at {path}: run `mtbench-review import DIR --db {path}` first")
-    return Store.open(path)
+    store = Store.open(path) if write else Store.open_readonly(path)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        # Closed when the command ends, so SQLite removes its -wal/-shm files then.
+        ctx.call_on_close(store.close)
+    return store
 
 
-def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    """Print an error and exit non-zero."""
-    stderr().print(f"[bold red]error:[/] {_escape(message)}", soft_wrap=True)
+def one_line(text: str) -> str:
+    """Text from files or users made safe for a one-line terminal message."""
+    from mtbench_tui.core.textsafe import visible_controls
+
+    return visible_controls(text).replace("\n", "\\n").replace("\t", "\\t")
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print a one-line error on stderr and exit non-zero."""
+    click.echo(f"{click.style('error:', fg='red', bold=True)} {one_line(message)}", err=True)
     sys.exit(code)
 
 
 def handle_errors(func: F) -> F:
-    """Turn bad input and database contention into a one-line message and a non-zero exit."""
+    """Kept for the commands that use it: errors are now handled once, by the command group.
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            fail(str(exc))
-        except sqlite3.OperationalError as exc:
-            fail(f"database error: {exc}")
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _escape(text: str) -> str:
-    """Escape Rich markup in text that came from files or users."""
-    from rich.markup import escape
-
-    return escape(text)
+    ``mtbench_tui.cli.main`` turns every exception into a one-line message and a non-zero
+    exit (or a traceback with ``--debug``).
+    """
+    return func

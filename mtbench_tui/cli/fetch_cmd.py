@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mtbench_tui.cli.common import db_option, fail, handle_errors, resolve_db, stderr, stdout
-from mtbench_tui.cli.data_cmds import import_into, print_summary
+from mtbench_tui.cli.import_cmd import import_into, print_summary
 from mtbench_tui.core import loading
 from mtbench_tui.core.pairwise.hub import CATALOG, FetchError, endpoint, fetch
 

@@ -154,7 +154,7 @@ def judge_cmd(db_path: Path | None, **o: Any) -> None:
       mtbench-review judge --judge-model qwen2.5:7b --base-url http://localhost:11434/v1
       mtbench-review judge --judge-model gpt-4o --batch --yes   # later:  --collect
     """
-    store = open_existing(db_path)
+    store = open_existing(db_path, write=True)
     job = _job(o)
     if o["collect"]:
         _collect(store, job, o["as_json"])

@@ -14,6 +14,7 @@ from mtbench_tui.cli.common import (
     open_existing,
     stdout,
 )
+from mtbench_tui.cli.report_options import check_humans, check_judge
 from mtbench_tui.core.analysis.agreement import BREAKDOWNS, Settings
 from mtbench_tui.core.analysis.findings import GateSpec
 from mtbench_tui.core.analysis.gates import GateError, parse_gate
@@ -39,6 +40,12 @@ def _parse_gates(values: tuple[str, ...], op: str) -> list[GateSpec]:
     "--reviewer", help="Also report this reviewer alone (the pooled 'all' row is always there)."
 )
 @click.option("--judge", help="Only this judge (default: every judge).")
+@click.option(
+    "--humans",
+    metavar="GROUP",
+    help="Pairwise votes: the reviewer group forming the human pool (the paper's: expert). "
+    "Default: every reviewer.",
+)
 @click.option(
     "--by",
     "by",
@@ -76,6 +83,7 @@ def stats_cmd(
     db_path: Path | None,
     reviewer: str | None,
     judge: str | None,
+    humans: str | None,
     by: str,
     as_json: bool,
     fail_under: tuple[str, ...],
@@ -90,6 +98,7 @@ def stats_cmd(
       mtbench-review stats
       mtbench-review stats --by category --judge gpt-4
       mtbench-review stats --json > stats.json
+      mtbench-review stats --humans expert        # MT-Bench's Table 5 on the expert votes
       mtbench-review stats --fail-under kappa_quadratic=0.6 --fail-over mae=1.5   # a CI gate
     """
     groups = tuple(g.strip() for g in by.split(",") if g.strip())
@@ -98,8 +107,8 @@ def stats_cmd(
         fail(f"--by accepts {', '.join(BREAKDOWNS)}; got {', '.join(sorted(unknown))}")
     gates = _parse_gates(fail_under, "under") + _parse_gates(fail_over, "over")
     store = open_existing(db_path)
-    if judge and judge not in [j.judge for j in store.content.judges()]:
-        fail(f"no verdicts from judge {judge!r}")
+    check_judge(store, judge)
+    check_humans(store, humans)
     report = build_report(
         store,
         judge=judge,
@@ -107,6 +116,7 @@ def stats_cmd(
         by=groups,
         settings=Settings(n_resamples=n_resamples, seed=seed),
         gate_specs=gates,
+        humans=humans,
     )
     if as_json:
         click.echo(dumps(report))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtbench_tui.core import fields
+from mtbench_tui.core.human_rows import HUMAN_JUDGE_PREFIX, parse_human_rating
 from mtbench_tui.core.jsonl import InputError, ProgressCallback, Row, iter_rows
 from mtbench_tui.core.models import (
     Answer,
@@ -15,14 +16,25 @@ from mtbench_tui.core.models import (
     Judgment,
     PairJudgment,
     Question,
-    Rating,
-    RatingEvent,
     ReferenceAnswer,
 )
 from mtbench_tui.core.pairwise.human_rows import parse_human_pair
 
-HUMAN_JUDGE_PREFIX = "human:"
-"""A judgment row whose judge model starts with this is a human rating exported by mtbench-review."""
+__all__ = [
+    "HUMAN_JUDGE_PREFIX",
+    "DataSources",
+    "discover",
+    "parse_answer",
+    "parse_judgment",
+    "parse_pair",
+    "parse_question",
+    "parse_reference",
+    "read_answers",
+    "read_judgments",
+    "read_pairs",
+    "read_questions",
+    "read_references",
+]
 
 
 @dataclass
@@ -57,6 +69,8 @@ def discover(directory: Path) -> DataSources:
     Returns:
         The files found. ``question.jsonl`` is optional here so that a directory holding
         only judgments can be imported into a database that already has its questions.
+        Anything named ``*.jsonl`` is listed, even a directory or a FIFO: reading refuses
+        it with a message, rather than skipping it silently.
 
     Raises:
         InputError: when the path is not a directory.
@@ -65,7 +79,7 @@ def discover(directory: Path) -> DataSources:
         raise InputError(directory, 0, None, "not a directory")
     sources = DataSources()
     question_file = directory / "question.jsonl"
-    if question_file.exists():
+    if question_file.exists() or question_file.is_symlink():
         sources.questions.append(question_file)
     sources.answers = _jsonl_in(directory / "model_answer")
     sources.references = _jsonl_in(directory / "reference_answer")
@@ -75,114 +89,128 @@ def discover(directory: Path) -> DataSources:
 
 
 def _jsonl_in(directory: Path) -> list[Path]:
-    """The .jsonl files in a directory, sorted by name; none when it is absent."""
+    """The .jsonl entries in a directory, sorted by name; none when it is absent."""
     return sorted(directory.glob("*.jsonl")) if directory.is_dir() else []
+
+
+def parse_question(row: Row) -> Question:
+    """A ``question.jsonl`` row."""
+    if "turns" not in row.data:
+        raise row.error("turns", "missing")
+    return Question(
+        question_id=fields.get_int(row, "question_id"),
+        category=fields.get_str(row, "category", non_empty=True) or "",
+        turns=fields.get_two_turns(row, row.data["turns"], "turns"),
+        reference=fields.get_str_list(row, "reference"),
+    )
+
+
+def parse_answer(row: Row, model: str) -> Answer:
+    """A ``model_answer/<model>.jsonl`` row; the model is the file's stem, whatever ``model_id`` says."""
+    return Answer(
+        question_id=fields.get_int(row, "question_id"),
+        model=model,
+        turns=fields.get_choice_turns(row),
+        answer_id=fields.get_str(row, "answer_id", optional=True),
+        model_id=fields.get_str(row, "model_id", optional=True),
+        tstamp=fields.get_number(row, "tstamp", optional=True),
+    )
+
+
+def parse_reference(row: Row, source: str) -> ReferenceAnswer:
+    """A ``reference_answer/<source>.jsonl`` row."""
+    return ReferenceAnswer(
+        question_id=fields.get_int(row, "question_id"),
+        source=source,
+        turns=fields.get_choice_turns(row),
+    )
+
+
+def parse_judgment(row: Row) -> Judgment | HumanRating:
+    """A ``model_judgment/<judge>_single.jsonl`` row; a human reviewer's row becomes a rating."""
+    judge_model, prompt = judge_field(row)
+    if judge_model.startswith(HUMAN_JUDGE_PREFIX):
+        return parse_human_rating(row, judge_model[len(HUMAN_JUDGE_PREFIX) :])
+    score = judge_score(row, fields.get_number(row, "score"))
+    return Judgment(
+        question_id=fields.get_int(row, "question_id"),
+        model=fields.get_str(row, "model", non_empty=True) or "",
+        turn=turn_field(row),
+        judge_model=judge_model,
+        prompt=prompt,
+        score=None if score == -1 else score,
+        judgment=fields.get_str(row, "judgment") or "",
+        user_prompt=fields.get_str(row, "user_prompt", optional=True) or "",
+        tstamp=fields.get_number(row, "tstamp", optional=True),
+    )
+
+
+def judge_score(row: Row, score: float | int | None) -> float | int:
+    """A judge's score: FastChat's -1 for "no verdict", else a rating from 1 to 10."""
+    if score is None or (score != -1 and not 1 <= score <= 10):
+        raise row.error("score", f"expected -1 (no verdict) or a score from 1 to 10, got {score}")
+    return score
+
+
+def parse_pair(row: Row) -> PairJudgment | HumanPairVote:
+    """A ``model_judgment/<judge>_pair.jsonl`` row; a human reviewer's row becomes a vote."""
+    judge_model, prompt = judge_field(row)
+    if judge_model.startswith(HUMAN_JUDGE_PREFIX):
+        return parse_human_pair(row, judge_model[len(HUMAN_JUDGE_PREFIX) :])
+    model_1 = fields.get_str(row, "model_1", non_empty=True) or ""
+    model_2 = fields.get_str(row, "model_2", non_empty=True) or ""
+    if model_1 == model_2:
+        raise row.error("model_2", f"a model cannot be compared with itself ({model_1!r})")
+    return PairJudgment(
+        question_id=fields.get_int(row, "question_id"),
+        model_1=model_1,
+        model_2=model_2,
+        turn=turn_field(row),
+        judge_model=judge_model,
+        prompt=prompt,
+        g1_winner=_winner(row, "g1_winner"),
+        g2_winner=_winner(row, "g2_winner"),
+        g1_judgment=fields.get_str(row, "g1_judgment", optional=True) or "",
+        g2_judgment=fields.get_str(row, "g2_judgment", optional=True) or "",
+        tstamp=fields.get_number(row, "tstamp", optional=True),
+        g1_user_prompt=fields.get_str(row, "g1_user_prompt", optional=True) or "",
+        g2_user_prompt=fields.get_str(row, "g2_user_prompt", optional=True) or "",
+    )
 
 
 def read_questions(
     path: Path, progress: ProgressCallback | None = None
 ) -> Iterator[tuple[Row, Question]]:
     """Parse ``question.jsonl``."""
-    for row in iter_rows(path, progress):
-        turns = row.data.get("turns")
-        if "turns" not in row.data:
-            raise row.error("turns", "missing")
-        question = Question(
-            question_id=fields.get_int(row, "question_id"),
-            category=fields.get_str(row, "category", non_empty=True) or "",
-            turns=fields.get_two_turns(row, turns, "turns"),
-            reference=fields.get_str_list(row, "reference"),
-        )
-        yield row, question
+    return ((row, parse_question(row)) for row in iter_rows(path, progress))
 
 
 def read_answers(
     path: Path, progress: ProgressCallback | None = None
 ) -> Iterator[tuple[Row, Answer]]:
-    """Parse ``model_answer/<model>.jsonl``; the model is the file's stem, whatever ``model_id`` says."""
-    model = path.stem
-    for row in iter_rows(path, progress):
-        yield (
-            row,
-            Answer(
-                question_id=fields.get_int(row, "question_id"),
-                model=model,
-                turns=fields.get_choice_turns(row),
-                answer_id=fields.get_str(row, "answer_id", optional=True),
-                model_id=fields.get_str(row, "model_id", optional=True),
-                tstamp=fields.get_number(row, "tstamp", optional=True),
-            ),
-        )
+    """Parse ``model_answer/<model>.jsonl``."""
+    return ((row, parse_answer(row, path.stem)) for row in iter_rows(path, progress))
 
 
 def read_references(
     path: Path, progress: ProgressCallback | None = None
 ) -> Iterator[tuple[Row, ReferenceAnswer]]:
     """Parse ``reference_answer/<source>.jsonl``."""
-    for row in iter_rows(path, progress):
-        yield (
-            row,
-            ReferenceAnswer(
-                question_id=fields.get_int(row, "question_id"),
-                source=path.stem,
-                turns=fields.get_choice_turns(row),
-            ),
-        )
+    return ((row, parse_reference(row, path.stem)) for row in iter_rows(path, progress))
 
 
 def read_judgments(
     path: Path, progress: ProgressCallback | None = None
 ) -> Iterator[tuple[Row, Judgment | HumanRating]]:
     """Parse ``model_judgment/<judge>_single.jsonl``; rows from human reviewers become ratings."""
-    for row in iter_rows(path, progress):
-        judge_model, prompt = _judge_field(row)
-        if judge_model.startswith(HUMAN_JUDGE_PREFIX):
-            yield row, _human_rating(row, judge_model[len(HUMAN_JUDGE_PREFIX) :])
-            continue
-        score = fields.get_number(row, "score")
-        yield (
-            row,
-            Judgment(
-                question_id=fields.get_int(row, "question_id"),
-                model=fields.get_str(row, "model", non_empty=True) or "",
-                turn=_turn(row),
-                judge_model=judge_model,
-                prompt=prompt,
-                score=None if score == -1 else score,
-                judgment=fields.get_str(row, "judgment") or "",
-                user_prompt=fields.get_str(row, "user_prompt", optional=True) or "",
-                tstamp=fields.get_number(row, "tstamp", optional=True),
-            ),
-        )
+    return ((row, parse_judgment(row)) for row in iter_rows(path, progress))
 
 
 def read_pairs(
     path: Path, progress: ProgressCallback | None = None
 ) -> Iterator[tuple[Row, PairJudgment | HumanPairVote]]:
     """Parse ``model_judgment/<judge>_pair.jsonl``; rows from human reviewers become votes."""
-    for row in iter_rows(path, progress):
-        judge_model, prompt = _judge_field(row)
-        if judge_model.startswith(HUMAN_JUDGE_PREFIX):
-            yield row, parse_human_pair(row, judge_model[len(HUMAN_JUDGE_PREFIX) :])
-            continue
-        yield (
-            row,
-            PairJudgment(
-                question_id=fields.get_int(row, "question_id"),
-                model_1=fields.get_str(row, "model_1", non_empty=True) or "",
-                model_2=fields.get_str(row, "model_2", non_empty=True) or "",
-                turn=_turn(row),
-                judge_model=judge_model,
-                prompt=prompt,
-                g1_winner=_winner(row, "g1_winner"),
-                g2_winner=_winner(row, "g2_winner"),
-                g1_judgment=fields.get_str(row, "g1_judgment", optional=True) or "",
-                g2_judgment=fields.get_str(row, "g2_judgment", optional=True) or "",
-                tstamp=fields.get_number(row, "tstamp", optional=True),
-                g1_user_prompt=fields.get_str(row, "g1_user_prompt", optional=True) or "",
-                g2_user_prompt=fields.get_str(row, "g2_user_prompt", optional=True) or "",
-            ),
-        )
+    return ((row, parse_pair(row)) for row in iter_rows(path, progress))
 
 
 _WINNERS = ("model_1", "model_2", "tie", "error")
@@ -193,11 +221,11 @@ def _winner(row: Row, name: str) -> str:
     value = fields.get_str(row, name) or ""
     value = "tie" if value.startswith("tie") else value
     if value not in _WINNERS:
-        raise row.error(name, f"expected one of {', '.join(_WINNERS)}, got {value!r}")
+        raise row.error(name, f"expected one of {', '.join(_WINNERS)}, got {value!r:.60}")
     return value
 
 
-def _judge_field(row: Row) -> tuple[str, str]:
+def judge_field(row: Row) -> tuple[str, str]:
     """FastChat's ``judge``: ``[judge model, prompt name]``."""
     value = row.data.get("judge")
     if "judge" not in row.data:
@@ -207,70 +235,10 @@ def _judge_field(row: Row) -> tuple[str, str]:
         or len(value) != 2
         or not all(isinstance(v, str) and v.strip() for v in value)
     ):
-        raise row.error("judge", f"expected [judge model, prompt name], got {value!r:.60}")
-    return value[0], value[1]
-
-
-def _turn(row: Row) -> int:
-    """The judged turn, 1 or 2."""
-    turn = fields.get_int(row, "turn")
-    if turn not in (1, 2):
-        raise row.error("turn", f"expected 1 or 2, got {turn}")
-    return turn
-
-
-def _human_rating(row: Row, reviewer: str) -> HumanRating:
-    """A human rating exported in FastChat's judgment layout (see report.fastchat)."""
-    if not reviewer.strip():
-        raise row.error("judge", "human judge has no reviewer name")
-    score = fields.get_number(row, "score")
-    if score == -1:
-        score = None
-    elif score is None or score != int(score) or not 1 <= score <= 10:
-        raise row.error("score", f"a human score must be an integer 1-10 or -1, got {score!r}")
-    flags = row.data.get("flags", [])
-    if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
-        raise row.error("flags", "expected a list of strings")
-    rating = Rating(
-        question_id=fields.get_int(row, "question_id"),
-        model=fields.get_str(row, "model", non_empty=True) or "",
-        turn=_turn(row),
-        reviewer=reviewer,
-        score=None if score is None else int(score),
-        note=fields.get_str(row, "judgment") or "",
-        flags=tuple(sorted(flags)),
-        blind=bool(row.data.get("blind", False)),
-        created=fields.get_str(row, "created", optional=True),
-        updated=fields.get_str(row, "updated", optional=True),
-    )
-    return HumanRating(rating, _history(row, rating))
-
-
-def _history(row: Row, rating: Rating) -> tuple[RatingEvent, ...]:
-    """The rating history carried in an export row."""
-    raw = row.data.get("history", [])
-    if not isinstance(raw, list):
-        raise row.error("history", "expected a list")
-    events = []
-    for index, item in enumerate(raw):
-        name = f"history[{index}]"
-        if not isinstance(item, dict) or not isinstance(item.get("at"), str):
-            raise row.error(name, "expected an object with 'at'")
-        score = item.get("score")
-        if score is not None and (isinstance(score, bool) or not isinstance(score, int)):
-            raise row.error(f"{name}.score", "expected an integer or null")
-        events.append(
-            RatingEvent(
-                question_id=rating.question_id,
-                model=rating.model,
-                turn=rating.turn,
-                reviewer=rating.reviewer,
-                event=str(item.get("event", "score")),
-                score=score,
-                note=str(item.get("note", "")),
-                flags=tuple(sorted(item.get("flags", []))),
-                blind=bool(item.get("blind", False)),
-                at=item["at"],
-            )
+        raise row.error(
+            "judge", f"expected [judge model, prompt name], got {fields.describe(value)}"
         )
-    return tuple(events)
+    return fields.check_str(row, "judge[0]", value[0]), fields.check_str(row, "judge[1]", value[1])
+
+
+turn_field = fields.get_turn

@@ -249,6 +249,10 @@ class HumanRating:
     history: tuple[RatingEvent, ...] = field(default_factory=tuple)
 
 
+RATING_EVENTS: tuple[str, ...] = ("score", "note", "flags", "undo")
+"""The kinds of change rating_history records (what a reviewer's write can be)."""
+
+
 VOTE_WINNERS: tuple[str, ...] = ("model_1", "model_2", "tie")
 """A human pair vote, in the comparison's canonical model_1/model_2 terms."""
 

@@ -1,4 +1,8 @@
-"""The judge-bias audit: every check for one judge, plus no-verdict rates, anchoring, position."""
+"""The judge-bias audit on scores: every check for one judge, plus no-verdict rates and anchoring.
+
+The checks on pairwise verdicts (position, order, length, self-preference) are in
+``pair_audit``.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,6 @@ from mtbench_tui.core.analysis.findings import AuditFinding, Detail, JudgeAudit,
 from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.numbers import Interval, clean
 from mtbench_tui.core.analysis.significance import (
-    MIN_QUESTIONS,
     Call,
     call,
     disagreement,
@@ -24,7 +27,7 @@ from mtbench_tui.core.analysis.significance import (
 from mtbench_tui.core.stats import paired
 from mtbench_tui.core.stats.bootstrap import bootstrap_sums, mean_of
 from mtbench_tui.core.store import Store
-from mtbench_tui.core.store.analysis import BlindRevision, NoVerdictCount, PairVerdict
+from mtbench_tui.core.store.analysis import BlindRevision, NoVerdictCount
 
 
 def no_verdicts(rates: Sequence[NoVerdictCount]) -> tuple[NoVerdict, ...]:
@@ -113,91 +116,11 @@ def anchoring(revisions: Sequence[BlindRevision], s: Settings) -> AuditFinding:
     return item(check, title, status, nq, message, ci.estimate, interval, p, details)
 
 
-def position(verdicts: Sequence[PairVerdict]) -> AuditFinding | None:
-    """From pairwise verdicts judged in both orders: consistency, and which position wins a flip.
-
-    Verdicts with an error in either order, and verdicts whose two orders are unknown
-    (only the combined verdict was published), are left out.
-
-    Args:
-        verdicts: one judge's pairwise verdicts.
-
-    Returns:
-        The finding, or None when the judge has no pairwise verdicts.
-    """
-    if not verdicts:
-        return None
-    check = "position"
-    title = "Position bias (share of order-dependent verdicts won by the first answer)"
-    valid = [v for v in verdicts if _both_orders(v)]
-    if not valid:
-        message = (
-            f"Not measured: none of {len(verdicts)} pairwise verdicts has a usable verdict in "
-            "both answer orders (errors, or only the combined verdict is known)."
-        )
-        details = (
-            Detail("n", 0),
-            Detail("consistency", None),
-            Detail("first_wins", 0),
-            Detail("second_wins", 0),
-        )
-        return item(check, title, Call.NOT_APPLICABLE, 0, message, details=details)
-    consistent = sum(v.g1_winner == v.g2_winner for v in valid)
-    # Position A won both times: model_1 first, then model_2 when the answers were swapped.
-    first = sum(v.g1_winner == "model_1" and v.g2_winner == "model_2" for v in valid)
-    second = sum(v.g1_winner == "model_2" and v.g2_winner == "model_1" for v in valid)
-    decided = first + second
-    nq = len({v.question_id for v in valid})
-    details = (
-        Detail("n", len(valid)),
-        Detail("consistency", clean(consistent / len(valid))),
-        Detail("first_wins", first),
-        Detail("second_wins", second),
-    )
-    survive = (
-        f"{consistent / len(valid):.0%} of {len(valid)} pairwise verdicts survive swapping "
-        "the answers"
-    )
-    if not decided:
-        status = Call.CLEAR if nq >= MIN_QUESTIONS else Call.TOO_FEW
-        message = (
-            f"{survive}; no verdict flips between the two answers, so no position preference shows."
-        )
-        return item(check, title, status, nq, message, details=details)
-    test = sps.binomtest(first, decided)
-    p, ci = float(test.pvalue), test.proportion_ci(method="wilson")
-    share = first / decided
-    status = call(ci.low, ci.high, 0.5, nq)
-    where = "first" if share > 0.5 else "second"
-    flips = f"{decided} flips, {fmt_ci(ci.low, ci.high, nq)}; binomial {p_is(p)}"
-    if status is Call.TOO_FEW:
-        unclear = too_few(nq, ci.low, ci.high)
-        message = f"{survive}; the first answer wins {share:.0%} of flips: {unclear}."
-    elif status is Call.FLAGGED:
-        message = (
-            f"Position bias: when the verdict flips with the order, the {where} answer wins "
-            f"{max(share, 1 - share):.0%} of the time ({flips})."
-        )
-    else:
-        message = (
-            f"{survive}; no clear position preference (first answer wins {share:.0%} of {flips})."
-        )
-    if status is not Call.TOO_FEW:
-        message += disagreement(p, status is Call.FLAGGED, "binomial")
-    return item(check, title, status, nq, message, share, (ci.low, ci.high), p, details)
-
-
-def _both_orders(v: PairVerdict) -> bool:
-    """True when the verdict is known, without error, in both answer orders."""
-    known = v.g1_winner is not None and v.g2_winner is not None
-    return known and "error" not in (v.g1_winner, v.g2_winner)
-
-
 def audit(store: Store, judge: str, pairs: RatingPairs, s: Settings) -> JudgeAudit:
     """Every check for one judge against all human ratings.
 
     Args:
-        store: the database (for blind revisions and pairwise verdicts).
+        store: the database (for blind revisions).
         judge: the judge's label.
         pairs: the judge's pairs with all reviewers.
         s: bootstrap settings.
@@ -217,7 +140,4 @@ def audit(store: Store, judge: str, pairs: RatingPairs, s: Settings) -> JudgeAud
             gaps.gaps_by(pairs, "turn", s),
         ]
     found.append(anchoring(list(store.analysis.blind_revisions(judge)), s))
-    pos = position(store.analysis.pair_verdicts(judge))
-    if pos is not None:
-        found.append(pos)
     return JudgeAudit(judge, tuple(found))

@@ -219,7 +219,9 @@ def verbosity(pairs: RatingPairs, s: Settings) -> AuditFinding:
 def self_preference(pairs: RatingPairs, s: Settings) -> AuditFinding:
     """The judge-human gap on answers from the judge's own family against all other answers."""
     family = model_family(pairs.judge_model or "")
-    own = np.array([model_family(m) == family for m in pairs.model.tolist()], dtype=bool)
+    coded = pairs.coded("model")
+    mine = np.array([model_family(str(m)) == family for m in coded.values], dtype=bool)
+    own = mine[coded.codes] if mine.size else np.zeros(pairs.n, dtype=bool)
     nq = n_questions(pairs)
     if family is None or not own.any() or own.all():
         why = (

@@ -11,6 +11,7 @@ from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.numbers import Interval, clean
 from mtbench_tui.core.analysis.significance import MIN_QUESTIONS, Call, call, questions
 from mtbench_tui.core.stats import paired
+from mtbench_tui.core.stats.grouped import group_agreement
 
 
 def gaps_by(pairs: RatingPairs, field: str, s: Settings) -> AuditFinding:
@@ -27,10 +28,20 @@ def gaps_by(pairs: RatingPairs, field: str, s: Settings) -> AuditFinding:
     check, title = f"gap_by_{field}", f"Gap by {field}"
     if pairs.n == 0:
         return item(check, title, Call.NOT_APPLICABLE, 0, NO_PAIRS)
-    column = getattr(pairs, field)
+    coded = pairs.coded(field)
+    found = group_agreement(
+        pairs.human,
+        pairs.judge,
+        pairs.question_id,
+        coded.codes,
+        len(coded.values),
+        s.n_resamples,
+        s.confidence,
+        s.seed,
+    )
     groups = tuple(
-        _group(pairs.select(column == value), str(value), s)
-        for value in sorted(set(column.tolist()), key=str)
+        _group(found[i]["mean_diff"], pairs.question_id[coded.codes == i], str(value))
+        for i, value in enumerate(coded.values)
     )
     flagged = [g for g in groups if g.status is Call.FLAGGED]
     unclear = [g for g in groups if g.status is Call.TOO_FEW]
@@ -42,12 +53,11 @@ def gaps_by(pairs: RatingPairs, field: str, s: Settings) -> AuditFinding:
     return item(check, title, status, n_questions(pairs), message, groups=groups)
 
 
-def _group(pairs: RatingPairs, name: str, s: Settings) -> GroupGap:
-    """The gap in one group."""
-    est = paired.agreement(pairs.paired(), s.n_resamples, s.confidence, s.seed)["mean_diff"]
-    nq = int(np.unique(pairs.question_id).size)
+def _group(est: paired.Estimate, questions: np.ndarray, name: str) -> GroupGap:
+    """The gap in one group (its pairs' questions given)."""
+    nq = int(np.unique(questions).size)
     ci = Interval(clean(est.low), clean(est.high))
-    return GroupGap(name, pairs.n, nq, clean(est.value), ci, call(ci.low, ci.high, 0, nq))
+    return GroupGap(name, questions.size, nq, clean(est.value), ci, call(ci.low, ci.high, 0, nq))
 
 
 def _label(field: str, g: GroupGap) -> str:

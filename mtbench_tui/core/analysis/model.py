@@ -166,17 +166,40 @@ class PairwiseBlock:
 
 
 @dataclass(frozen=True)
+class TableRow:
+    """One row of an AgreementTable: a comparison (and scope) with a cell per column.
+
+    ``first``, ``kind``, ``second`` and ``scope`` name the row for machines (None in
+    tables that don't need them); ``label`` is what people read.
+    """
+
+    label: str
+    cells: tuple[AgreementCell | None, ...]
+    first: str | None = None
+    """A judge, or the human pool."""
+    kind: str | None = None
+    """``pair`` or ``single`` for a judge (single: winners derived from grades), ``human``."""
+    second: str | None = None
+    """What ``first`` is compared with: the pool's votes, its majority, another judge."""
+    scope: str | None = None
+    """``turn 1``, ``turn 2``, ``all`` or ``category NAME``."""
+
+
+@dataclass(frozen=True)
 class AgreementTable:
     """A labelled grid of agreement cells: rows are comparisons, columns are settings.
 
-    The generic form every renderer can draw; new pairwise sections add tables of this type.
+    The generic form every renderer can draw; the pairwise verdict sections are tables
+    of this type (``core.analysis.pair_tables``).
     """
 
     key: str
     title: str
     columns: tuple[str, ...]
-    rows: tuple[tuple[str, tuple[AgreementCell | None, ...]], ...]
+    rows: tuple[TableRow, ...]
     note: str = ""
+    column_keys: tuple[str, ...] = ()
+    """Machine names of the columns (e.g. ``with_ties``), if any."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +213,8 @@ class ReportSettings:
     judge: str | None
     reviewer: str | None
     cluster: str = "question_id"
+    humans: str | None = None
+    """The reviewer group whose pairwise votes form the human pool (None: everyone)."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +228,10 @@ class Counts:
     no_verdict: int
     ratings: int
     ratings_by_reviewer: tuple[tuple[str, int], ...]
+    pair_votes: int = 0
+    """Human pairwise votes with a winner (all groups)."""
+    pair_verdicts: int = 0
+    """Judges' pairwise verdicts (errors included)."""
 
 
 @dataclass(frozen=True)
@@ -269,7 +298,7 @@ class Report:
     annotations: Annotations | None = None
     """Reviewers' comments and flagged turns (exported reports only)."""
     agreement_tables: tuple[AgreementTable, ...] = field(default=())
-    """Extra pairwise agreement tables (none yet; see AgreementTable)."""
+    """Pairwise verdict agreement (judges and humans on A/B/tie votes), when there are any."""
 
     def block(self, judge: str) -> JudgeBlock | None:
         """The judge-human block of one judge."""

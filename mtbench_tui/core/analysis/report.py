@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mtbench_tui import __version__
@@ -27,8 +27,12 @@ from mtbench_tui.core.analysis.model import (
     Report,
     ReportSettings,
 )
+from mtbench_tui.core.analysis.pair_tables import pool_name, verdict_tables
 from mtbench_tui.core.analysis.summary import summarise
 from mtbench_tui.core.clock import report_time
+from mtbench_tui.core.pairwise.results import PairwiseAgreement
+from mtbench_tui.core.stats import memory
+from mtbench_tui.core.stats.parallel import one_blas_thread, preload
 from mtbench_tui.core.store import Store
 
 SCHEMA = "mtbench-review/stats/2"
@@ -44,6 +48,8 @@ def build_report(
     with_dataset: bool = False,
     with_annotations: bool = False,
     with_audit: bool = True,
+    humans: str | None = None,
+    frames: Mapping[str, RatingPairs] | None = None,
 ) -> Report:
     """Compute every section of the statistics report.
 
@@ -58,50 +64,137 @@ def build_report(
         with_annotations: include reviewers' comments and flagged turns (for exported reports).
         with_audit: run the bias audit (False: a quicker report without bias and no-verdict
             sections, which never imports scipy).
+        humans: the reviewer group whose pairwise votes form the human pool (the paper's:
+            ``expert``); None pools every reviewer.
+        frames: the judges' paired ratings already read (``load_frames``), to read them once.
 
     Returns:
-        The typed report (``to_json`` gives schema ``mtbench-review/stats/1``).
+        The typed report (``to_json`` gives schema ``mtbench-review/stats/2``).
     """
-    s = settings or Settings()
-    judges = [judge] if judge else [j.judge for j in store.content.judges()]
+    with one_blas_thread():
+        report = _build(
+            store,
+            judge,
+            reviewer,
+            by,
+            settings or Settings(),
+            gate_specs,
+            with_dataset,
+            with_annotations,
+            with_audit,
+            humans,
+            frames,
+        )
+    memory.trim()  # the app keeps running: give the bootstrap's freed memory back
+    return report
+
+
+def load_frames(store: Store, judge: str | None = None) -> dict[str, RatingPairs]:
+    """Each judge's paired ratings, as the report reads them (also for charts).
+
+    Args:
+        store: the database.
+        judge: only this judge.
+
+    Returns:
+        Judge label -> its pairs with every reviewer, judges by number of verdicts.
+    """
+    judges = [j.judge for j in store.content.judges() if judge is None or j.judge == judge]
+    return {j: RatingPairs.load(store, j) for j in judges}
+
+
+def _build(
+    store: Store,
+    judge: str | None,
+    reviewer: str | None,
+    by: tuple[str, ...],
+    s: Settings,
+    gate_specs: Sequence[GateSpec] | None,
+    with_dataset: bool,
+    with_annotations: bool,
+    with_audit: bool,
+    humans: str | None,
+    frames: Mapping[str, RatingPairs] | None,
+) -> Report:
+    """``build_report``'s work."""
+    pairs_by_judge = dict(frames) if frames is not None else load_frames(store, judge)
+    judges = list(pairs_by_judge)
     reviewers = store.analysis.rating_counts()
-    pairs_by_judge = {j: RatingPairs.load(store, j) for j in judges}
-    humans = HumanPairs.load(store)
+    rated_twice = HumanPairs.load(store)
+    if with_audit:
+        # The audit's tests need scipy.stats (most of a second to import); it loads while
+        # the bootstrap runs, which mostly waits on numpy with the interpreter lock free.
+        preload("scipy.stats")
     blocks = tuple(
         _judge_block(j, p, reviewer, list(reviewers), s, by) for j, p in pairs_by_judge.items()
     )
+    activity = store.analysis.pair_activity()
+    verdicts = _pair_agreement(store, humans, s) if any(activity) else None
     return Report(
         schema=SCHEMA,
         tool_version=__version__,
         generated=report_time(),
         database=Path(str(store.path)).name if store.path else None,
-        settings=ReportSettings(s.n_resamples, s.confidence, s.seed, by, judge, reviewer),
+        settings=ReportSettings(
+            s.n_resamples, s.confidence, s.seed, by, judge, reviewer, humans=humans
+        ),
         counts=Counts(
             *store.content.counts(),
             ratings=sum(reviewers.values()),
             ratings_by_reviewer=tuple(reviewers.items()),
+            pair_votes=activity.votes,
+            pair_verdicts=activity.verdicts,
         ),
         judges=tuple(judges),
         reviewers=tuple(reviewers),
-        summary=tuple(summarise(j, p, humans, s) for j, p in pairs_by_judge.items()),
+        summary=tuple(summarise(j, p, rated_twice, s) for j, p in pairs_by_judge.items()),
         judge_human=blocks,
-        human_human=human_human_block(humans, pairs_by_judge, s),
+        human_human=human_human_block(rated_twice, pairs_by_judge, s),
         pairwise=tuple(pairwise_block(j, p, s) for j, p in pairs_by_judge.items()),
-        bias=_audits(store, pairs_by_judge, s) if with_audit else (),
+        bias=_audits(store, pairs_by_judge, s, verdicts, judge) if with_audit else (),
         no_verdict=_no_verdicts(store) if with_audit else (),
         gates=None if gate_specs is None else gates.evaluate(gate_specs, blocks),
         dataset=dataset(store) if with_dataset else None,
         annotations=load_annotations(store, judges[0] if judges else None)
         if with_annotations
         else None,
+        agreement_tables=verdict_tables(verdicts, judge) if verdicts else (),
     )
 
 
-def _audits(store: Store, pairs: dict[str, RatingPairs], s: Settings) -> tuple[JudgeAudit, ...]:
-    """The bias audit of every judge (scipy is imported here, on first use)."""
-    from mtbench_tui.core.analysis.audit import audit
+def _pair_agreement(store: Store, humans: str | None, s: Settings) -> PairwiseAgreement:
+    """Pairwise verdict agreement with the report's bootstrap settings."""
+    from mtbench_tui.core.pairwise.agreement import pairwise_agreement
 
-    return tuple(audit(store, j, p, s) for j, p in pairs.items())
+    return pairwise_agreement(
+        store, humans, n_resamples=s.n_resamples, confidence=s.confidence, seed=s.seed
+    )
+
+
+def _audits(
+    store: Store,
+    pairs: dict[str, RatingPairs],
+    s: Settings,
+    verdicts: PairwiseAgreement | None,
+    judge: str | None,
+) -> tuple[JudgeAudit, ...]:
+    """The bias audit of every judge: checks on scores, then on pairwise verdicts.
+
+    scipy is imported here, on first use.
+    """
+    from mtbench_tui.core.analysis.audit import audit
+    from mtbench_tui.core.analysis.pair_audit import no_usable_verdicts, pair_findings
+
+    found = {j: list(audit(store, j, p, s).findings) for j, p in pairs.items()}
+    if verdicts is not None:
+        pool = pool_name(verdicts.settings.humans)
+        measured = {b.judge: b for b in verdicts.bias}
+        for name, n in store.analysis.pair_judge_counts():
+            if judge is None or name == judge:
+                bias = measured.get(name)
+                extra = pair_findings(bias, pool) if bias else (no_usable_verdicts(n),)
+                found.setdefault(name, []).extend(extra)
+    return tuple(JudgeAudit(j, tuple(f)) for j, f in found.items())
 
 
 def _no_verdicts(store: Store) -> tuple[NoVerdict, ...]:
@@ -121,8 +214,10 @@ def _judge_block(
 ) -> JudgeBlock:
     """All reviewers pooled, then the asked-for reviewer (or each of several reviewers)."""
     rows = [judge_human_row(pairs, "all", s, by)]
+    coded = pairs.coded("reviewer")
     for name in [reviewer] if reviewer else (reviewers if len(reviewers) > 1 else []):
-        rows.append(judge_human_row(pairs.select(pairs.reviewer == name), name, s, by))
+        mine = coded.codes == coded.values.index(name) if name in coded.values else coded.codes < 0
+        rows.append(judge_human_row(pairs.select(mine), name, s, by))
     return JudgeBlock(judge, pairs.judge_model, tuple(rows))
 
 

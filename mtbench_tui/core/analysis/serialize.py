@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mtbench_tui.core.analysis import jsontext
 from mtbench_tui.core.analysis.model import (
     AgreementCell,
     AgreementRow,
@@ -54,6 +55,7 @@ def to_json(report: Report) -> Json:
             "by": list(s.by),
             "judge": s.judge,
             "reviewer": s.reviewer,
+            "humans": s.humans,
         },
         "counts": {
             "questions": c.questions,
@@ -63,6 +65,8 @@ def to_json(report: Report) -> Json:
             "no_verdict": c.no_verdict,
             "ratings": c.ratings,
             "ratings_by_reviewer": dict(c.ratings_by_reviewer),
+            "pair_votes": c.pair_votes,
+            "pair_verdicts": c.pair_verdicts,
         },
         "judges": list(report.judges),
         "reviewers": list(report.reviewers),
@@ -96,7 +100,9 @@ def dumps(report: Report, indent: int | None = 2) -> str:
     Returns:
         The JSON text (no trailing newline).
     """
-    return json_safe(json.dumps(to_json(report), indent=indent, ensure_ascii=False))
+    data = to_json(report)
+    text = json.dumps(data, ensure_ascii=False) if indent is None else jsontext.dumps(data, indent)
+    return text if text.isascii() else json_safe(text)
 
 
 def _estimate(e: Estimate | None) -> Json | None:
@@ -212,9 +218,17 @@ def _table(t: AgreementTable) -> Json:
         "key": t.key,
         "title": t.title,
         "columns": list(t.columns),
+        "column_keys": list(t.column_keys),
         "rows": [
-            {"label": label, "cells": [None if c is None else _cell(c) for c in cells]}
-            for label, cells in t.rows
+            {
+                "label": r.label,
+                "first": r.first,
+                "kind": r.kind,
+                "second": r.second,
+                "scope": r.scope,
+                "cells": [None if c is None else _cell(c) for c in r.cells],
+            }
+            for r in t.rows
         ],
         "note": t.note,
     }

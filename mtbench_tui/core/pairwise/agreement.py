@@ -66,9 +66,9 @@ def analyse(frame: PairFrame, settings: Settings) -> PairwiseAgreement:
     """The analysis on arrays already loaded (see ``pairwise_agreement``)."""
     q = frame.question
     judge_human, judge_majority = [], []
-    top = majority(frame.vote_comparison, frame.vote_label, frame.n_comparisons)
+    top = majority(frame.vote_counts)
     for column in frame.judges:
-        counts, comparison = versus_votes(column.label, frame.vote_comparison, frame.vote_label, q)
+        counts, comparison = versus_votes(column.label, frame.vote_counts, q)
         if counts.total_ties.size:
             judge_human.append(
                 _row(column.judge, column.kind, HUMANS, counts, comparison, frame, settings)
@@ -87,14 +87,14 @@ def analyse(frame: PairFrame, settings: Settings) -> PairwiseAgreement:
                     settings,
                 )
             )
-    counts, comparison = among_votes(frame.vote_comparison, frame.vote_label, q)
+    counts, comparison = among_votes(frame.vote_counts, q)
     human_human = None
     if counts.total_ties.size:
         human_human = _row(HUMANS, "human", HUMANS, counts, comparison, frame, settings)
     return PairwiseAgreement(
         settings=settings,
-        n_votes=int(frame.vote_label.size),
-        n_reviewers=len(frame.reviewers),
+        n_votes=frame.n_votes,
+        n_reviewers=frame.n_reviewers,
         n_comparisons=frame.n_comparisons,
         judge_human=tuple(judge_human),
         human_human=human_human,
@@ -163,12 +163,19 @@ def _cells(scope: str, counts: PairCounts, settings: Settings) -> Cells:
     )
     return Cells(
         scope,
-        Cell(_int(counts.agree_ties), _int(counts.total_ties), RANDOM_WITH_TIES, ci["ties"]),
+        Cell(
+            _int(counts.agree_ties),
+            _int(counts.total_ties),
+            RANDOM_WITH_TIES,
+            ci["ties"],
+            _questions(counts.question, counts.total_ties),
+        ),
         Cell(
             _int(counts.agree_no_ties),
             _int(counts.total_no_ties),
             RANDOM_WITHOUT_TIES,
             ci["no_ties"],
+            _questions(counts.question, counts.total_no_ties),
         ),
     )
 
@@ -183,7 +190,13 @@ def _kappa(counts: PairCounts, settings: Settings) -> Kappa:
         settings.confidence,
         settings.seed,
     )["kappa"]
-    return Kappa(None if np.isnan(value) else value, ci, _int(counts.total_ties))
+    n_questions = _questions(counts.question, counts.total_ties)
+    return Kappa(None if np.isnan(value) else value, ci, _int(counts.total_ties), n_questions)
+
+
+def _questions(question: np.ndarray, weight: np.ndarray) -> int:
+    """Distinct questions among observations that count (weight > 0)."""
+    return int(np.unique(question[weight > 0]).size)
 
 
 def _int(values: np.ndarray) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mtbench_tui.core.stats.bootstrap import percentile_interval, resampled_sums
+from mtbench_tui.core.stats.bootstrap import percentile_interval, seeded_sums
 
 TIE = 2
 
@@ -40,49 +40,51 @@ _FIELDS = ("question", "agree_ties", "total_ties", "agree_no_ties", "total_no_ti
 
 
 def versus_votes(
-    judge: np.ndarray, vote_comparison: np.ndarray, vote_label: np.ndarray, question: np.ndarray
+    judge: np.ndarray, vote_counts: np.ndarray, question: np.ndarray
 ) -> tuple[PairCounts, np.ndarray]:
     """A judge against each human vote on comparisons where the judge has a verdict.
 
+    Votes are given as counts per comparison and label; each (comparison, label) is one
+    observation weighing as many votes as chose that label.
+
     Args:
         judge: the judge's label per comparison (-1 where none).
-        vote_comparison: each vote's comparison index.
-        vote_label: each vote's label.
+        vote_counts: comparisons x 3 vote counts (model_1, model_2, tie).
         question: each comparison's question id.
 
     Returns:
-        One observation per (judge verdict, vote) pair, and the comparison of each.
+        The observations, and the comparison of each.
     """
-    j = judge[vote_comparison]
-    keep = j >= 0
-    a, b, comparison = (
-        j[keep].astype(np.int64),
-        vote_label[keep].astype(np.int64),
-        vote_comparison[keep],
-    )
-    return _pairs(a, b, question[comparison]), comparison
+    comparison, label = np.nonzero((vote_counts > 0) & (judge >= 0)[:, None])
+    weight = vote_counts[comparison, label].astype(float)
+    a = judge[comparison].astype(np.int64)
+    return _pairs(a, label.astype(np.int64), question[comparison], weight), comparison
 
 
-def _pairs(a: np.ndarray, b: np.ndarray, question: np.ndarray) -> PairCounts:
-    """Agreement columns for aligned label arrays."""
-    agree = (a == b).astype(float)
-    decisive = ((a != TIE) & (b != TIE)).astype(float)
+def _pairs(
+    a: np.ndarray, b: np.ndarray, question: np.ndarray, weight: np.ndarray | None = None
+) -> PairCounts:
+    """Agreement columns for aligned label arrays (each pair weighing ``weight``, default 1)."""
+    w = np.ones(a.size) if weight is None else weight
+    agree = (a == b) * w
+    decisive = ((a != TIE) & (b != TIE)) * w
     cells = np.zeros((a.size, 9))
-    cells[np.arange(a.size), a * 3 + b] = 1.0
-    return PairCounts(question, agree, np.ones(a.size), agree * decisive, decisive, cells)
+    cells[np.arange(a.size), a * 3 + b] = w
+    return PairCounts(question, agree, w, (a == b) * decisive, decisive, cells)
 
 
-def among_votes(
-    vote_comparison: np.ndarray, vote_label: np.ndarray, question: np.ndarray
-) -> tuple[PairCounts, np.ndarray]:
+def among_votes(vote_counts: np.ndarray, question: np.ndarray) -> tuple[PairCounts, np.ndarray]:
     """Every unordered pair of votes on the same comparison (one vote per reviewer there).
+
+    Args:
+        vote_counts: comparisons x 3 vote counts (model_1, model_2, tie).
+        question: each comparison's question id.
 
     Returns:
         One observation per comparison (its pairs summed), and the comparison indexes.
     """
     n = question.size
-    counts = np.bincount(vote_comparison * 3 + vote_label, minlength=3 * n).reshape(n, 3)
-    counts = counts.astype(float)
+    counts = vote_counts.astype(float)
     pairs = _choose2(counts)
     total = _choose2(counts.sum(1))
     decisive_total = _choose2(counts[:, 0] + counts[:, 1])
@@ -108,12 +110,11 @@ def _choose2(x: np.ndarray) -> np.ndarray:
     return np.asarray(x * (x - 1) / 2)
 
 
-def majority(vote_comparison: np.ndarray, vote_label: np.ndarray, n: int) -> np.ndarray:
+def majority(vote_counts: np.ndarray) -> np.ndarray:
     """Each comparison's majority label, -1 where there is no vote or the top count is shared."""
-    counts = np.bincount(vote_comparison * 3 + vote_label, minlength=3 * n).reshape(n, 3)
-    top = counts.max(1)
-    unique = (counts == top[:, None]).sum(1) == 1
-    return np.where((top > 0) & unique, counts.argmax(1), -1).astype(np.int8)
+    top = vote_counts.max(1)
+    unique = (vote_counts == top[:, None]).sum(1) == 1
+    return np.where((top > 0) & unique, vote_counts.argmax(1), -1).astype(np.int8)
 
 
 def versus_labels(a: np.ndarray, b: np.ndarray, question: np.ndarray) -> PairCounts:
@@ -160,7 +161,7 @@ def cluster_intervals(
     )
     per_question = np.zeros((ids.size, columns.shape[1]))
     np.add.at(per_question, inverse, columns)
-    summed = resampled_sums(per_question, n_resamples, np.random.default_rng(seed))
+    summed = seeded_sums(per_question, n_resamples, seed)
     named = {
         "agree_ties": summed[:, 0],
         "total_ties": summed[:, 1],

@@ -18,6 +18,7 @@ from mtbench_tui.core.models import PairKey, PairVote, PairVoteEvent
 from mtbench_tui.core.pairwise.choices import vote_key, winner_model
 from mtbench_tui.core.pairwise.human_rows import HUMAN_PREFIX, PAIR_PROMPT
 from mtbench_tui.core.store import Store
+from mtbench_tui.core.textsafe import json_safe
 
 
 def fastchat_pair_rows(store: Store, reviewer: str | None = None) -> Iterator[dict[str, Any]]:
@@ -46,7 +47,7 @@ def write_fastchat_pairs(store: Store, out: IO[str], reviewer: str | None = None
     """
     count = 0
     for row in fastchat_pair_rows(store, reviewer):
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.write(json_safe(json.dumps(row, ensure_ascii=False)) + "\n")
         count += 1
     return count
 

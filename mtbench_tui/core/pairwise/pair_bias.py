@@ -7,10 +7,12 @@ comparisons, so the two can be set side by side.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from mtbench_tui.core.families import model_family
-from mtbench_tui.core.pairwise.results import PairBias, Settings, Share
+from mtbench_tui.core.pairwise.results import Gap, PairBias, Settings, Share
 from mtbench_tui.core.stats.bootstrap import bootstrap_sums
 from mtbench_tui.core.store.pair_frames import TIE, JudgeColumn, PairFrame
 
@@ -28,10 +30,12 @@ def judge_bias(frame: PairFrame, column: JudgeColumn, settings: Settings) -> Pai
     """
     q, judged = frame.question, column.label >= 0
     known = column.orders_known
-    voted = np.zeros(frame.n_comparisons, bool)
-    voted[frame.vote_comparison] = True
+    voted = frame.vote_counts.sum(1) > 0
     longer = _longer(frame)
     own = _own_side(frame, column.judge)
+    flips = known & (column.decisive_orders == 2) & (column.first_won != 1)
+    longer_pairs = _paired_shares(frame, column.label, judged & voted & (longer >= 0), longer)
+    own_pairs = _paired_shares(frame, column.label, judged & voted & (own >= 0), own)
     return PairBias(
         judge=column.judge,
         inconsistent=_share(
@@ -51,7 +55,68 @@ def judge_bias(frame: PairFrame, column: JudgeColumn, settings: Settings) -> Pai
             column.label, judged & voted & (own >= 0), own, q, settings
         ),
         own_model_wins_humans=_human_share(frame, judged & (own >= 0), own, settings),
+        flips_won_by_first=_maybe(
+            (column.first_won[flips] == 2).astype(float), np.ones(flips.sum()), q[flips], settings
+        ),
+        longer_wins_gap=_gap(longer_pairs, settings),
+        own_model_wins_gap=_gap(own_pairs, settings),
+        judge_family=model_family(column.judge.split("/")[0]),
     )
+
+
+class _Paired(NamedTuple):
+    """A judge's hits and the humans' hits on the same comparisons, one row per observation."""
+
+    question: np.ndarray
+    judge_hit: np.ndarray
+    judge_n: np.ndarray
+    human_hit: np.ndarray
+    human_n: np.ndarray
+
+
+def _paired_shares(
+    frame: PairFrame, label: np.ndarray, mask: np.ndarray, side: np.ndarray
+) -> _Paired:
+    """The judge's decisive verdicts and the humans' decisive votes on the comparisons in
+    ``mask``, each marked 1 where it names ``side`` (votes weigh their counts)."""
+    judge = mask & (label >= 0) & (label != TIE)
+    c, vote, weight = _decisive_votes(frame, mask)
+    jq, hq = frame.question[judge], frame.question[c]
+    zeros_j, zeros_h = np.zeros(jq.size), np.zeros(hq.size)
+    return _Paired(
+        np.concatenate([jq, hq]),
+        np.concatenate([(label[judge] == side[judge]).astype(float), zeros_h]),
+        np.concatenate([np.ones(jq.size), zeros_h]),
+        np.concatenate([zeros_j, (vote == side[c]) * weight]),
+        np.concatenate([zeros_j, weight]),
+    )
+
+
+def _decisive_votes(frame: PairFrame, mask: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(comparison, label, count) of the decisive votes on the comparisons in ``mask``."""
+    decisive = frame.vote_counts[:, :2] * mask[:, None]
+    comparison, label = np.nonzero(decisive > 0)
+    return comparison, label, decisive[comparison, label].astype(float)
+
+
+def _gap(p: _Paired, settings: Settings) -> Gap | None:
+    """The judge's share minus the humans' share, with one question-clustered bootstrap."""
+    if p.judge_n.sum() == 0 or p.human_n.sum() == 0:
+        return None
+    value = p.judge_hit.sum() / p.judge_n.sum() - p.human_hit.sum() / p.human_n.sum()
+    n_questions = int(np.unique(p.question).size)
+    if settings.n_resamples <= 0:
+        return Gap(float(value), None, n_questions)
+    result = bootstrap_sums(
+        {"jh": p.judge_hit, "jn": p.judge_n, "hh": p.human_hit, "hn": p.human_n},
+        p.question,
+        lambda s: s["jh"] / s["jn"] - s["hh"] / s["hn"],
+        n_resamples=settings.n_resamples,
+        confidence=settings.confidence,
+        seed=settings.seed,
+    )
+    ci = None if np.isnan(result.low) else (result.low, result.high)
+    return Gap(float(value), ci, n_questions)
 
 
 def _longer(frame: PairFrame) -> np.ndarray:
@@ -84,10 +149,9 @@ def _human_share(
     frame: PairFrame, mask: np.ndarray, side: np.ndarray, settings: Settings
 ) -> Share | None:
     """Of decisive human votes on comparisons where ``mask``, the share naming ``side``."""
-    c, label = frame.vote_comparison, frame.vote_label
-    keep = mask[c] & (label != TIE)
-    hits = (label[keep] == side[c[keep]]).astype(float)
-    return _maybe(hits, np.ones(keep.sum()), frame.question[c[keep]], settings)
+    c, vote, weight = _decisive_votes(frame, mask)
+    hits = (vote == side[c]) * weight
+    return _maybe(hits, weight, frame.question[c], settings)
 
 
 def _maybe(count: np.ndarray, total: np.ndarray, q: np.ndarray, settings: Settings) -> Share | None:
@@ -99,8 +163,9 @@ def _share(count: np.ndarray, total: np.ndarray, q: np.ndarray, settings: Settin
     """sum(count) / sum(total) with a question-clustered interval."""
     n = int(round(float(np.sum(total))))
     hits = int(round(float(np.sum(count))))
+    n_questions = int(np.unique(q[total > 0]).size)
     if n == 0 or settings.n_resamples <= 0:
-        return Share(hits, n, None)
+        return Share(hits, n, None, n_questions)
     result = bootstrap_sums(
         {"count": count.astype(float), "total": total.astype(float)},
         q,
@@ -110,4 +175,4 @@ def _share(count: np.ndarray, total: np.ndarray, q: np.ndarray, settings: Settin
         seed=settings.seed,
     )
     ci = None if np.isnan(result.low) else (result.low, result.high)
-    return Share(hits, n, ci)
+    return Share(hits, n, ci, n_questions)

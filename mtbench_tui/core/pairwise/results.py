@@ -26,6 +26,8 @@ class Cell:
     random: float
     """The agreement two random voters would reach: 1/3 with ties, 1/2 without."""
     ci: tuple[float, float] | None = None
+    n_questions: int = 0
+    """Distinct questions the pairs come from (the bootstrap's clusters)."""
 
     @property
     def rate(self) -> float | None:
@@ -40,6 +42,7 @@ class Cell:
             "rate": self.rate,
             "random": self.random,
             "ci": _ci(self.ci),
+            "n_questions": self.n_questions,
         }
 
 
@@ -67,10 +70,16 @@ class Kappa:
     value: float | None
     ci: tuple[float, float] | None
     n: int
+    n_questions: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """The estimate as JSON."""
-        return {"value": self.value, "ci": _ci(self.ci), "n": self.n}
+        return {
+            "value": self.value,
+            "ci": _ci(self.ci),
+            "n": self.n,
+            "n_questions": self.n_questions,
+        }
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,8 @@ class Share:
     count: int
     total: int
     ci: tuple[float, float] | None
+    n_questions: int = 0
+    """Distinct questions behind the share (the bootstrap's clusters)."""
 
     @property
     def value(self) -> float | None:
@@ -118,7 +129,30 @@ class Share:
 
     def to_json(self) -> dict[str, Any]:
         """The share as JSON."""
-        return {"count": self.count, "total": self.total, "value": self.value, "ci": _ci(self.ci)}
+        return {
+            "count": self.count,
+            "total": self.total,
+            "value": self.value,
+            "ci": _ci(self.ci),
+            "n_questions": self.n_questions,
+        }
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The judge's share minus the humans' share on the same comparisons.
+
+    One bootstrap draws the same questions for both shares, so the interval is of the
+    difference itself.
+    """
+
+    value: float | None
+    ci: tuple[float, float] | None
+    n_questions: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The difference as JSON."""
+        return {"value": self.value, "ci": _ci(self.ci), "n_questions": self.n_questions}
 
 
 @dataclass(frozen=True)
@@ -141,6 +175,15 @@ class PairBias:
     """Where one model shares the judge's family: the share of decisive verdicts it wins."""
     own_model_wins_humans: Share | None
     """The same share among human votes on those comparisons."""
+    flips_won_by_first: Share | None = None
+    """Of the comparisons whose two orders named opposite winners (with both orders known),
+    the share where the answer shown first won both times (0.5 = no position preference)."""
+    longer_wins_gap: Gap | None = None
+    """longer_wins_judge - longer_wins_humans, with a joint interval."""
+    own_model_wins_gap: Gap | None = None
+    """own_model_wins_judge - own_model_wins_humans, with a joint interval."""
+    judge_family: str | None = None
+    """The judge's model family (None when unknown), for self-preference."""
 
     def to_json(self) -> dict[str, Any]:
         """The checks as JSON."""
@@ -148,15 +191,19 @@ class PairBias:
             "inconsistent",
             "order_inconsistency",
             "first_position_wins",
+            "flips_won_by_first",
             "longer_wins_judge",
             "longer_wins_humans",
+            "longer_wins_gap",
             "own_model_wins_judge",
             "own_model_wins_humans",
+            "own_model_wins_gap",
         )
         out: dict[str, Any] = {"judge": self.judge}
         for name in names:
             share = getattr(self, name)
             out[name] = None if share is None else share.to_json()
+        out["judge_family"] = self.judge_family
         return out
 
 

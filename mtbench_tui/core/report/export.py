@@ -16,10 +16,12 @@ from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.model import Report
 from mtbench_tui.core.analysis.report import build_report
 from mtbench_tui.core.analysis.serialize import dumps
+from mtbench_tui.core.pairwise.export import write_fastchat_pairs
 from mtbench_tui.core.report import charts
 from mtbench_tui.core.report.html import Chart, render_html
 from mtbench_tui.core.report.markdown import render_markdown
 from mtbench_tui.core.report.tabular import write_csv, write_fastchat
+from mtbench_tui.core.report.vote_csv import default_pair_judge, write_votes_csv
 from mtbench_tui.core.store import Store
 
 FORMATS = ("md", "html", "json", "csv", "fastchat")
@@ -46,49 +48,56 @@ class ExportResult:
     bytes: int
 
 
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export besides the format."""
+
+    judge: str | None = None
+    """Only this judge (csv: whose verdict to join; default: the main judge)."""
+    reviewer: str | None = None
+    """Report this reviewer separately too (row formats: only their rows)."""
+    settings: Settings | None = None
+    """Bootstrap settings."""
+    humans: str | None = None
+    """The reviewer group whose pairwise votes form the human pool (None: everyone)."""
+    votes: bool = False
+    """Row formats: the human pairwise votes instead of the 1-10 ratings."""
+
+
 def render(
-    store: Store,
-    fmt: str,
-    judge: str | None = None,
-    reviewer: str | None = None,
-    settings: Settings | None = None,
-    progress: Progress | None = None,
+    store: Store, fmt: str, options: ExportOptions | None = None, progress: Progress | None = None
 ) -> Rendered:
     """Produce a report in ``fmt`` as text.
 
     Args:
         store: the database.
         fmt: one of FORMATS.
-        judge: only this judge (csv: whose score to join).
-        reviewer: report this reviewer separately too (fastchat: only their ratings).
-        settings: bootstrap settings.
+        options: judge, reviewer, bootstrap settings, human pool, votes or ratings.
         progress: called with each step.
 
     Returns:
         The text, and the row count for row formats.
     """
+    o = options or ExportOptions()
     step = progress or (lambda _what, _done: None)
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     if fmt in ("csv", "fastchat"):
         step("writing rows", 0.1)
         buf = io.StringIO(newline="")
-        rows = (
-            write_csv(store, buf, judge or store.default_judge())
-            if fmt == "csv"
-            else write_fastchat(store, buf, reviewer)
-        )
+        rows = _write_rows(store, fmt, o, buf)
         step("done", 1.0)
         return Rendered(buf.getvalue(), rows)
     step("computing statistics (bootstrap)", 0.1)
     report = build_report(
         store,
-        judge=judge,
-        reviewer=reviewer,
+        judge=o.judge,
+        reviewer=o.reviewer,
         by=BREAKDOWNS,
-        settings=settings,
+        settings=o.settings,
         with_dataset=fmt == "json",
         with_annotations=True,
+        humans=o.humans,
     )
     if fmt == "json":
         step("done", 1.0)
@@ -100,6 +109,17 @@ def render(
     drawn = {j: judge_charts(store, j, report) for j in report.judges}
     step("done", 1.0)
     return Rendered(render_html(report, drawn), None)
+
+
+def _write_rows(store: Store, fmt: str, o: ExportOptions, out: io.StringIO) -> int:
+    """The row formats: ratings or votes, as CSV or FastChat JSONL."""
+    if fmt == "csv" and o.votes:
+        return write_votes_csv(store, out, o.judge or default_pair_judge(store), o.reviewer)
+    if fmt == "csv":
+        return write_csv(store, out, o.judge or store.default_judge())
+    if o.votes:
+        return write_fastchat_pairs(store, out, o.reviewer)
+    return write_fastchat(store, out, o.reviewer)
 
 
 def judge_charts(store: Store, judge: str, report: Report) -> list[Chart]:
@@ -142,20 +162,16 @@ def export_report(
     store: Store,
     fmt: str,
     path: Path,
-    judge: str | None = None,
-    reviewer: str | None = None,
-    settings: Settings | None = None,
+    options: ExportOptions | None = None,
     progress: Progress | None = None,
 ) -> ExportResult:
-    """Render a report and write it to ``path`` (see ``write_text``).
+    """Render a report and write it to ``path`` (see ``write_bytes``).
 
     Args:
         store: the database.
         fmt: one of FORMATS.
         path: where to write.
-        judge: only this judge (csv: whose score to join).
-        reviewer: report this reviewer separately too (fastchat: only their ratings).
-        settings: bootstrap settings.
+        options: judge, reviewer, bootstrap settings, human pool, votes or ratings.
         progress: called with each step.
 
     Returns:
@@ -164,7 +180,7 @@ def export_report(
     Raises:
         OSError: when the file can't be written (a full disk, a directory, no permission).
     """
-    text, rows = render(store, fmt, judge, reviewer, settings, progress)
+    text, rows = render(store, fmt, options, progress)
     data = text.encode("utf-8")
     write_bytes(path, data)
     return ExportResult(path, fmt, rows, len(data))

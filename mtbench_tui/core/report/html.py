@@ -282,8 +282,6 @@ def agreement_table(table: AgreementTable) -> str:
     Returns:
         HTML.
     """
-    rows = [
-        [label, *(DASH if c is None else rate(c) for c in cells)] for label, cells in table.rows
-    ]
+    rows = [[r.label, *(DASH if c is None else rate(c) for c in r.cells)] for r in table.rows]
     note = f"<p>{_e(table.note)}</p>" if table.note else ""
     return f"<h2>{_e(table.title)}</h2>{note}" + _table(["Comparison", *table.columns], rows)

@@ -260,8 +260,7 @@ def agreement_table(table: AgreementTable) -> list[str]:
     """
     lines = ["", f"## {md_text(table.title)}", ""]
     rows = [
-        [md_text(label), *(DASH if c is None else rate(c) for c in cells)]
-        for label, cells in table.rows
+        [md_text(r.label), *(DASH if c is None else rate(c) for c in r.cells)] for r in table.rows
     ]
     lines += _table(["Comparison", *(md_text(c) for c in table.columns)], rows)
     return lines + (["", md_text(table.note)] if table.note else [])

@@ -7,6 +7,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from mtbench_tui.core.stats import weights
+
 DEFAULT_RESAMPLES = 2000
 
 
@@ -38,7 +40,7 @@ def cluster_draws(
 
 
 def resampled_sums(
-    per_cluster: np.ndarray, n_resamples: int, rng: np.random.Generator, batch: int = 250
+    per_cluster: np.ndarray, n_resamples: int, rng: np.random.Generator
 ) -> np.ndarray:
     """Cluster-bootstrap totals: each resample draws clusters with replacement and adds their rows.
 
@@ -46,20 +48,40 @@ def resampled_sums(
         per_cluster: clusters x m, each cluster's sums.
         n_resamples: how many resamples.
         rng: the random generator.
-        batch: resamples drawn per matrix product (bounds memory for many clusters).
+
+    Returns:
+        resamples x m totals.
+    """
+    drawn = weights.draw(per_cluster.shape[0], n_resamples, rng).astype(float)
+    return _products(drawn, per_cluster)
+
+
+def _products(drawn: np.ndarray, per_cluster: np.ndarray) -> np.ndarray:
+    """Weights times cluster sums, a batch of resamples per matrix product (bounds memory)."""
+    parts = [np.empty((0, per_cluster.shape[1]))]
+    for start in range(0, drawn.shape[0], weights.BATCH):
+        parts.append(drawn[start : start + weights.BATCH] @ per_cluster)
+    return np.concatenate(parts)
+
+
+def seeded_sums(per_cluster: np.ndarray, n_resamples: int, seed: int | None) -> np.ndarray:
+    """``resampled_sums`` with a fresh ``default_rng(seed)``, its draws cached across calls.
+
+    The products are taken in the same batches as ``resampled_sums``, so the totals are the
+    same to the last bit.
+
+    Args:
+        per_cluster: clusters x m, each cluster's sums.
+        n_resamples: how many resamples.
+        seed: the generator's seed.
 
     Returns:
         resamples x m totals.
     """
     clusters = per_cluster.shape[0]
-    parts = [np.empty((0, per_cluster.shape[1]))]
-    for start in range(0, n_resamples, batch):
-        size = min(batch, n_resamples - start)
-        weights = rng.multinomial(clusters, np.full(clusters, 1 / clusters), size=size).astype(
-            float
-        )
-        parts.append(weights @ per_cluster)
-    return np.concatenate(parts)
+    if clusters == 0 or seed is None:
+        return resampled_sums(per_cluster, n_resamples, np.random.default_rng(seed))
+    return _products(weights.weights(clusters, n_resamples, seed), per_cluster)
 
 
 def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, float, int]:
@@ -71,6 +93,56 @@ def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, f
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(finite, [tail, 100 - tail])
     return float(low), float(high), bad
+
+
+def row_intervals(values: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """``percentile_interval`` of every row of a rows x resamples array, at once.
+
+    Rows without a NaN or infinity are partitioned together and interpolated exactly as
+    ``np.percentile`` does (its "linear" method); the others go through
+    ``percentile_interval`` one by one.
+
+    Args:
+        values: rows x resamples.
+        confidence: interval coverage.
+
+    Returns:
+        (low, high), one per row; NaN where no resample is finite.
+    """
+    rows, n = values.shape
+    low, high = np.full(rows, np.nan), np.full(rows, np.nan)
+    if n == 0:
+        return low, high
+    finite = np.isfinite(values).all(axis=1)
+    tail = (1 - confidence) / 2 * 100
+    if finite.any():
+        plan = [_linear_plan(n, q / 100) for q in (tail, 100 - tail)]
+        kth = sorted({i for below, above, _gamma in plan for i in (below, above)})
+        ordered = np.partition(values[finite], kth, axis=1)
+        low[finite], high[finite] = (
+            _lerp(ordered[:, below], ordered[:, above], gamma) for below, above, gamma in plan
+        )
+    for row in np.flatnonzero(~finite):
+        low[row], high[row], _bad = percentile_interval(values[row], confidence)
+    return low, high
+
+
+def _linear_plan(n: int, quantile: float) -> tuple[int, int, float]:
+    """The neighbours and weight ``np.percentile``'s linear method uses for one quantile."""
+    virtual = (n - 1) * quantile
+    below = float(np.floor(virtual))
+    gamma = virtual - below
+    if virtual >= n - 1:
+        return n - 1, n - 1, gamma
+    if virtual < 0:
+        return 0, 0, gamma
+    return int(below), int(below) + 1, gamma
+
+
+def _lerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    """Linear interpolation written as numpy's percentile writes it (from b when t >= 0.5)."""
+    diff = b - a
+    return np.asarray(b - diff * (1 - t) if t >= 0.5 else a + diff * t, dtype=np.float64)
 
 
 def bootstrap_ci(
@@ -162,7 +234,7 @@ def bootstrap_sums(
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = float(statistic(dict(zip(names, sums.sum(0)))))
-        summed = resampled_sums(sums, n_resamples, np.random.default_rng(seed))
+        summed = seeded_sums(sums, n_resamples, seed)
         values = np.atleast_1d(
             np.asarray(statistic({k: summed[:, i] for i, k in enumerate(names)}), dtype=float)
         )

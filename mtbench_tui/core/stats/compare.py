@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from mtbench_tui.core.stats.bootstrap import percentile_interval
-from mtbench_tui.core.stats.paired import Estimate, PairedData, Tables, metrics
+from mtbench_tui.core.stats.paired import Estimate, PairedData, Tables
+from mtbench_tui.core.stats.paired import metric as metric_of
 
 
 def difference(
@@ -44,12 +45,12 @@ def difference(
         return Estimate(point, nan, nan)
     # The same seed and the same number of clusters give both samples the same draws.
     with np.errstate(divide="ignore", invalid="ignore"):
-        boot_one = _metric(one, one.resampled(n_resamples, np.random.default_rng(seed)), metric)
-        boot_two = _metric(two, two.resampled(n_resamples, np.random.default_rng(seed)), metric)
+        boot_one = _metric(one, one.resampled(n_resamples, seed), metric)
+        boot_two = _metric(two, two.resampled(n_resamples, seed), metric)
     low, high, _bad = percentile_interval(boot_one - boot_two, confidence)
     return Estimate(point, low, high)
 
 
-def _metric(tables: Tables, stack: np.ndarray, metric: str) -> np.ndarray:
+def _metric(tables: Tables, stack: np.ndarray, name: str) -> np.ndarray:
     """One metric of a table or a stack of tables."""
-    return np.asarray(metrics(stack, tables.a_values, tables.b_values)[metric], dtype=np.float64)
+    return metric_of(stack, tables.a_values, tables.b_values, name)

@@ -1,10 +1,11 @@
-"""Every paired agreement metric from joint-value tables, vectorised over bootstrap resamples.
+"""Every paired agreement metric from joint-value tables: the reference formulas.
 
 Scores take few distinct values (1-10, sometimes 8.5), so the table of how often each
-(a, b) value pair occurs holds all the information in the sample. A cluster bootstrap
-then only has to add up per-cluster tables with multinomial weights (one matrix
-product) and evaluate the formulas below on a stack of tables: no Python loop per
-resample. The formulas are checked against the public one-sample functions in tests.
+(a, b) value pair occurs holds all the information in the sample. ``metrics`` evaluates
+every formula on a stack of such tables; ``agreement`` gives each metric with its
+cluster-bootstrap interval through ``grouped.group_agreement``, which computes the same
+numbers for many groups at once. The formulas are checked against the public one-sample
+functions in tests.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mtbench_tui.core.stats.agreement import disagreement_weights
-from mtbench_tui.core.stats.bootstrap import percentile_interval, resampled_sums
+from mtbench_tui.core.stats.bootstrap import seeded_sums
 
 SCORE_LABELS = tuple(float(x) for x in range(1, 11))
 """The 1-10 scale, declared in full so weighted kappa never depends on which scores occurred."""
@@ -109,18 +110,36 @@ class Tables:
         """The table of the whole sample."""
         return np.asarray(self.per_cluster.sum(0), dtype=np.float64)
 
-    def resampled(self, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
-        """Tables of cluster-bootstrap resamples: resamples x A x B."""
+    def resampled(self, n_resamples: int, seed: int) -> np.ndarray:
+        """Tables of cluster-bootstrap resamples (a fresh generator from ``seed``): resamples x A x B."""
         flat = self.per_cluster.reshape(self.per_cluster.shape[0], -1)
-        return resampled_sums(flat, n_resamples, rng).reshape(
+        return seeded_sums(flat, n_resamples, seed).reshape(
             n_resamples, *self.per_cluster.shape[1:]
         )
+
+
+def metric(tables: np.ndarray, a_values: np.ndarray, b_values: np.ndarray, name: str) -> np.ndarray:
+    """One metric for a stack of tables (only kappa is computed alone; the rest via ``metrics``).
+
+    Args:
+        tables: ... x A x B joint tables.
+        a_values: the values of the A axis.
+        b_values: the values of the B axis.
+        name: a name from METRICS.
+
+    Returns:
+        The metric per table.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if name == "kappa_quadratic":
+            return _kappa_on_scale(np.asarray(tables, dtype=float), a_values, b_values)
+    return np.asarray(metrics(tables, a_values, b_values)[name], dtype=np.float64)
 
 
 def metrics(
     tables: np.ndarray, a_values: np.ndarray, b_values: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Every metric in METRICS for a stack of tables (... x A x B)."""
+    """Every metric in METRICS for a stack of tables (... x A x B): the reference formulas."""
     t = np.asarray(tables, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = _moment_metrics(t, a_values, b_values)
@@ -272,6 +291,9 @@ def agreement(
 ) -> dict[str, Estimate]:
     """Every metric with a cluster-bootstrap interval (clusters = ``data.clusters``).
 
+    ``metrics`` on the sample's joint table gives the point values; the bootstrap resamples
+    whole clusters (``grouped.group_agreement`` computes both, for one group or many).
+
     Args:
         data: the paired scores.
         n_resamples: bootstrap resamples; 0 for point estimates only.
@@ -281,25 +303,9 @@ def agreement(
     Returns:
         Metric name -> Estimate. ``n`` has no interval.
     """
-    if data.n == 0:
-        return {
-            m: Estimate(0.0 if m == "n" else float("nan"), float("nan"), float("nan"))
-            for m in METRICS
-        }
-    tables = Tables.of(data)
-    point = metrics(tables.total(), tables.a_values, tables.b_values)
-    if n_resamples and tables.per_cluster.shape[0] > 1:
-        boot = metrics(
-            tables.resampled(n_resamples, np.random.default_rng(seed)),
-            tables.a_values,
-            tables.b_values,
-        )
-    else:
-        boot = {m: np.full(1, np.nan) for m in METRICS}
-    out = {}
-    for name in METRICS:
-        low, high, _bad = (
-            percentile_interval(boot[name], confidence) if name != "n" else (np.nan, np.nan, 0)
-        )
-        out[name] = Estimate(float(point[name]), low, high)
-    return out
+    from mtbench_tui.core.stats.grouped import group_agreement
+
+    groups = np.zeros(data.n, dtype=np.int64)
+    return group_agreement(data.a, data.b, data.clusters, groups, 1, n_resamples, confidence, seed)[
+        0
+    ]

@@ -2,40 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import sqlite_utils
 
 _TURN_LENGTH = "CASE r.turn WHEN 1 THEN a.length_1 ELSE a.length_2 END"
-
-
-class JudgeHumanRow(NamedTuple):
-    """A turn a human and the judge both scored."""
-
-    question_id: int
-    model: str
-    turn: int
-    reviewer: str
-    human: float
-    judge: float
-    category: str
-    length: int
-    """The answer's length on this turn."""
-    judge_model: str
-
-
-class HumanPairRow(NamedTuple):
-    """Two reviewers' scores on the same turn (reviewer_1 < reviewer_2 by name)."""
-
-    question_id: int
-    model: str
-    turn: int
-    reviewer_1: str
-    score_1: float
-    reviewer_2: str
-    score_2: float
-    category: str
+_SAME_TURN = (
+    "j.question_id = r.question_id AND j.model = r.model AND j.turn = r.turn AND j.judge = :judge"
+)
+"""Joins a rating (r) to the judge's verdict (j) on the same turn."""
 
 
 class NoVerdictCount(NamedTuple):
@@ -48,6 +25,15 @@ class NoVerdictCount(NamedTuple):
     missing: int
 
 
+class PairActivity(NamedTuple):
+    """How much pairwise data the database holds."""
+
+    votes: int
+    """Human votes with a winner."""
+    verdicts: int
+    """Judges' pairwise verdicts, errors included."""
+
+
 class BlindRevision(NamedTuple):
     """A reviewer's first blind score on a turn, their final score and the judge's."""
 
@@ -58,15 +44,6 @@ class BlindRevision(NamedTuple):
     blind: float
     final: float
     judge: float
-
-
-class PairVerdict(NamedTuple):
-    """A pairwise verdict in both answer orders (None: only the combined verdict is known)."""
-
-    judge: str
-    question_id: int
-    g1_winner: str | None
-    g2_winner: str | None
 
 
 class AnnotationRow(NamedTuple):
@@ -107,46 +84,130 @@ class RatingRow(NamedTuple):
     judge_explanation: str | None
 
 
+class VoteRow(NamedTuple):
+    """A human pairwise vote with its question's category and one judge's verdict."""
+
+    question_id: int
+    model_1: str
+    model_2: str
+    turn: int
+    reviewer: str
+    group: str
+    shown_a: str
+    winner: str | None
+    """``model_1``, ``model_2``, ``tie``, or None (cleared: a note or flags only)."""
+    note: str
+    flags: str
+    """JSON list."""
+    blind: int
+    created: str
+    updated: str
+    category: str
+    judge: str | None
+    judge_winner: str | None
+    """The judge's combined verdict in this row's model order (``inconsistent``, ``error``
+    kept), or None when it has none."""
+
+
+_VOTE_ORDER = "v.question_id, v.model_1, v.model_2, v.turn, v.reviewer"
+
+
+def _pages(cursor: sqlite3.Cursor, size: int) -> Iterator[list[tuple[Any, ...]]]:
+    """A cursor's rows, ``size`` at a time."""
+    while True:
+        page = cursor.fetchmany(size)
+        if not page:
+            return
+        yield page
+
+
 class AnalysisRepo:
     """Joins of ratings, judgments, answers and questions, for statistics."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def judge_human(self, judge: str, reviewer: str | None = None) -> Iterator[JudgeHumanRow]:
-        """Turns where both a human and the judge gave a score, in key order."""
+    def judge_human_pages(
+        self, judge: str, reviewer: str | None = None, page_size: int = 20_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Turns where both a human and the judge gave a score, in key order, a page at a time.
+
+        Row: question_id, model, turn, reviewer, human score, judge score, category, the
+        answer's length on the turn. The join starts from the ratings (CROSS JOIN fixes the
+        order), walking their covering index in key order, and looks each judgment, answer
+        and question up by key: the plan doesn't depend on table statistics.
+        """
         where = " AND r.reviewer = :reviewer" if reviewer else ""
-        rows = self.db.execute(
+        cursor = self.db.execute(
             "SELECT r.question_id, r.model, r.turn, r.reviewer, r.score, j.score, q.category,"
-            f" {_TURN_LENGTH}, j.judge_model FROM ratings r"
-            " JOIN judgments j ON j.question_id = r.question_id AND j.model = r.model"
+            f" {_TURN_LENGTH} FROM ratings r INDEXED BY ratings_scores"
+            " CROSS JOIN judgments j INDEXED BY judgments_scores"
+            " ON j.question_id = r.question_id AND j.model = r.model"
             " AND j.turn = r.turn AND j.judge = :judge"
-            " JOIN answers a ON a.question_id = r.question_id AND a.model = r.model"
-            " JOIN questions q ON q.question_id = r.question_id"
+            " CROSS JOIN answers a INDEXED BY answers_lengths"
+            " ON a.question_id = r.question_id AND a.model = r.model"
+            " CROSS JOIN questions q ON q.question_id = r.question_id"
             f" WHERE r.score IS NOT NULL AND j.score IS NOT NULL{where}"
             " ORDER BY r.question_id, r.model, r.turn, r.reviewer",
             {"judge": judge, "reviewer": reviewer},
         )
-        yield from map(JudgeHumanRow._make, rows)
+        yield from _pages(cursor, page_size)
 
-    def human_human(self) -> Iterator[HumanPairRow]:
-        """Every pair of reviewers' scores on the same turn."""
+    def joint_counts(self, judge: str) -> list[tuple[str, float, float, int]]:
+        """How often each (human score, judge score) occurs, per reviewer: counted in SQL.
+
+        Returns:
+            (reviewer, human score, judge score, count) rows.
+        """
         rows = self.db.execute(
+            "SELECT r.reviewer, r.score, j.score, COUNT(*) FROM ratings r INDEXED BY ratings_scores"
+            f" CROSS JOIN judgments j INDEXED BY judgments_scores ON {_SAME_TURN}"
+            " WHERE r.score IS NOT NULL AND j.score IS NOT NULL"
+            " GROUP BY r.reviewer, r.score, j.score",
+            {"judge": judge},
+        )
+        return [(r, float(h), float(s), int(n)) for r, h, s, n in rows]
+
+    def rated_questions(self, judge: str) -> list[tuple[int, str]]:
+        """Each (question, reviewer) with at least one turn both scored (in question order)."""
+        rows = self.db.execute(
+            "SELECT r.question_id, r.reviewer FROM ratings r INDEXED BY ratings_scores"
+            f" CROSS JOIN judgments j INDEXED BY judgments_scores ON {_SAME_TURN}"
+            " WHERE r.score IS NOT NULL AND j.score IS NOT NULL"
+            " GROUP BY r.question_id, r.reviewer",
+            {"judge": judge},
+        )
+        return [(int(q), r) for q, r in rows]
+
+    def judge_model(self, judge: str) -> str | None:
+        """The model behind a judge label (None when it has no verdicts)."""
+        row = self.db.execute(
+            "SELECT judge_model FROM judgments WHERE judge = ? LIMIT 1", [judge]
+        ).fetchone()
+        return row[0] if row else None
+
+    def human_human_pages(self, page_size: int = 20_000) -> Iterator[list[tuple[Any, ...]]]:
+        """Every pair of reviewers' scores on the same turn (reviewer_1 < reviewer_2 by name).
+
+        Row: question_id, model, turn, reviewer_1, score_1, reviewer_2, score_2; in key order.
+        """
+        cursor = self.db.execute(
             "SELECT r1.question_id, r1.model, r1.turn, r1.reviewer, r1.score, r2.reviewer,"
-            " r2.score, q.category FROM ratings r1"
-            " JOIN ratings r2 ON r2.question_id = r1.question_id AND r2.model = r1.model"
+            " r2.score FROM ratings r1 INDEXED BY ratings_scores"
+            " CROSS JOIN ratings r2 INDEXED BY ratings_scores"
+            " ON r2.question_id = r1.question_id AND r2.model = r1.model"
             " AND r2.turn = r1.turn AND r2.reviewer > r1.reviewer"
-            " JOIN questions q ON q.question_id = r1.question_id"
             " WHERE r1.score IS NOT NULL AND r2.score IS NOT NULL"
             " ORDER BY r1.question_id, r1.model, r1.turn, r1.reviewer, r2.reviewer"
         )
-        yield from map(HumanPairRow._make, rows)
+        yield from _pages(cursor, page_size)
 
     def no_verdict_rates(self) -> list[NoVerdictCount]:
         """Verdicts and verdicts without a rating, for every judge and prompt."""
         rows = self.db.execute(
-            "SELECT judge, judge_model, prompt, COUNT(*), SUM(score IS NULL) FROM judgments"
-            " GROUP BY judge, judge_model, prompt ORDER BY judge, prompt"
+            "SELECT judge, judge_model, prompt, COUNT(*), COUNT(*) - COUNT(score)"
+            " FROM judgments INDEXED BY judgments_verdicts"
+            " GROUP BY judge, prompt, judge_model ORDER BY judge, prompt, judge_model"
         )
         return [NoVerdictCount._make(r) for r in rows]
 
@@ -168,16 +229,6 @@ class AnalysisRepo:
         )
         yield from map(BlindRevision._make, rows)
 
-    def pair_verdicts(self, judge: str | None = None) -> list[PairVerdict]:
-        """Every pairwise verdict (of one judge), by judge then question."""
-        where = " WHERE judge = :judge" if judge else ""
-        rows = self.db.execute(
-            "SELECT judge, question_id, g1_winner, g2_winner FROM pair_judgments"
-            f"{where} ORDER BY judge, question_id",
-            {"judge": judge},
-        )
-        return [PairVerdict._make(r) for r in rows]
-
     def annotations(self, judge: str | None) -> list[AnnotationRow]:
         """Every rating with a comment or a flag, in key order, with one judge's score."""
         rows = self.db.execute(
@@ -191,6 +242,59 @@ class AnalysisRepo:
             {"judge": judge},
         )
         return [AnnotationRow._make(r) for r in rows]
+
+    def pair_activity(self) -> PairActivity:
+        """Counts of human pair votes (with a winner) and of judges' pair verdicts."""
+        row = self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM pair_votes WHERE winner IS NOT NULL),"
+            " (SELECT COUNT(*) FROM pair_judgments)"
+        ).fetchone()
+        return PairActivity(int(row[0]), int(row[1]))
+
+    def pair_judge_counts(self) -> list[tuple[str, int]]:
+        """Every pairwise judge with its number of verdicts (errors included), by name."""
+        rows = self.db.execute(
+            "SELECT judge, COUNT(*) FROM pair_judgments GROUP BY judge ORDER BY judge"
+        )
+        return [(judge, int(n)) for judge, n in rows]
+
+    def vote_rows(
+        self, judge: str | None, reviewer: str | None = None, page_size: int = 1000
+    ) -> Iterator[VoteRow]:
+        """Every pairwise vote (optionally one reviewer's) with one judge's verdict, in key
+        order, a page at a time."""
+        after: tuple[Any, ...] = (-1, "", "", 0, "")
+        who = " AND v.reviewer = :reviewer" if reviewer is not None else ""
+        while True:
+            rows = self.db.execute(
+                "SELECT v.question_id, v.model_1, v.model_2, v.turn, v.reviewer,"
+                " COALESCE(w.reviewer_group, 'default'), v.shown_a, v.winner, v.note, v.flags,"
+                " v.blind, v.created, v.updated, q.category, j.judge,"
+                " CASE WHEN j.winner IS NULL THEN NULL"
+                " WHEN j.model_1 = v.model_1 OR j.winner NOT IN ('model_1', 'model_2')"
+                " THEN j.winner WHEN j.winner = 'model_1' THEN 'model_2' ELSE 'model_1' END"
+                " FROM pair_votes v JOIN questions q ON q.question_id = v.question_id"
+                " LEFT JOIN reviewers w ON w.name = v.reviewer"
+                " LEFT JOIN pair_judgments j ON j.judge = :judge"
+                " AND j.question_id = v.question_id AND j.turn = v.turn"
+                " AND min(j.model_1, j.model_2) = v.model_1 AND max(j.model_1, j.model_2) = v.model_2"
+                f" WHERE ({_VOTE_ORDER}) > (:q, :m1, :m2, :t, :r){who}"
+                f" ORDER BY {_VOTE_ORDER} LIMIT :limit",
+                {
+                    "judge": judge,
+                    "reviewer": reviewer,
+                    "q": after[0],
+                    "m1": after[1],
+                    "m2": after[2],
+                    "t": after[3],
+                    "r": after[4],
+                    "limit": page_size,
+                },
+            ).fetchall()
+            yield from map(VoteRow._make, rows)
+            if len(rows) < page_size:
+                return
+            after = tuple(rows[-1][:5])
 
     def rating_counts(self) -> dict[str, int]:
         """Ratings with a score, per reviewer."""

@@ -1,66 +1,76 @@
-"""The write side of an import: one transaction, bulk writes, and detection of conflicting duplicate keys."""
+"""The write side of an import: stage everything in a disposable file, then merge in one short transaction.
+
+Reading, validating and checking every row happen while the main database is only read, so
+reviewers keep writing during a long import; the merge is a handful of set-based statements
+that either all commit or none do.
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
+import tempfile
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import sqlite_utils
 
 from mtbench_tui.core.clock import now_iso
-from mtbench_tui.core.store.tables import TableSpec
+from mtbench_tui.core.models import DEFAULT_GROUP
+from mtbench_tui.core.store.database import BUSY_TIMEOUT_MS
+from mtbench_tui.core.store.merging import (
+    empty_table_stats,
+    key_match,
+    merge_content,
+    merge_reviewed,
+)
+from mtbench_tui.core.store.staging import StagedHistory, StagedTable
+from mtbench_tui.core.store.tables import ReviewedSpec, TableSpec
 
-IMPORT_CACHE_KIB = -131072
-"""Page cache during an import: 128 MiB (a negative cache_size is KiB)."""
+STAGING_CACHE_KIB = 65536
+"""Page cache for the staging file (64 MiB): its UNIQUE indexes are probed for every row."""
 
+MERGE_CACHE_KIB = 131072
+"""Page cache while merging (128 MiB): the main indexes being extended stay in memory."""
 
-@dataclass(frozen=True)
-class Claim:
-    """A row offered to the import: its key, content hash and where it was read."""
+ANALYSIS_LIMIT = 2000
+"""Rows ANALYZE samples per index after an import: enough for the planner, and quick."""
 
-    key: tuple[Any, ...]
-    content_hash: str
-    where: tuple[str, int]
+ANALYZE_WAIT_MS = 200
+"""How long ANALYZE waits for the write lock before leaving the statistics for next time."""
 
-
-class DuplicateKeyError(Exception):
-    """The same key was read twice with different content."""
-
-    def __init__(
-        self, key: tuple[Any, ...], first: tuple[str, int], second: tuple[str, int]
-    ) -> None:
-        self.key = key
-        self.first = first
-        self.second = second
-        super().__init__(
-            f"key {key} at {second[0]}:{second[1]} conflicts with {first[0]}:{first[1]}"
-        )
+CHECKPOINT_ROWS = 10_000
+"""An import that wrote at least this many rows checkpoints the WAL itself, right away."""
 
 
 class ImportSession:
-    """An all-or-nothing import: everything inside the ``with`` block commits together or not at all."""
+    """One import: a staging file attached as ``stg``, and the merge that ends it."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        self._probes: set[str] = set()
+        self.conn: sqlite3.Connection = db.conn
+        self.tables: dict[str, StagedTable] = {}
+        self.histories: dict[str, StagedHistory] = {}
+        self.lock_seconds = 0.0
+        """How long the merge held the main database's write lock."""
+        self.now = now_iso()
+        self._dir: str | None = None
+        self._reviewers = False
 
     def __enter__(self) -> ImportSession:
-        # The importer checks every reference itself, with errors that name the line;
-        # SQLite's own foreign-key probes would repeat that work row by row.
-        self.db.execute("PRAGMA foreign_keys = OFF")
-        # A larger page cache keeps the index B-trees of a big import in memory.
-        self._cache = self.db.execute("PRAGMA cache_size").fetchone()[0]
-        self.db.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
-        # IMMEDIATE takes the write lock up front, so the import can't fail half-way
-        # because another writer committed between its reads and its writes.
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS import_seen ("
-            " tbl TEXT, key TEXT, hash TEXT, file TEXT, line INTEGER, PRIMARY KEY (tbl, key))"
-        )
+        # No checkpoint inside an import's commits: a small import that commits right after
+        # a large one would otherwise copy the large one's pages (see ``merge``).
+        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        self._dir = tempfile.mkdtemp(prefix="mtbench-import-")
+        # Disposable: no journal and no fsync; a crash just leaves a file to delete.
+        self.conn.execute("ATTACH DATABASE ? AS stg", [str(Path(self._dir) / "staging.db")])
+        self.conn.execute("PRAGMA stg.journal_mode = OFF")
+        self.conn.execute("PRAGMA stg.synchronous = OFF")
+        self.conn.execute(f"PRAGMA stg.cache_size = -{STAGING_CACHE_KIB}")
         return self
 
     def __exit__(
@@ -69,123 +79,173 @@ class ImportSession:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if exc_type is None:
-            self.db.execute("COMMIT")
-        else:
-            self.db.conn.rollback()
-        for table in ("temp.import_seen", *self._probes):
-            self.db.execute(f"DROP TABLE IF EXISTS {table}")
-        self.db.execute(f"PRAGMA cache_size = {self._cache}")
-        self.db.execute("PRAGMA foreign_keys = ON")
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
+        self.conn.execute("DETACH DATABASE stg")
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
 
-    def claim(self, spec: TableSpec, claims: Sequence[Claim]) -> list[int]:
-        """Record keys read in this import; return the indexes of first occurrences.
+    def table(self, spec: TableSpec, reviewed: ReviewedSpec | None = None) -> StagedTable:
+        """The staged table for ``spec``, created on first use."""
+        staged = self.tables.get(spec.staged_name)
+        if staged is None:
+            staged = self.tables[spec.staged_name] = StagedTable(self.conn, spec, reviewed)
+            staged.create()
+            if reviewed is not None and reviewed.history is not None:
+                history = StagedHistory(self.conn, reviewed.history)
+                self.histories[spec.staged_name] = history
+                history.create()
+        return staged
 
-        Raises:
-            DuplicateKeyError: a key already read in this import with different content.
-        """
-        firsts: list[int] = []
-        local: dict[str, tuple[str, tuple[str, int]]] = {}
-        texts = [repr(c.key) for c in claims]
-        earlier = self._seen(spec.name, texts)
-        for index, (claim, text) in enumerate(zip(claims, texts)):
-            previous = earlier.get(text) or local.get(text)
-            if previous is None:
-                local[text] = (claim.content_hash, claim.where)
-                firsts.append(index)
-            elif previous[0] != claim.content_hash:
-                raise DuplicateKeyError(claim.key, previous[1], claim.where)
-        self.db.conn.executemany(
-            "INSERT INTO temp.import_seen VALUES (?, ?, ?, ?, ?)",
-            [(spec.name, text, h, where[0], where[1]) for text, (h, where) in local.items()],
-        )
-        return firsts
+    def stage(self, spec: TableSpec, rows: Sequence[Sequence[Any]]) -> None:
+        """Stage rows of (file index, line, data columns...) in one staging transaction."""
+        with self._staging_transaction():
+            self.tables[spec.staged_name].add(rows)
 
-    def _seen(self, table: str, texts: list[str]) -> dict[str, tuple[str, tuple[str, int]]]:
-        """Keys from earlier chunks of this import, with their hash and location."""
-        found = {}
-        for part in _chunks(texts, 500):
-            marks = ",".join("?" * len(part))
-            for key, h, file, line in self.db.execute(
-                f"SELECT key, hash, file, line FROM temp.import_seen WHERE tbl = ? AND key IN ({marks})",
-                [table, *part],
-            ):
-                found[key] = (h, (file, line))
-        return found
+    def stage_history(self, spec: TableSpec, events: Sequence[Sequence[Any]]) -> None:
+        """Stage history events of (seq, history columns...)."""
+        with self._staging_transaction():
+            self.histories[spec.staged_name].add(events)
 
-    def existing(
-        self, spec: TableSpec, keys: Sequence[tuple[Any, ...]]
-    ) -> dict[tuple[Any, ...], str]:
-        """Content hashes of the rows already stored under these keys."""
-        return {k[:-1]: k[-1] for k in self._lookup(spec.name, spec.key, keys, "content_hash")}
-
-    def present(
-        self, table: str, columns: tuple[str, ...], keys: Sequence[tuple[Any, ...]]
-    ) -> set[tuple[Any, ...]]:
-        """Which of these keys exist in a table (used to check that parents exist)."""
-        return {tuple(k) for k in self._lookup(table, columns, keys, None)}
-
-    def _lookup(
-        self,
-        table: str,
-        columns: tuple[str, ...],
-        keys: Sequence[tuple[Any, ...]],
-        extra: str | None,
-    ) -> list[tuple[Any, ...]]:
-        """Rows of ``table`` whose ``columns`` match any of ``keys``.
-
-        The keys go into a temporary table joined on the target's index: SQLite scans the
-        whole table for a row-value ``IN (VALUES ...)``, but seeks the index for a join.
-        """
-        probe = f"temp.import_probe_{len(columns)}"
-        names = [f"k{i}" for i in range(len(columns))]
-        self.db.execute(f"CREATE TABLE IF NOT EXISTS {probe} ({', '.join(names)})")
-        self._probes.add(probe)
-        self.db.execute(f"DELETE FROM {probe}")
-        self.db.conn.executemany(
-            f"INSERT INTO {probe} VALUES ({', '.join('?' * len(columns))})",
-            list(dict.fromkeys(keys)),
-        )
-        select = ", ".join([*(f"t.{c}" for c in columns), *([f"t.{extra}"] if extra else [])])
-        on = " AND ".join(f"t.{c} = p.{n}" for c, n in zip(columns, names))
-        return [
-            tuple(r)
-            for r in self.db.execute(
-                f"SELECT DISTINCT {select} FROM {probe} p JOIN {table} t ON {on}"
+    def stage_reviewers(self, reviewers: dict[str, str | None]) -> None:
+        """Stage reviewer names with their group (None: the default group)."""
+        with self._staging_transaction():
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS stg.s_reviewers"
+                " (name TEXT PRIMARY KEY, reviewer_group TEXT)"
             )
-        ]
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO stg.s_reviewers VALUES (?, ?)", list(reviewers.items())
+            )
+            self._reviewers = True
 
-    def insert(self, spec: TableSpec, rows: Sequence[dict[str, Any]]) -> None:
-        """Insert new rows."""
-        if not rows:
-            return
-        cols = spec.all_columns
-        sql = f"INSERT INTO {spec.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-        self.db.conn.executemany(sql, [[r[c] for c in cols] for r in rows])
+    def _staging_transaction(self) -> _Transaction:
+        """A transaction that writes only the staging file."""
+        return _Transaction(self.conn, "BEGIN")
 
-    def update(self, spec: TableSpec, rows: Sequence[dict[str, Any]]) -> None:
-        """Overwrite the content of rows whose key exists."""
-        if not rows:
-            return
-        sets = ", ".join(f"{c} = ?" for c in (*spec.columns, "content_hash"))
-        where = " AND ".join(f"{c} = ?" for c in spec.key)
-        sql = f"UPDATE {spec.name} SET {sets} WHERE {where}"
-        self.db.conn.executemany(
-            sql,
-            [
-                [r[c] for c in (*spec.columns, "content_hash")] + [r[c] for c in spec.key]
-                for r in rows
-            ],
+    def prepare(self) -> None:
+        """Decide, for every staged row, what the merge will do (reads the main database)."""
+        with self._staging_transaction():
+            for staged in self.tables.values():
+                staged.classify(self.now)
+            for history in self.histories.values():
+                history.classify()
+
+    def _primary(self, spec: TableSpec) -> str | None:
+        """For a source that only adds rows, the staged table of the main source it yields to."""
+        if spec.adds_only and spec.name in self.tables:
+            return self.tables[spec.name].name
+        return None
+
+    def additions(self, spec: TableSpec) -> int:
+        """How many rows an adds-only source will add (classified rows only)."""
+        where = "main_id IS NULL"
+        primary = self._primary(spec)
+        if primary is not None:
+            where += (
+                f" AND NOT EXISTS (SELECT 1 FROM {primary} a WHERE {key_match(spec, 'a', 's')})"
+            )
+        staged = self.tables[spec.staged_name].name
+        return int(
+            self.conn.execute(f"SELECT COUNT(*) FROM {staged} AS s WHERE {where}").fetchone()[0]
         )
 
-    def log(self, sources: list[str], summary: dict[str, Any]) -> None:
-        """Record the import in the ``imports`` table."""
-        self.db.execute(
-            "INSERT INTO imports (at, sources, summary) VALUES (?, ?, ?)",
-            [now_iso(), json.dumps(sources), json.dumps(summary)],
+    def count_of(self, table: str) -> int:
+        """Rows in a main-database table."""
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM main.{table}").fetchone()[0])
+
+    def merge(self, sources: list[str], summary: dict[str, Any]) -> None:
+        """Write every staged row into the main database in one transaction, and log the import.
+
+        Args:
+            sources: the files read, for the ``imports`` table.
+            summary: the counts, for the ``imports`` table.
+        """
+        self.conn.execute("PRAGMA foreign_keys = OFF")  # every reference was checked when staged
+        self.conn.execute(f"PRAGMA main.cache_size = -{MERGE_CACHE_KIB}")
+        changes = self.conn.total_changes
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            start = time.perf_counter()
+            with _Transaction(self.conn, None):
+                self._merge_all(sources, summary)
+            self.lock_seconds = time.perf_counter() - start
+        finally:
+            self.conn.execute("PRAGMA main.cache_size = -2000")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+        if self.conn.total_changes - changes >= CHECKPOINT_ROWS:
+            # A large import copies its own pages into the database file now, after the
+            # lock is released, so that the next small writer doesn't have to.
+            self.conn.execute("PRAGMA main.wal_checkpoint(PASSIVE)")
+
+    def _merge_all(self, sources: list[str], summary: dict[str, Any]) -> None:
+        """The statements of the merge transaction."""
+        if self._reviewers:
+            # A reviewer already known keeps the group they have.
+            self.conn.execute(
+                "INSERT OR IGNORE INTO main.reviewers (name, created, reviewer_group)"
+                " SELECT name, ?, coalesce(reviewer_group, ?) FROM stg.s_reviewers",
+                [self.now, DEFAULT_GROUP],
+            )
+        for staged in self.tables.values():
+            if staged.reviewed is None:
+                merge_content(self.conn, staged, self._primary(staged.spec))
+            else:
+                merge_reviewed(self.conn, staged, staged.reviewed, self.now)
+        self.conn.execute(
+            "INSERT INTO main.imports (at, sources, summary) VALUES (?, ?, ?)",
+            [self.now, json.dumps(sources), json.dumps(summary)],
         )
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics, so query plans don't depend on luck.
 
-def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    """Split a sequence into slices of at most ``size``."""
-    return [items[i : i + size] for i in range(0, len(items), size)]
+        Sampled (``analysis_limit``), so it takes milliseconds even on millions of rows.
+        ANALYZE records nothing for an empty table, and SQLite then guesses a million
+        rows: an empty ``ratings`` would make a join start from every judgment. Empty
+        tables are recorded as holding one row instead. Best effort: the import has
+        committed; a busy database only delays better plans.
+        """
+        # Waiting behind another import's merge would only delay this one's end.
+        self.conn.execute(f"PRAGMA busy_timeout = {ANALYZE_WAIT_MS}")
+        try:
+            self.conn.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+            self.conn.execute("BEGIN IMMEDIATE")
+            start = time.perf_counter()
+            with _Transaction(self.conn, None):
+                self.conn.execute("ANALYZE main")
+                self.conn.executemany(
+                    "INSERT INTO main.sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)",
+                    empty_table_stats(self.conn),
+                )
+            self.lock_seconds = max(self.lock_seconds, time.perf_counter() - start)
+            self.conn.execute("ANALYZE main.sqlite_schema")  # reload them on this connection
+        except sqlite3.OperationalError:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+class _Transaction:
+    """BEGIN (unless already begun) ... COMMIT, or ROLLBACK on any error."""
+
+    def __init__(self, conn: sqlite3.Connection, begin: str | None) -> None:
+        self.conn = conn
+        self.begin = begin
+
+    def __enter__(self) -> None:
+        if self.begin:
+            self.conn.execute(self.begin)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        elif self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")

@@ -375,3 +375,25 @@ def _judge_pairs(db: sqlite_utils.Database) -> None:
         CREATE INDEX judge_failures_run ON judge_failures(run_id);
         """
     )
+
+
+@MIGRATIONS(name="0007_scale_indexes")
+def _scale_indexes(db: sqlite_utils.Database) -> None:
+    """Covering indexes for the statistics at scale (helper scale): joins start from ratings."""
+    db.executescript(
+        """
+        -- Ratings in key order with their score: the statistics walk this, never the table.
+        CREATE INDEX ratings_scores ON ratings(question_id, model, turn, reviewer, score);
+        -- A turn's verdict score, looked up from a rating without reading the verdict row.
+        CREATE INDEX judgments_scores ON judgments(question_id, model, turn, judge, score);
+        -- An answer's lengths without reading its (long) texts.
+        CREATE INDEX answers_lengths ON answers(question_id, model, length_1, length_2);
+        -- Verdicts and no-verdict counts per judge and prompt from the index alone; it
+        -- serves every query judgments_judge(judge, prompt) served.
+        CREATE INDEX judgments_verdicts ON judgments(judge, prompt, judge_model, score);
+        DROP INDEX IF EXISTS judgments_judge;
+        -- Pairwise votes counted per comparison and winner from the index alone.
+        CREATE INDEX pair_votes_counts
+            ON pair_votes(question_id, model_1, model_2, turn, winner, reviewer);
+        """
+    )

@@ -38,7 +38,7 @@ class JudgeColumn:
 
 @dataclass(frozen=True)
 class PairFrame:
-    """Everything the pairwise analysis reads, as arrays."""
+    """Everything the pairwise analysis reads, as arrays over comparisons."""
 
     question: np.ndarray
     turn: np.ndarray
@@ -47,12 +47,10 @@ class PairFrame:
     model_2: np.ndarray
     length_1: np.ndarray
     length_2: np.ndarray
-    vote_comparison: np.ndarray
-    vote_label: np.ndarray
-    vote_reviewer: np.ndarray
-    reviewers: tuple[str, ...]
-    groups: tuple[str, ...]
-    """The group of each reviewer, by reviewer code."""
+    vote_counts: np.ndarray
+    """comparisons x 3: how many of the pool's votes chose model_1, model_2, tie."""
+    n_reviewers: int
+    """Reviewers in the pool with at least one vote."""
     judges: tuple[JudgeColumn, ...]
 
     @property
@@ -60,9 +58,17 @@ class PairFrame:
         """How many comparisons the arrays cover."""
         return int(self.question.size)
 
+    @property
+    def n_votes(self) -> int:
+        """How many votes the pool cast (with a winner)."""
+        return int(self.vote_counts.sum())
+
 
 def load_pair_frame(db: sqlite_utils.Database, humans: str | None = None) -> PairFrame:
-    """Read votes (optionally only one reviewer group's), pair verdicts and single scores.
+    """Read vote counts (optionally only one reviewer group's), pair verdicts and single scores.
+
+    Votes are counted per comparison in SQL (one pass over the votes' index), so a million
+    votes never become a million Python rows.
 
     Args:
         db: the database.
@@ -72,19 +78,19 @@ def load_pair_frame(db: sqlite_utils.Database, humans: str | None = None) -> Pai
         The arrays. Comparisons are those with a human vote or a pair verdict.
     """
     index: dict[tuple[Any, ...], int] = {}
-    votes = _votes(db, humans)
+    counted = _vote_counts(db, humans)
     verdicts = db.execute(
         "SELECT question_id, model_1, model_2, turn, judge, winner, g1_winner, g2_winner"
         " FROM pair_judgments WHERE winner <> 'error' ORDER BY judge"
     ).fetchall()
-    for q, m1, m2, t, *_rest in votes:
+    for q, m1, m2, t, *_rest in counted:
         index.setdefault((q, m1, m2, t), len(index))
     for q, m1, m2, t, *_rest in verdicts:
         index.setdefault((q, min(m1, m2), max(m1, m2), t), len(index))
     keys = list(index)
-    reviewers = sorted({v[4] for v in votes})
-    code = {name: i for i, name in enumerate(reviewers)}
-    group_of = dict(db.execute("SELECT name, reviewer_group FROM reviewers").fetchall())
+    counts = np.zeros((len(keys), 3), dtype=np.int64)
+    if counted:
+        counts[: len(counted)] = np.array([row[4:] for row in counted], dtype=np.int64)
     info = _comparison_info(db, keys)
     return PairFrame(
         question=np.array([k[0] for k in keys], dtype=np.int64),
@@ -94,26 +100,47 @@ def load_pair_frame(db: sqlite_utils.Database, humans: str | None = None) -> Pai
         model_2=np.array([k[2] for k in keys], dtype=object),
         length_1=np.array([info[1].get((k[0], k[1], k[3]), np.nan) for k in keys], dtype=float),
         length_2=np.array([info[1].get((k[0], k[2], k[3]), np.nan) for k in keys], dtype=float),
-        vote_comparison=np.array([index[tuple(v[:4])] for v in votes], dtype=np.int64),
-        vote_label=np.array([_CODES[v[5]] for v in votes], dtype=np.int8),
-        vote_reviewer=np.array([code[v[4]] for v in votes], dtype=np.int64),
-        reviewers=tuple(reviewers),
-        groups=tuple(group_of.get(r, "default") for r in reviewers),
+        vote_counts=counts,
+        n_reviewers=_pool_size(db, humans),
         judges=(*_pair_judges(verdicts, index), *_single_judges(db, keys)),
     )
 
 
-def _votes(db: sqlite_utils.Database, humans: str | None) -> list[tuple[Any, ...]]:
-    """Human votes with a winner, optionally one group's."""
-    sql = (
-        "SELECT v.question_id, v.model_1, v.model_2, v.turn, v.reviewer, v.winner"
-        " FROM pair_votes v JOIN reviewers r ON r.name = v.reviewer WHERE v.winner IS NOT NULL"
+def _pool(humans: str | None) -> tuple[str, list[Any]]:
+    """A WHERE clause (on votes ``v``) keeping one reviewer group's votes."""
+    if humans is None:
+        return "", []
+    return " AND v.reviewer IN (SELECT name FROM reviewers WHERE reviewer_group = ?)", [humans]
+
+
+def _vote_counts(db: sqlite_utils.Database, humans: str | None) -> list[tuple[Any, ...]]:
+    """Per comparison: question, model_1, model_2, turn and the votes for each side and tie.
+
+    One walk over the covering index in key order; SQLite counts each (comparison, winner).
+    """
+    where, params = _pool(humans)
+    rows = db.execute(
+        "SELECT v.question_id, v.model_1, v.model_2, v.turn, v.winner, COUNT(*)"
+        " FROM pair_votes v INDEXED BY pair_votes_counts"
+        f" WHERE v.winner IS NOT NULL{where}"
+        " GROUP BY v.question_id, v.model_1, v.model_2, v.turn, v.winner",
+        params,
     )
-    params: list[Any] = []
-    if humans is not None:
-        sql += " AND r.reviewer_group = ?"
-        params.append(humans)
-    return db.execute(sql, params).fetchall()
+    counted: dict[tuple[Any, ...], list[int]] = {}
+    for q, m1, m2, t, winner, n in rows:
+        counted.setdefault((q, m1, m2, t), [0, 0, 0])[_CODES[winner]] += int(n)
+    return [(*key, *counts) for key, counts in counted.items()]
+
+
+def _pool_size(db: sqlite_utils.Database, humans: str | None) -> int:
+    """Reviewers (of the group) with at least one vote with a winner."""
+    where = " AND reviewer_group = ?" if humans is not None else ""
+    row = db.execute(
+        "SELECT COUNT(*) FROM reviewers r WHERE EXISTS (SELECT 1 FROM pair_votes v"
+        f" WHERE v.reviewer = r.name AND v.winner IS NOT NULL){where}",
+        [humans] if humans is not None else [],
+    ).fetchone()
+    return int(row[0])
 
 
 def _comparison_info(
@@ -170,11 +197,12 @@ def _pair_judges(
 
 
 def _single_judges(db: sqlite_utils.Database, keys: list[tuple[Any, ...]]) -> list[JudgeColumn]:
-    """Winners derived from single grades (higher score wins, equal is a tie), per judge."""
+    """Winners derived from single grades (higher score wins, equal is a tie), per judge.
+
+    Only the answers the comparisons name are read (by key, through the scores' index).
+    """
     scores: dict[str, dict[tuple[int, str, int], float]] = {}
-    for q, model, turn, judge, score in db.execute(
-        "SELECT question_id, model, turn, judge, score FROM judgments WHERE score IS NOT NULL"
-    ):
+    for q, model, turn, judge, score in _scores_of(db, keys):
         scores.setdefault(judge, {})[(q, model, turn)] = score
     columns = []
     n = len(keys)
@@ -188,3 +216,19 @@ def _single_judges(db: sqlite_utils.Database, keys: list[tuple[Any, ...]]) -> li
             zeros, no = np.zeros(n, np.int64), np.zeros(n, bool)
             columns.append(JudgeColumn(judge, "single", label, no, zeros, zeros, no, no))
     return columns
+
+
+def _scores_of(db: sqlite_utils.Database, keys: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Every judge's score on the answers (question, model) the comparisons name."""
+    wanted = sorted({(k[0], m) for k in keys for m in (k[1], k[2])})
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(wanted), 400):
+        part = wanted[start : start + 400]
+        values = ",".join("(?, ?)" for _ in part)
+        rows += db.execute(
+            f"WITH wanted(q, m) AS (VALUES {values}) SELECT j.question_id, j.model, j.turn,"
+            " j.judge, j.score FROM wanted CROSS JOIN judgments j INDEXED BY judgments_scores"
+            " ON j.question_id = wanted.q AND j.model = wanted.m WHERE j.score IS NOT NULL",
+            [x for pair in part for x in pair],
+        ).fetchall()
+    return rows

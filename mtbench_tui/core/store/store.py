@@ -6,9 +6,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from mtbench_tui.core.store import schema
 from mtbench_tui.core.store.analysis import AnalysisRepo
 from mtbench_tui.core.store.content import ContentRepo
-from mtbench_tui.core.store.database import connect
+from mtbench_tui.core.store.database import connect, connect_readonly, enable_wal
 from mtbench_tui.core.store.importing import ImportSession
 from mtbench_tui.core.store.judging import JudgeRepo
 from mtbench_tui.core.store.migrations import MIGRATIONS
@@ -20,9 +21,22 @@ from mtbench_tui.core.store.votes import VoteRepo
 class Store:
     """Wraps an injected sqlite_utils Database; every read and write of the project goes through it."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, *, read_only: bool = False) -> None:
+        """Check the database is ours and of a schema we know; migrate it unless read-only.
+
+        Raises:
+            DatabaseRefused: another application's database, a newer schema, or (read-only)
+                a schema that would need migrating.
+        """
         self.db = db
-        MIGRATIONS.apply(db)
+        self.read_only = read_only
+        where = self._file_name()
+        state = schema.inspect(db, where)
+        schema.require_usable(state, where, for_writing=not read_only)
+        if not read_only:
+            enable_wal(db)
+            if state.pending:
+                MIGRATIONS.apply(db)
         self.content = ContentRepo(db)
         self.ratings = RatingRepo(db)
         self.analysis = AnalysisRepo(db)
@@ -32,7 +46,26 @@ class Store:
     @classmethod
     def open(cls, path: Path | str, *, durable: bool = True) -> Store:
         """Open (creating if needed) the database at ``path``."""
-        return cls(connect(path, durable=durable))
+        db = connect(path, durable=durable)
+        try:
+            return cls(db)
+        except BaseException:
+            db.close()
+            raise
+
+    @classmethod
+    def open_readonly(cls, path: Path | str) -> Store:
+        """Open an existing database for reading: no migration, no WAL switch, no files left."""
+        db = connect_readonly(path)
+        try:
+            return cls(db, read_only=True)
+        except BaseException:
+            db.close()
+            raise
+
+    def _file_name(self) -> str:
+        """The file, for messages."""
+        return str(self.path or ":memory:")
 
     @property
     def path(self) -> Path | None:
@@ -46,7 +79,7 @@ class Store:
         """A second connection to the same file, for a worker thread."""
         if self.path is None:
             raise ValueError("an in-memory store cannot be reopened")
-        return Store.open(self.path)
+        return Store.open_readonly(self.path) if self.read_only else Store.open(self.path)
 
     def import_session(self) -> ImportSession:
         """Begin an all-or-nothing import."""

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select
 
-from mtbench_tui.core.report.export import EXTENSIONS, FORMATS, ExportResult, export_report
+from mtbench_tui.core.report.export import EXTENSIONS, ExportOptions, ExportResult, export_report
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.textsafe import visible_controls
 from mtbench_tui.ui.text import literal
@@ -23,7 +23,44 @@ FORMAT_NAMES = {
     "json": "JSON (stats + metadata)",
     "csv": "CSV of every rating",
     "fastchat": "FastChat JSONL of human ratings",
+    "votes-csv": "CSV of every pairwise vote",
+    "votes-fastchat": "FastChat pair JSONL of pairwise votes",
 }
+"""Choices in the dialog: each export format, and the row formats again for votes."""
+
+ENDINGS = {**EXTENSIONS, "votes-csv": "-votes.csv", "votes-fastchat": "_pair.jsonl"}
+"""How a suggested file name ends for each choice (import reads *_pair.jsonl as votes)."""
+
+
+def choice_format(choice: str) -> tuple[str, bool]:
+    """The export format of a dialog choice, and whether it exports votes.
+
+    Args:
+        choice: a FORMAT_NAMES key.
+
+    Returns:
+        (format, votes).
+    """
+    return choice.removeprefix("votes-"), choice.startswith("votes-")
+
+
+def suggested_path(current: Path, choice: str) -> Path:
+    """``current`` with the file name ending the choice wants.
+
+    Args:
+        current: the path in the dialog.
+        choice: the chosen FORMAT_NAMES key.
+
+    Returns:
+        The new path.
+    """
+    name = current.name
+    for ending in sorted(ENDINGS.values(), key=len, reverse=True):
+        if name.endswith(ending):
+            name = name[: -len(ending)]
+            break
+    return current.with_name(name + ENDINGS[choice])
+
 
 DEFAULT_NAME = "mtbench-report"
 """The file name the dialog suggests, in the current directory (never inside a checkout's tree)."""
@@ -55,7 +92,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         with Vertical(classes="dialog export-dialog"):
             yield Label("Export", classes="dialog-title")
             yield Select(
-                [(FORMAT_NAMES[f], f) for f in FORMATS],
+                [(name, choice) for choice, name in FORMAT_NAMES.items()],
                 value=fmt,
                 allow_blank=False,
                 id="format",
@@ -74,8 +111,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
     def _format_changed(self, event: Select.Changed) -> None:
         """Keep the file extension in step with the format."""
         path_input = self.query_one("#path", Input)
-        current = Path(path_input.value)
-        path_input.value = str(current.with_suffix(EXTENSIONS[str(event.value)]))
+        path_input.value = str(suggested_path(Path(path_input.value), str(event.value)))
 
     def action_export(self) -> None:
         """Start the export."""
@@ -87,14 +123,16 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         self._run(fmt, path)
 
     @work(thread=True, exclusive=True, group="export")
-    def _run(self, fmt: str, path: Path) -> None:
+    def _run(self, choice: str, path: Path) -> None:
         """Write the file on a second connection, reporting progress to the bar."""
+        fmt, votes = choice_format(choice)
         store = self.store.reopen()
         try:
             result = export_report(
                 store,
                 fmt,
                 path,
+                ExportOptions(votes=votes),
                 progress=lambda what, done: self.app.call_from_thread(self._progress, what, done),
             )
         except Exception as exc:  # noqa: BLE001 - shown to the user, who can fix the path and retry

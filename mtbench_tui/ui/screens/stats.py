@@ -7,6 +7,7 @@ the UI thread.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from mtbench_tui.core.analysis.settings import Settings
 from mtbench_tui.core.report.rich_view import agreement_view, bias_view, breakdown_view
@@ -46,9 +47,13 @@ class Computed:
     """A report and the paired scores its charts draw, as one worker stage produced them."""
 
     report: Report
-    pairs: dict[str, RatingPairs]
+    pairs: dict[str, RatingPairs] | None
+    """None in the first stage (nothing read row by row yet)."""
     final: bool
-    """False for the first, quick stage: point estimates only, no audit."""
+    """False for the quick stages: point estimates only, no audit."""
+    stage: str = "final"
+    """``first`` (pooled numbers counted in SQL), ``estimates`` (every point estimate) or
+    ``final`` (intervals and the audit)."""
 
 
 class StatsScreen(Screen[None]):
@@ -71,8 +76,10 @@ class StatsScreen(Screen[None]):
         super().__init__()
         self.store = store
         self.settings = settings or Settings()
-        self.signature: tuple[int, int] | None = None
+        self.signature: tuple[tuple[int, int], tuple[int, int]] | None = None
         self.computed: Computed | None = None
+        self.shown: list[tuple[str, float]] = []
+        """Each stage drawn and when (monotonic seconds): for tests and benchmarks."""
 
     @property
     def report(self) -> Report | None:
@@ -115,14 +122,18 @@ class StatsScreen(Screen[None]):
         if self.computed is not None:
             self._paint_report(self.computed)
 
+    def _activity(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """A cheap fingerprint of every rating and pairwise vote, by anyone."""
+        return self.store.ratings.signature(), self.store.votes.signature()
+
     def _check_for_changes(self) -> None:
-        """Recompute when any rating changed since the last computation."""
-        if self.store.ratings.signature() != self.signature:
+        """Recompute when any rating or vote changed since the last computation."""
+        if self._activity() != self.signature:
             self.action_recompute()
 
     def action_recompute(self) -> None:
         """Start a fresh computation in a worker."""
-        self.signature = self.store.ratings.signature()
+        self.signature = self._activity()
         n = self.settings.n_resamples
         self._set_status(f"Computing… ({n} cluster-bootstrap resamples)")
         self._compute(quick_first=self.computed is None)
@@ -130,41 +141,57 @@ class StatsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="stats")
     def _compute(self, quick_first: bool) -> None:
         """Build the report on a second connection, off the UI thread: estimates, then intervals."""
-        from mtbench_tui.core.analysis.frames import RatingPairs
-        from mtbench_tui.core.analysis.report import build_report
+        from mtbench_tui.core.analysis.first import first_numbers
+        from mtbench_tui.core.analysis.report import build_report, load_frames
+        from mtbench_tui.core.stats import memory
 
+        memory.return_large_arrays()  # the app stays under its memory budget while this runs
         worker = get_current_worker()
         store = self.store.reopen()
         try:
             if quick_first:
+                first = first_numbers(store, self.settings)
+                self._stage(worker, Computed(first, None, final=False, stage="first"))
+            pairs = load_frames(store)  # read once: both stages and the charts use them
+            if quick_first:
                 quick = replace(self.settings, n_resamples=0)
-                report = build_report(store, settings=quick, with_audit=False)
-                pairs = {j: RatingPairs.load(store, j) for j in report.judges}
-                if not worker.is_cancelled:
-                    self.app.call_from_thread(self._show, Computed(report, pairs, final=False))
-            report = build_report(store, settings=self.settings)
-            pairs = {j: RatingPairs.load(store, j) for j in report.judges}
+                report = build_report(store, settings=quick, with_audit=False, frames=pairs)
+                self._stage(worker, Computed(report, pairs, final=False, stage="estimates"))
+            report = build_report(store, settings=self.settings, frames=pairs)
         finally:
             store.close()
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, Computed(report, pairs, final=True))
 
+    def _stage(self, worker: Worker[None], computed: Computed) -> None:
+        """Show a quick stage from the worker, unless the computation was cancelled."""
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, computed)
+
     def _show(self, computed: Computed) -> None:
         """Render a finished stage."""
         self.computed = computed
         self._paint_report(computed)
+        self.shown.append((computed.stage, time.monotonic()))
 
     def _paint_report(self, computed: Computed) -> None:
         """Draw every tab for the current width."""
         report, width = computed.report, max(self.size.width - 4, 40)
         self._set_status(_status_line(computed))
         self._fill_pane("agreement", agreement_view(report, width))
-        self._fill_pane("breakdowns", breakdown_view(report, width))
+        if computed.stage == "first":
+            waiting = Text("Computing every breakdown…", style="italic")
+            self._fill_pane("breakdowns", [waiting])
+        else:
+            self._fill_pane("breakdowns", breakdown_view(report, width))
         if computed.final:
             self._fill_pane("bias", bias_view(report))
         else:
             self._fill_pane("bias", [Text("Running the bias audit…", style="italic")])
-        self._fill_pane("charts", _charts(computed.pairs))
+        if computed.pairs is None:
+            self._fill_pane("charts", [Text("Reading the ratings…", style="italic")])
+        else:
+            self._fill_pane("charts", _charts(computed.pairs))
 
     def _fill_pane(self, pane: str, parts: list[RenderableType]) -> None:
         """Replace a tab's content."""
@@ -215,6 +242,10 @@ def _status_line(computed: Computed) -> str:
         f"{counts.ratings} ratings · {people} reviewer{'' if people == 1 else 's'} · "
         f"{counts.judgments} verdicts · "
     )
+    if counts.pair_votes or counts.pair_verdicts:
+        head += f"{counts.pair_votes} pair votes · {counts.pair_verdicts} pair verdicts · "
+    if computed.stage == "first":
+        return head + "first numbers, all reviewers pooled; computing breakdowns and 95% CIs…"
     if not computed.final:
         return head + "estimates; computing 95% CIs…"
     return head + f"95% CI: {report.settings.bootstrap_resamples} question resamples"
