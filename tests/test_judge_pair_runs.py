@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from mtbench_tui.cli import main
 from mtbench_tui.core.judge.rejudge import JudgeSettings, rejudge_pair
+from mtbench_tui.core.models import ItemKey
 from mtbench_tui.core.store import Store
 from mtbench_tui.testing.openai_server import LoopbackOpenAI
 
@@ -89,7 +90,17 @@ def test_a_comparison_is_stored_once_both_orders_replied(
 def test_a_failed_order_is_recorded_and_retried_alone(
     demo_store: Store, server: LoopbackOpenAI
 ) -> None:
-    server.state.fault_for = lambda request, number: "500" if number == 2 else None
+    # The g2 order shows ORION's answer first; both orders are in flight at once, so the
+    # fault is chosen by what the request holds, not by when it arrives.
+    orion = demo_store.content.answer(ItemKey(901, ORION)).turns[0]
+    lynx = demo_store.content.answer(ItemKey(901, LYNX)).turns[0]
+
+    def g2_fails(request: dict, number: int) -> str | None:
+        prompt = request["messages"][-1]["content"]
+        g2 = prompt.index(orion) < prompt.index(lynx)
+        return "500" if g2 and number <= 2 else None  # only in the first run
+
+    server.state.fault_for = g2_fails
     args = ("--pair", f"{LYNX},{ORION}", "--questions", "901", "--turns", "1")
     code, summary = judge(demo_store, server, *args)
     assert code == 1 and summary["comparisons"] == 0

@@ -96,7 +96,13 @@ def progress_bar(total: int) -> Iterator[OnEvent]:
         task = progress.add_task("judging", total=total, ok=0, failed=0, rate=0.0)
 
         def on_event(event: Event) -> None:
-            if event.kind == "retry":
+            if event.kind == "locked":
+                progress.console.print(
+                    "waiting: another program holds the database's write lock;"
+                    " replies are kept and saved when it is released",
+                    markup=False,
+                )
+            if event.kind in ("retry", "locked", "unlocked"):
                 return
             counts["failed" if event.kind == "failed" else "ok"] += 1
             rate = sum(counts.values()) / max(time.perf_counter() - start, 1e-9)

@@ -88,7 +88,9 @@ class ReviewApp(App[None]):
             self.pair_session = PairSession.open(
                 self.store, self.reviewer, p.pair_filter, judge=p.judge, group=p.group
             )
-            return PairReviewScreen(self.pair_session, self.blind, p.hide_models)
+            return PairReviewScreen(
+                self.pair_session, self.blind, p.hide_models, self.judge_settings
+            )
         self.session = ReviewSession.open(
             self.store, self.reviewer, self.queue_filter, judge=self.judge
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -9,6 +11,7 @@ from pathlib import Path
 
 from mtbench_tui.core.judge import batch as batch_mode
 from mtbench_tui.core.judge.job_types import JobSummary, JudgeJob
+from mtbench_tui.core.judge.locked import LockedWriter, OnLock
 from mtbench_tui.core.judge.owner import owner_alive, owner_token
 from mtbench_tui.core.judge.pair_plan import make_pair_plan, resolve_pairs
 from mtbench_tui.core.judge.pair_prompts import (
@@ -119,33 +122,61 @@ async def run_judge_job(
     db_path = _db_file(store)
     if on_plan is not None and not on_plan(planned):
         return replace(planned, status="declined")
-    aborted = close_abandoned_runs(store)
+    records = LockedWriter(lambda: Store.open(db_path), _lock_reporter(on_event), "judge-runs")
+    try:
+        return await _run_recorded(records, store, job, planned, on_event)
+    finally:
+        await records.close()
+
+
+async def _run_recorded(
+    records: LockedWriter,
+    store: Store,
+    job: JudgeJob,
+    planned: JobSummary,
+    on_event: OnEvent | None,
+) -> JobSummary:
+    """Open the run record, run the job, and close the record (as interrupted if it stopped).
+
+    Run records are written through ``records``, on a connection and thread of their own,
+    so the caller's event loop never waits for another program's lock.
+    """
+    aborted = await records.call(close_abandoned_runs)
     mode = "batch" if job.batch else job.purpose
-    run_id = store.judging.runs.start(
-        job.judge_model, planned.family, planned.endpoint, job.params(), mode, owner_token()
+    params, owner = job.params(), owner_token()
+    run_id = await records.call(
+        lambda s: s.judging.runs.start(
+            job.judge_model, planned.family, planned.endpoint, params, mode, owner
+        )
     )
     started = replace(planned, run_id=run_id, aborted_runs=aborted)
     try:
         if job.batch:
-            return await _submit_batch(store, job, started, db_path)
-        return await _run_online(store, job, started, db_path, on_event)
+            return await _submit_batch(store, records, job, started)
+        return await _run_online(store, records, job, started, on_event)
     except BaseException:
-        usage = store.judging.runs.usage(run_id)._asdict()
-        store.judging.runs.finish(run_id, usage, status="interrupted")
+        records.stop()  # stopping: one attempt at the record, never a wait for a lock
+        with contextlib.suppress(sqlite3.Error):
+            await records.call(_close_interrupted, run_id)
         raise
 
 
 async def _run_online(
-    store: Store, job: JudgeJob, started: JobSummary, db_path: Path, on_event: OnEvent | None
+    store: Store,
+    records: LockedWriter,
+    job: JudgeJob,
+    started: JobSummary,
+    on_event: OnEvent | None,
 ) -> JobSummary:
     """Request every item, recording each reply as it lands; then close the run."""
-    assert started.run_id is not None
+    run_id = started.run_id
+    assert run_id is not None
     plan = started.plan
     clock = time.perf_counter()
     run = JudgeRun(
-        db_path,
+        _db_file(store),
         job.run_config(),
-        started.run_id,
+        run_id,
         job.prices,
         list(plan.items),
         list(plan.cached),
@@ -158,39 +189,39 @@ async def _run_online(
         totals=result.totals,
         errors=result.errors,
         seconds=time.perf_counter() - clock,
-        usage=store.judging.runs.usage(started.run_id),
-        failures=tuple(store.judging.failures(run_id=started.run_id)),
+        usage=await records.call(lambda s: s.judging.runs.usage(run_id)),
+        failures=tuple(await records.call(lambda s: s.judging.failures(run_id=run_id))),
     )
-    store.judging.runs.finish(started.run_id, summary.to_json(failures_limit=0))
+    closing = summary.to_json(failures_limit=0)
+    await records.call(lambda s: s.judging.runs.finish(run_id, closing))
     return summary
 
 
 async def _submit_batch(
-    store: Store, job: JudgeJob, started: JobSummary, db_path: Path
+    store: Store, records: LockedWriter, job: JudgeJob, started: JobSummary
 ) -> JobSummary:
     """Record cached replies at once, and hand the rest to the Batch API."""
-    assert started.run_id is not None
+    run_id = started.run_id
+    assert run_id is not None
+    db_path = _db_file(store)
     plan = started.plan
     totals = started.totals
     if plan.cached:
-        run = JudgeRun(
-            db_path, job.run_config(), started.run_id, job.prices, [], list(plan.cached), 1
-        )
+        run = JudgeRun(db_path, job.run_config(), run_id, job.prices, [], list(plan.cached), 1)
         totals = (await run.run(_ignore)).totals
     info = None
     if plan.items:
         folder = db_path.parent / "batches"
-        info = await batch_mode.submit(
-            store, list(plan.items), job.run_config(), started.run_id, folder
-        )
+        info = await batch_mode.submit(store, list(plan.items), job.run_config(), run_id, folder)
     summary = replace(
         started,
         status="submitted" if info else "finished",
         totals=totals,
         batch=info,
-        usage=store.judging.runs.usage(started.run_id),
+        usage=await records.call(lambda s: s.judging.runs.usage(run_id)),
     )
-    store.judging.runs.finish(started.run_id, summary.to_json(failures_limit=0), summary.status)
+    closing, status = summary.to_json(failures_limit=0), summary.status
+    await records.call(lambda s: s.judging.runs.finish(run_id, closing, status))
     return summary
 
 
@@ -209,6 +240,21 @@ def close_abandoned_runs(store: Store) -> tuple[int, ...]:
             store.judging.runs.abort(run.id)
             closed.append(run.id)
     return tuple(closed)
+
+
+def _close_interrupted(store: Store, run_id: int) -> None:
+    """Close a run that stopped early (Ctrl+C, or the app closed) with what it did."""
+    store.judging.runs.finish(run_id, store.judging.runs.usage(run_id)._asdict(), "interrupted")
+
+
+def _lock_reporter(on_event: OnEvent | None) -> OnLock:
+    """Turns the run record's waits for a lock into events."""
+
+    def report(waiting: bool, why: str) -> None:
+        if on_event is not None:
+            on_event(Event("locked" if waiting else "unlocked", "run record", why))
+
+    return report
 
 
 def _db_file(store: Store) -> Path:

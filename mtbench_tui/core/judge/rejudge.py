@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from mtbench_tui.core.judge.job import OnEvent, run_judge_job
+from mtbench_tui.core.judge.job import OnEvent, load_prompts, run_judge_job
 from mtbench_tui.core.judge.job_types import JobSummary, JudgeJob
 from mtbench_tui.core.judge.pair_plan import PairSelection
+from mtbench_tui.core.judge.pair_prompts import pair_judge_label
 from mtbench_tui.core.models import ItemKey
 from mtbench_tui.core.store import Store
 
@@ -108,3 +109,53 @@ async def rejudge_pair(
         note=f"Q{question_id} {model_1} vs {model_2}",
     )
     return await run_judge_job(store, job, on_event=on_event)
+
+
+def pair_judge_of(settings: JudgeSettings) -> str:
+    """The label a pairwise re-judge stores its verdicts under (judge model and prompt family).
+
+    Args:
+        settings: the judge.
+
+    Returns:
+        For example ``gpt-4`` (FastChat's pair prompts) or ``gpt-4/mtr-pair-v1``.
+
+    Raises:
+        InputError: a bad prompts file.
+    """
+    prompts = load_prompts(replace(settings.job(), mode="pair"))
+    return pair_judge_label(settings.judge_model, prompts.family)
+
+
+def rejudge_order(
+    store: Store,
+    question_id: int,
+    models: tuple[str, str],
+    settings: JudgeSettings,
+    compared: str | None = None,
+) -> tuple[str, str]:
+    """The model order to re-judge a comparison in (FastChat's model_1 first).
+
+    The order of the verdict this judge already has on the comparison, so a re-judge
+    replaces it like for like; else the order of the compared judge's verdict; else
+    ``models`` as given.
+
+    Args:
+        store: the store.
+        question_id: the question.
+        models: the two models, in any order.
+        settings: the judge that will re-judge.
+        compared: the pair judge the reviewer compares votes with, if any.
+
+    Returns:
+        (model_1, model_2).
+
+    Raises:
+        InputError: a bad prompts file.
+    """
+    for judge in filter(None, (pair_judge_of(settings), compared)):
+        for turn in (1, 2):
+            found = store.judging.pairs.get(question_id, *models, turn, judge)
+            if found is not None:
+                return found.model_1, found.model_2
+    return models

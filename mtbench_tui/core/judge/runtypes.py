@@ -24,7 +24,11 @@ class RunConfig:
 
 @dataclass(frozen=True)
 class Event:
-    """Progress: kind is ok, no_verdict, cached, failed or retry; label names the item."""
+    """Progress: kind is ok, no_verdict, cached, failed or retry; label names the item.
+
+    ``locked`` says a write waits for another program's lock on the database (nothing is
+    lost; it lands when the lock goes), and ``unlocked`` that it has landed.
+    """
 
     kind: str
     label: str

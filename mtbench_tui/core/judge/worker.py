@@ -1,7 +1,9 @@
 """Judge a share of a plan on one event loop: bounded concurrency, each outcome stored as it lands.
 
-Database work runs on one writer thread of its own, so the event loop (the app's, when
-re-judging from the review screen) never waits on SQLite, and writes stay in order.
+Database work runs on one writer thread of its own (``LockedWriter``), so the event loop
+(the app's, when re-judging from the review screen) never waits on SQLite, writes stay in
+order, and a write that meets another program's lock waits for it instead of dropping a
+paid reply.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ import asyncio
 import math
 import random
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from mtbench_tui.core.judge.client import CallFailed, Redactor, complete, make_client
+from mtbench_tui.core.judge.locked import LockedWriter
 from mtbench_tui.core.judge.pricing import PriceTable
 from mtbench_tui.core.judge.recording import Recorded, record_reply
 from mtbench_tui.core.judge.runtypes import Event, RunConfig, Totals
@@ -54,8 +56,7 @@ class Worker:
         self.redact = Redactor(key)
         self.rng = random.Random(config.seed)
         self.pending: list[Event] = []
-        self._writer = ThreadPoolExecutor(1, thread_name_prefix="judge-writer")
-        self._store: Store | None = None
+        self._writer = LockedWriter(lambda: _open_store(db_path), self._on_lock, "judge-writer")
         self._compared: set[tuple[int, str, str, int]] = set()
 
     async def run(self, requests: list[WorkItem], cached: list[WorkItem]) -> Totals:
@@ -70,7 +71,6 @@ class Worker:
         """
         flusher = asyncio.create_task(self._flush_periodically())
         try:
-            self._store = await self._db(_open_store, self.db_path)
             for item in cached:
                 await self._replay(item)
             if requests:
@@ -78,19 +78,21 @@ class Worker:
         finally:
             flusher.cancel()
             self._flush()
-            if self._store is not None:
-                await self._db(self._store.close)
-            self._writer.shutdown(wait=False)
+            await self._writer.close()
         return self.totals
 
     async def _db(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run a database call on the writer thread."""
-        return await asyncio.get_running_loop().run_in_executor(self._writer, fn, *args)
+        """Run ``fn(store, *args)`` on the writer thread (waiting out another program's lock)."""
+        return await self._writer.call(fn, *args)
+
+    def _on_lock(self, waiting: bool, why: str) -> None:
+        """Report that a write waits for another program's lock, or has landed after waiting."""
+        kind = "locked" if waiting else "unlocked"
+        self.pending.append(Event(kind, "database", why))
 
     async def _replay(self, item: WorkItem) -> None:
         """Store a cached reply as this run's verdict, without a request."""
-        assert self._store is not None
-        hit = await self._db(self._store.judging.cache_get, item.cache_key)
+        hit = await self._db(_cache_get, item.cache_key)
         if hit is None:
             return
         outcome = Outcome("cached", 0, hit.prompt_tokens, hit.completion_tokens, 0.0, 0.0)
@@ -164,12 +166,11 @@ class Worker:
         self._count(item, recorded, cached=False, outcome=outcome)
 
     def _write(
-        self, item: WorkItem, response: CachedResponse, outcome: Outcome, cache: bool
+        self, store: Store, item: WorkItem, response: CachedResponse, outcome: Outcome, cache: bool
     ) -> Recorded:
         """Store a reply (on the writer thread)."""
-        assert self._store is not None
         return record_reply(
-            self._store,
+            store,
             item,
             response,
             outcome,
@@ -178,10 +179,9 @@ class Worker:
             cache=cache,
         )
 
-    def _fail(self, item: WorkItem, outcome: Outcome) -> None:
+    def _fail(self, store: Store, item: WorkItem, outcome: Outcome) -> None:
         """Store a failure (on the writer thread)."""
-        assert self._store is not None
-        self._store.judging.record_failure(item, outcome, self.run_id)
+        store.judging.record_failure(item, outcome, self.run_id)
 
     def _retry(self, item: WorkItem, why: str) -> None:
         """Count and report a retry."""
@@ -213,6 +213,11 @@ class Worker:
 def _open_store(path: Path) -> Store:
     """The worker's own connection (commits survive a killed process; no fsync per reply)."""
     return Store.open(path, durable=False)
+
+
+def _cache_get(store: Store, key: str) -> CachedResponse | None:
+    """A cached reply (on the writer thread)."""
+    return store.judging.cache_get(key)
 
 
 def _comparison(item: WorkItem) -> tuple[int, str, str, int]:

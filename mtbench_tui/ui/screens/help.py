@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +25,56 @@ def describe_key(binding: Binding) -> str:
         "shift+tab": "Shift+Tab",
     }
     return ", ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))
+
+
+_KEY_NAMES = {
+    "tab": "Tab",
+    "escape": "Esc",
+    "up": "↑",
+    "down": "↓",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "question_mark": "?",
+    "slash": "/",
+    "enter": "⏎",
+}
+
+
+def key_names(
+    ids: Sequence[str],
+    bindings: Sequence[Binding],
+    keymap: Mapping[str, str],
+    sep: str = " / ",
+) -> str:
+    """The keys of some bindings as the reviewer types them, remapped ones (``--keys``) included.
+
+    Args:
+        ids: binding ids, in the order to show them.
+        bindings: where to find them.
+        keymap: binding id to key, from ``--keys``.
+        sep: between two keys.
+
+    Returns:
+        For example ``a / b / t``, or ``z / b / t`` when ``a`` was remapped to ``z``.
+    """
+    by_id = {b.id: b for b in bindings if b.id}
+    shown = []
+    for binding_id in ids:
+        binding = by_id[binding_id]
+        if binding_id in keymap:
+            key = keymap[binding_id]
+            shown.append(_KEY_NAMES.get(key, key))
+        else:
+            shown.append(binding.key_display or _KEY_NAMES.get(binding.key, binding.key))
+    return sep.join(shown)
+
+
+def help_mouse(screen: Screen) -> str:
+    """What the mouse does on a screen, from its ``help_mouse`` (nothing when it has none)."""
+    mouse = getattr(screen, "help_mouse", None)
+    return mouse() if callable(mouse) else ""
 
 
 def help_rows(screen: Screen) -> list[tuple[str, str]]:
@@ -56,10 +108,8 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog help-dialog"):
             yield Label("Keys", classes="dialog-title")
             yield Static(table)
-            yield Label(
-                "Mouse: click a turn to focus it, click a score to set it. Esc closes.",
-                classes="dialog-help",
-            )
+            mouse = help_mouse(self.source)
+            yield Label(f"{mouse} Esc closes." if mouse else "Esc closes.", classes="dialog-help")
 
     def action_close(self) -> None:
         """Close the help."""

@@ -101,6 +101,14 @@ PAIR_BINDINGS = [
         "Disagreement queue: your voted comparisons, most opposed to the judge first (again: back).",
         id="pair.by-disagreement",
     ),
+    key(
+        "j",
+        "rejudge",
+        "re-judge",
+        "Ask the configured judge (--judge-model) about this comparison again:"
+        " both answer orders, both turns, in the background.",
+        id="pair.rejudge",
+    ),
     key("g", "goto", "go to", "Jump to a question by its id.", id="pair.goto", show=False),
     key("s", "stats", "stats", "Open the statistics screen.", id="pair.stats", show=False),
     key(
@@ -120,20 +128,26 @@ PAIR_BINDINGS = [
 ]
 """The keys of the pair review screen, in the order the footer and the help list them."""
 
-HELP_ROWS = (
-    ("a / b / t", "vote on the focused turn: A better, B better, tie"),
-    ("Tab", "switch between turn 1 and turn 2"),
-    ("⏎", "next turn you haven't voted on"),
-    ("→ / ←", "next / previous comparison"),
-    ("u", "undo your last change, saying what it undid"),
-    ("c / f", "comment on / flag the focused turn"),
-    ("B", "blind mode: hide the verdict until you vote"),
-    ("r", "show or hide the reference answer"),
-    ("/", "filter: category, model, turn, verdict, inconsistent, my vote differs"),
-    ("d", "disagreement queue: most opposed to the judge first"),
-    ("g / s", "go to a question id / statistics"),
-    ("↑ ↓ PgUp PgDn", "scroll the answers"),
-    ("Esc", "stop retrying votes that wait for a locked database"),
-    ("? / q", "this help / quit (saved votes are on disk)"),
+HELP_ROWS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("pair.vote-a", "pair.vote-b", "pair.tie"),
+        "vote on the focused turn: A better, B better, tie",
+    ),
+    (("pair.turn",), "switch between turn 1 and turn 2"),
+    (("pair.next-unvoted",), "next turn you haven't voted on"),
+    (("pair.next", "pair.previous"), "next / previous comparison"),
+    (("pair.undo",), "undo your last change, saying what it undid"),
+    (("pair.comment", "pair.flags"), "comment on / flag the focused turn"),
+    (("pair.blind",), "blind mode: hide the verdict until you vote"),
+    (("pair.reference",), "show or hide the reference answer"),
+    (("pair.filter",), "filter: category, model, turn, verdict, inconsistent, my vote differs"),
+    (("pair.by-disagreement",), "disagreement queue: most opposed to the judge first"),
+    (("pair.rejudge",), "re-judge this comparison (both orders) in the background"),
+    (("pair.goto", "pair.stats", "app.export"), "go to a question id / statistics / export"),
+    (("pair.give-up",), "stop retrying votes that wait for a locked database"),
+    (("app.help", "app.quit"), "this help / quit (saved votes are on disk)"),
 )
-"""The ? help: every key of the pair review screen, grouped."""
+"""The ? help: every key of the pair review screen, grouped, by binding id (so --keys shows)."""
+
+SCROLL_IDS = ("pair.up", "pair.down", "pair.page_up", "pair.page_down", "pair.home", "pair.end")
+"""The scrolling keys, listed together in one row of the help."""

@@ -12,10 +12,13 @@ from textual.containers import Horizontal, Vertical
 
 from mtbench_tui.core.pair_view import PairView
 from mtbench_tui.core.store.pair_filter import PairFilter
+from mtbench_tui.ui.bindings import APP_BINDINGS
 from mtbench_tui.ui.screens.dialogs import GotoDialog
-from mtbench_tui.ui.screens.pair_bindings import HELP_ROWS, PAIR_BINDINGS
+from mtbench_tui.ui.screens.help import key_names
+from mtbench_tui.ui.screens.pair_bindings import HELP_ROWS, PAIR_BINDINGS, SCROLL_IDS
 from mtbench_tui.ui.screens.pair_edits import PairEditsMixin
 from mtbench_tui.ui.screens.pair_filter import PairFilterDialog
+from mtbench_tui.ui.screens.pair_rejudge import PairRejudgeMixin
 from mtbench_tui.ui.text import say
 from mtbench_tui.ui.widgets.key_bar import KeyBar
 from mtbench_tui.ui.widgets.pair_answers import PairConversation, PairTurnBlock
@@ -24,7 +27,7 @@ from mtbench_tui.ui.widgets.pair_judge import PairJudgePanel
 from mtbench_tui.ui.widgets.pair_votes import PairVotePanel, TurnVote
 
 
-class PairReviewScreen(PairEditsMixin):
+class PairReviewScreen(PairEditsMixin, PairRejudgeMixin):
     """Owns the pair review keys; calls the core session and renders what it returns."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*PAIR_BINDINGS]
@@ -34,7 +37,9 @@ class PairReviewScreen(PairEditsMixin):
         with Horizontal(id="pair-main"):
             yield PairConversation(id="pair-conversation")
             with Vertical(id="pair-side"):
-                yield PairVotePanel(id="pair-vote-panel")
+                votes = ("pair.vote-a", "pair.vote-b", "pair.tie")
+                keys = key_names(votes, PAIR_BINDINGS, getattr(self.app, "keymap", {}))
+                yield PairVotePanel(keys, id="pair-vote-panel")
                 yield PairJudgePanel(id="pair-judge-panel")
         yield KeyBar(id="key-bar")
 
@@ -46,8 +51,18 @@ class PairReviewScreen(PairEditsMixin):
         self._open(view, turn=view.first_unvoted(self.session.filter.turns) if view else None)
 
     def help_rows(self) -> list[tuple[str, str]]:
-        """The rows of the ? help screen (the palette has each key's full sentence)."""
-        return list(HELP_ROWS)
+        """The rows of the ? help screen, as remapped by ``--keys`` (the palette has each key's
+        full sentence)."""
+        keymap = getattr(self.app, "keymap", {})
+        bindings = [*PAIR_BINDINGS, *APP_BINDINGS]
+        rows = [(key_names(ids, bindings, keymap), text) for ids, text in HELP_ROWS]
+        scroll = key_names(SCROLL_IDS, bindings, keymap, sep=" ")
+        rows.insert(-2, (scroll, "scroll the answers"))
+        return rows
+
+    def help_mouse(self) -> str:
+        """What the mouse does here, for the ? help."""
+        return "Mouse: click a turn to focus it, click A, B or tie to vote."
 
     # -- moving ----------------------------------------------------------------------
 

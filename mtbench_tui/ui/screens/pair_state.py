@@ -10,6 +10,7 @@ from textual.css.query import NoMatches
 from textual.reactive import var
 from textual.screen import Screen
 
+from mtbench_tui.core.judge.rejudge import JudgeSettings
 from mtbench_tui.core.models import PairKey
 from mtbench_tui.core.pair_review import PairSession
 from mtbench_tui.core.pair_view import PairView
@@ -37,11 +38,21 @@ class PairState(Screen[None]):
     progress: var[PairProgress] = var(PairProgress(0, 0), init=False)
     unsaved: var[int] = var(0, init=False, bindings=True)
     """Edits waiting for a locked database; the give-up key shows only while there are some."""
+    rejudging: var[str] = var("", init=False)
+    """The status line of a re-judge in progress ("" when none runs)."""
 
-    def __init__(self, session: PairSession, blind: bool, hide_models: bool = False) -> None:
+    def __init__(
+        self,
+        session: PairSession,
+        blind: bool,
+        hide_models: bool = False,
+        judge_settings: JudgeSettings | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self.hide_models = hide_models
+        self.judge_settings = judge_settings
+        """The judge the j key calls (None: not configured)."""
         self.set_reactive(PairState.blind, blind)
         self._draw_scheduled = False
         self._draw_lock = asyncio.Lock()
@@ -81,6 +92,9 @@ class PairState(Screen[None]):
         self._schedule_draw()
 
     def watch_unsaved(self) -> None:
+        self._schedule_draw()
+
+    def watch_rejudging(self) -> None:
         self._schedule_draw()
 
     def _schedule_draw(self) -> None:
@@ -126,6 +140,7 @@ class PairState(Screen[None]):
             session.judge,
             self._judge_hidden(self.turn),
             view.choice(self.turn),
+            self.rejudging,
         )
 
     def _judge_hidden(self, turn: int) -> bool:

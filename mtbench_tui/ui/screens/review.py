@@ -61,6 +61,10 @@ class ReviewScreen(EditingMixin, RejudgeMixin):
         )
         return rows
 
+    def help_mouse(self) -> str:
+        """What the mouse does here, for the ? help."""
+        return "Mouse: click a turn to focus it, click a score to set it."
+
     # -- focus -----------------------------------------------------------------------
 
     def on_turn_block_selected(self, event: TurnBlock.Selected) -> None:

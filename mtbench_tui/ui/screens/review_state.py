@@ -32,6 +32,8 @@ class ReviewState(Screen[None]):
     progress: var[QueueProgress] = var(QueueProgress(0, 0), init=False)
     unsaved: var[int] = var(0, init=False, bindings=True)
     """Edits waiting for a locked database; the give-up key shows only while there are some."""
+    rejudging: var[str] = var("", init=False)
+    """The status line of a re-judge in progress ("" when none runs)."""
 
     def __init__(
         self, session: ReviewSession, blind: bool, judge_settings: JudgeSettings | None = None
@@ -78,6 +80,9 @@ class ReviewState(Screen[None]):
     def watch_unsaved(self) -> None:
         self._schedule_draw()
 
+    def watch_rejudging(self) -> None:
+        self._schedule_draw()
+
     def _schedule_draw(self) -> None:
         """Render once after the current event, however many state fields it changed."""
         if not self._draw_scheduled:
@@ -119,7 +124,11 @@ class ReviewState(Screen[None]):
                 waiting[edit.key.turn] = (*waiting.get(edit.key.turn, ()), edit.describe())
         self.query_one(RatingPanel).show(view.ratings, self.turn, status, waiting)
         self.query_one(JudgePanel).show(
-            self.turn, view.verdicts.get(self.turn), session.judge, self._judge_hidden(self.turn)
+            self.turn,
+            view.verdicts.get(self.turn),
+            session.judge,
+            self._judge_hidden(self.turn),
+            self.rejudging,
         )
 
     def _judge_hidden(self, turn: int) -> bool:

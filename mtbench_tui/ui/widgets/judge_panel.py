@@ -21,11 +21,19 @@ class JudgePanel(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static(id="judge-title")
+        yield Static(id="judge-status")
         yield Static(id="judge-score")
         yield Static(id="judge-meta")
         yield Static(id="judge-explanation")
 
-    def show(self, turn: int, verdict: Judgment | None, judge: str | None, hidden: bool) -> None:
+    def show(
+        self,
+        turn: int,
+        verdict: Judgment | None,
+        judge: str | None,
+        hidden: bool,
+        status: str = "",
+    ) -> None:
         """Display the verdict for a turn.
 
         Args:
@@ -33,7 +41,11 @@ class JudgePanel(VerticalScroll, can_focus=False):
             verdict: the judge's verdict, or None when this judge has none for the turn.
             judge: the judge label the app is showing.
             hidden: True in blind mode until the reviewer has scored this turn.
+            status: a re-judge in progress ("" when none).
         """
+        note = self.query_one("#judge-status", Static)
+        note.update(literal(status))
+        note.display = bool(status)
         shown = (turn, verdict, judge, hidden)
         if self._shown == shown:
             return  # redrawn for another reason (a save): keep the reader's scroll position

@@ -56,6 +56,7 @@ class PairJudgePanel(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static(id="pair-judge-title")
+        yield Static(id="pair-judge-status")
         yield Static(id="pair-judge-verdict")
         yield Static(id="pair-judge-meta")
         yield Static(id="pair-judge-orders")
@@ -67,6 +68,7 @@ class PairJudgePanel(VerticalScroll, can_focus=False):
         judge: str | None,
         hidden: bool,
         vote: str | None,
+        status: str = "",
     ) -> None:
         """Display the verdict for a turn.
 
@@ -76,9 +78,13 @@ class PairJudgePanel(VerticalScroll, can_focus=False):
             judge: the pair judge the session compares against.
             hidden: True in blind mode until the reviewer has voted on this turn.
             vote: the reviewer's vote on the turn (``A``, ``B``, ``tie``), if any.
+            status: a re-judge in progress ("" when none).
         """
         title = self.query_one("#pair-judge-title", Static)
         title.update(Text(f"Judge · turn {turn}", style="bold"))
+        note = self.query_one("#pair-judge-status", Static)
+        note.update(literal(status))
+        note.display = bool(status)
         line = self.query_one("#pair-judge-verdict", Static)
         meta = self.query_one("#pair-judge-meta", Static)
         orders = self.query_one("#pair-judge-orders", Static)

@@ -98,8 +98,13 @@ class TurnVote(Vertical):
 class PairVotePanel(Vertical):
     """Both turns' votes."""
 
+    def __init__(self, keys: str = "a / b / t", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.keys = keys
+        """The voting keys as the reviewer types them (``--keys`` may remap them)."""
+
     def compose(self) -> ComposeResult:
-        yield Static(Text("Your vote  (a / b / t)", style="bold"), id="vote-title")
+        yield Static(Text(f"Your vote  ({self.keys})", style="bold"), id="vote-title")
         yield TurnVote(1)
         yield TurnVote(2)
 
