@@ -59,3 +59,8 @@ def test_a_whole_report(rated_store: Store) -> None:
 def test_unsupported_values_are_refused() -> None:
     with pytest.raises(TypeError):
         jsontext.dumps({"set": {1, 2}})
+
+
+@pytest.mark.parametrize("value", [{"a": float("nan")}, [1.0, float("inf")], {"x": "\ud800"}])
+def test_values_the_fast_path_refuses_still_match(value: Any) -> None:
+    assert jsontext.dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)

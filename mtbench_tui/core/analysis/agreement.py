@@ -90,8 +90,10 @@ def _questions_per_group(question: np.ndarray, codes: np.ndarray, n_groups: int)
     """Distinct questions in each group."""
     if question.size == 0:
         return np.zeros(n_groups, dtype=np.int64)
-    pairs = np.unique(np.column_stack([codes, question]), axis=0)
-    return np.bincount(pairs[:, 0], minlength=n_groups)
+    # One integer key per (group, question): a 1-D unique is far faster than rows.
+    _ids, q = np.unique(question, return_inverse=True)
+    keys = np.unique(codes.astype(np.int64) * _ids.size + q.ravel())
+    return np.bincount(keys // _ids.size, minlength=n_groups)
 
 
 def human_human_block(

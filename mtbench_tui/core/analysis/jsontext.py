@@ -2,15 +2,20 @@
 
 The standard library encodes indented JSON in Python generators, one small string per
 token: for a report with 1,500 breakdown groups that is 1.5 million strings (0.4 s and
-~80 MB at once). This writer emits each scalar-only object or list whole, and joins one
-list at the end. Strings go through the same C escaping as ``json.dumps``.
+~80 MB at once). Its C encoder only writes compact JSON, so the fast path lets it do that
+and has msgspec re-indent the text, which copies every token verbatim (0.06 s for a 6 MB
+report). NaN and infinities are not JSON, so msgspec refuses them; data holding them goes
+through a Python writer that emits each scalar-only object or list whole.
 """
 
 from __future__ import annotations
 
+import json
 import json.encoder
 from collections.abc import Callable
 from typing import Any
+
+import msgspec
 
 _ESCAPE: Callable[[str], str] = json.encoder.encode_basestring  # ensure_ascii=False
 
@@ -25,6 +30,15 @@ def dumps(value: Any, indent: int = 2) -> str:
     Returns:
         The JSON text.
     """
+    try:
+        compact = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        return msgspec.json.format(compact, indent=indent)
+    except (ValueError, UnicodeEncodeError):  # NaN/inf, or a lone surrogate msgspec can't take
+        return _python_dumps(value, indent)
+
+
+def _python_dumps(value: Any, indent: int) -> str:
+    """The same text, written in Python (any float allowed)."""
     out: list[str] = []
     _write(value, out, "\n", " " * indent)
     return "".join(out)

@@ -117,14 +117,14 @@ def _build(
     frames: Mapping[str, RatingPairs] | None,
 ) -> Report:
     """``build_report``'s work."""
+    if with_audit:
+        # The audit's tests need scipy.stats (most of a second to import); it loads while
+        # SQLite reads the pairs and the bootstrap runs, both mostly free of the GIL.
+        preload("scipy.stats")
     pairs_by_judge = dict(frames) if frames is not None else load_frames(store, judge)
     judges = list(pairs_by_judge)
     reviewers = store.analysis.rating_counts()
     rated_twice = HumanPairs.load(store)
-    if with_audit:
-        # The audit's tests need scipy.stats (most of a second to import); it loads while
-        # the bootstrap runs, which mostly waits on numpy with the interpreter lock free.
-        preload("scipy.stats")
     blocks = tuple(
         _judge_block(j, p, reviewer, list(reviewers), s, by) for j, p in pairs_by_judge.items()
     )

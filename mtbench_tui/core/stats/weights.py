@@ -61,6 +61,20 @@ def weights(clusters: int, n_resamples: int, seed: int | None) -> np.ndarray:
     return _counts(clusters, n_resamples, seed).astype(float)
 
 
+def counts(clusters: int, n_resamples: int, seed: int) -> np.ndarray:
+    """The cached draws for k clusters, as small unsigned integers (shared: do not modify).
+
+    Args:
+        clusters: how many clusters (k).
+        n_resamples: how many resamples.
+        seed: the generator's seed.
+
+    Returns:
+        resamples x k counts.
+    """
+    return _counts(clusters, n_resamples, seed)
+
+
 def prefetch(sizes: Iterable[int], n_resamples: int, seed: int) -> None:
     """Draw the weights of several cluster counts, two at a time, before they are needed.
 
