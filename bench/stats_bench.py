@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mtbench_tui import stats  # noqa: E402
-from mtbench_tui.core.stats import paired  # noqa: E402
+from mtbench_tui.core.stats import grouped, paired  # noqa: E402
 
 
 def timed(fn: Callable[[], object], repeat: int = 3) -> float:
@@ -112,13 +112,13 @@ def main() -> None:
     add("bland_altman", lambda: stats.bland_altman(judge, human))
     add(
         "all 20 metrics from the joint table",
-        lambda: paired.agreement(data, n_resamples=0),
+        lambda: grouped.agreement(data, n_resamples=0),
         "krippendorff.alpha interval alone",
         kd and (lambda: kd.alpha(reliability_data=both, level_of_measurement="interval")),
     )
     add(
         f"all 20 metrics + {args.resamples} cluster-bootstrap resamples",
-        lambda: paired.agreement(data, n_resamples=args.resamples),
+        lambda: grouped.agreement(data, n_resamples=args.resamples),
         "krippendorff.alpha interval alone",
         kd and (lambda: kd.alpha(reliability_data=both, level_of_measurement="interval")),
     )

@@ -9,7 +9,7 @@ from mtbench_tui.core.analysis import audit, bias, gaps
 from mtbench_tui.core.analysis.agreement import Settings
 from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.significance import MIN_QUESTIONS, Call, call
-from mtbench_tui.core.stats import paired
+from mtbench_tui.core.stats import grouped, paired
 from mtbench_tui.core.store.analysis import BlindRevision, NoVerdictCount
 
 S = Settings(n_resamples=400, seed=1)
@@ -43,7 +43,7 @@ def make_pairs(
 
 def overall(pairs: RatingPairs) -> dict[str, paired.Estimate]:
     """Every metric, as audit() computes it."""
-    return paired.agreement(pairs.paired(), S.n_resamples, S.confidence, S.seed)
+    return grouped.agreement(pairs.paired(), S.n_resamples, S.confidence, S.seed)
 
 
 def lenient(n_questions: int, per_question: int = 4) -> RatingPairs:

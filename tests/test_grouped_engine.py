@@ -20,7 +20,7 @@ from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.score_pairs import pairwise_block
 from mtbench_tui.core.analysis.settings import Settings
 from mtbench_tui.core.stats import bootstrap, paired, weights
-from mtbench_tui.core.stats.grouped import group_agreement
+from mtbench_tui.core.stats.grouped import agreement, group_agreement
 
 krippendorff = pytest.importorskip("krippendorff")
 
@@ -90,7 +90,7 @@ def test_point_estimates_only() -> None:
     rng = np.random.default_rng(5)
     a, b = scores("half", 800, rng)
     question = rng.integers(0, 40, a.size)
-    found = paired.agreement(paired.PairedData(a, b, question), n_resamples=0)
+    found = agreement(paired.PairedData(a, b, question), n_resamples=0)
     want = reference(paired.PairedData(a, b, question), 0, 0)
     for name in paired.METRICS:
         assert same(want[name].value, found[name].value)

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The scale lives below both the models and the statistics, which share it.
+from mtbench_tui.core.scale import MAX_SCORE as MAX_SCORE
+from mtbench_tui.core.scale import MIN_SCORE as MIN_SCORE
+from mtbench_tui.core.scale import NO_VERDICT as NO_VERDICT
+from mtbench_tui.core.scale import SCORES as SCORES
+from mtbench_tui.core.scale import on_scale as on_scale
+
 CATEGORIES: tuple[str, ...] = (
     "writing",
     "roleplay",
@@ -27,18 +34,6 @@ FLAG_LABELS: dict[str, str] = {
     "answer-unreadable": "answer unreadable",
     "question-ambiguous": "question ambiguous",
 }
-
-MIN_SCORE = 1
-MAX_SCORE = 10
-SCORES: tuple[int, ...] = tuple(range(MIN_SCORE, MAX_SCORE + 1))
-"""The rating scale, for judges and reviewers alike: every label, lowest first."""
-NO_VERDICT = -1
-"""FastChat's score for a judgment with no parseable rating."""
-
-
-def on_scale(score: float) -> bool:
-    """True when a score lies on the rating scale (fractions such as 8.5 included)."""
-    return MIN_SCORE <= score <= MAX_SCORE
 
 
 @dataclass(frozen=True, order=True)

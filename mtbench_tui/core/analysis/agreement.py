@@ -16,8 +16,8 @@ from mtbench_tui.core.analysis.model import (
 )
 from mtbench_tui.core.analysis.score_pairs import pairwise_block
 from mtbench_tui.core.analysis.settings import Settings
-from mtbench_tui.core.stats.grouped import group_agreement
-from mtbench_tui.core.stats.paired import PairedData, agreement
+from mtbench_tui.core.stats.grouped import agreement, group_agreement
+from mtbench_tui.core.stats.paired import PairedData
 
 __all__ = ["BREAKDOWNS", "Settings", "human_human_block", "judge_human_row", "pairwise_block"]
 

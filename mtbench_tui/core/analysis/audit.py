@@ -24,7 +24,7 @@ from mtbench_tui.core.analysis.significance import (
     p_is,
     too_few,
 )
-from mtbench_tui.core.stats import paired
+from mtbench_tui.core.stats import grouped
 from mtbench_tui.core.stats.bootstrap import bootstrap_sums, mean_of
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.analysis import BlindRevision, NoVerdictCount
@@ -130,7 +130,7 @@ def audit(store: Store, judge: str, pairs: RatingPairs, s: Settings) -> JudgeAud
     """
     found: list[AuditFinding] = []
     if pairs.n:
-        overall = paired.agreement(pairs.paired(), s.n_resamples, s.confidence, s.seed)
+        overall = grouped.agreement(pairs.paired(), s.n_resamples, s.confidence, s.seed)
         found += [
             bias.leniency(pairs, overall),
             bias.compression(pairs, overall),

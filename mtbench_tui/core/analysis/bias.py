@@ -29,7 +29,7 @@ from mtbench_tui.core.stats.bootstrap import bootstrap_sums
 
 Floats = npt.NDArray[np.float64]
 Overall = Mapping[str, paired.Estimate]
-"""Every metric of the judge against all humans (``core.stats.paired.agreement``)."""
+"""Every metric of the judge against all humans (``core.stats.grouped.agreement``)."""
 
 NO_PAIRS = "Not measured: no turn has both a human and a judge score."
 

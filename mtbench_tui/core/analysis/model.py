@@ -28,7 +28,7 @@ class MetricValues:
 
     @classmethod
     def of(cls, raw: Mapping[str, paired.Estimate]) -> MetricValues:
-        """From ``core.stats.paired.agreement``'s output."""
+        """From ``core.stats.grouped.agreement``'s output."""
         values = {name: Estimate.of(e) for name, e in raw.items() if name != "n"}
         return cls(int(raw["n"].value), MappingProxyType(values))
 

@@ -8,7 +8,7 @@ from mtbench_tui.core.analysis.metrics import metric
 from mtbench_tui.core.analysis.model import Summary
 from mtbench_tui.core.analysis.numbers import Estimate
 from mtbench_tui.core.analysis.significance import MIN_QUESTIONS, Call, call, questions
-from mtbench_tui.core.stats import paired
+from mtbench_tui.core.stats import grouped, paired
 from mtbench_tui.core.stats.compare import difference
 
 METRIC = metric("kappa_quadratic")
@@ -60,7 +60,7 @@ def summarise(judge: str, pairs: RatingPairs, humans: HumanPairs, s: Settings) -
 
 def _kappa(data: paired.PairedData, s: Settings) -> Estimate:
     """Quadratic κ with its interval."""
-    raw = paired.agreement(data, s.n_resamples, s.confidence, s.seed)[METRIC.name]
+    raw = grouped.agreement(data, s.n_resamples, s.confidence, s.seed)[METRIC.name]
     return Estimate.of(raw)
 
 

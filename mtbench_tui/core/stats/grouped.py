@@ -1,6 +1,6 @@
 """Every paired agreement metric for many groups at once, each with its cluster bootstrap.
 
-The numbers are those of ``paired.agreement`` run on each group alone: the same draws
+The numbers are those of ``agreement`` run on each group alone: the same draws
 (a fresh generator from the same seed, over the group's own questions), the same
 formulas. What changes is the arithmetic's shape, so that 500 groups cost about what a
 few cost before:
@@ -39,7 +39,7 @@ from mtbench_tui.core.stats.grouped_metrics import (
     rank_metrics,
 )
 from mtbench_tui.core.stats.grouped_tables import Observations, moment_sums, tables
-from mtbench_tui.core.stats.paired import METRICS, Estimate
+from mtbench_tui.core.stats.paired import METRICS, Estimate, PairedData
 
 TABLE_ELEMENTS = 1_000_000
 """Most table cells (x resamples) built at once per thread: a few MB, which stay in cache
@@ -48,6 +48,29 @@ while the rank formulas go over them."""
 BATCH_ELEMENTS = 64 * 1024
 """Groups x resamples per batch (a thread's unit of work): its sums and metric values
 take some 20 MB."""
+
+
+def agreement(
+    data: PairedData, n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0
+) -> dict[str, Estimate]:
+    """Every metric with a cluster-bootstrap interval (clusters = ``data.clusters``).
+
+    ``metrics`` on the sample's joint table gives the point values; the bootstrap resamples
+    whole clusters (``group_agreement`` computes both, for one group or many).
+
+    Args:
+        data: the paired scores.
+        n_resamples: bootstrap resamples; 0 for point estimates only.
+        confidence: interval coverage.
+        seed: random seed.
+
+    Returns:
+        Metric name -> Estimate. ``n`` has no interval.
+    """
+    groups = np.zeros(data.n, dtype=np.int64)
+    return group_agreement(data.a, data.b, data.clusters, groups, 1, n_resamples, confidence, seed)[
+        0
+    ]
 
 
 def group_agreement(
@@ -73,7 +96,7 @@ def group_agreement(
         seed: random seed (each group starts a fresh generator from it).
 
     Returns:
-        Per group, what ``paired.agreement`` returns for that group's pairs alone.
+        Per group, what ``agreement`` returns for that group's pairs alone.
     """
     key = _digest(a, b, clusters, groups, (n_groups, n_resamples, confidence, seed))
     with _lock:
@@ -118,7 +141,7 @@ def _digest(*parts: object) -> bytes:
 
 
 def _empty() -> dict[str, Estimate]:
-    """What ``paired.agreement`` returns for no pairs."""
+    """What ``agreement`` returns for no pairs."""
     nan = float("nan")
     return {m: Estimate(0.0 if m == "n" else nan, nan, nan) for m in METRICS}
 

@@ -1,6 +1,6 @@
 """The resampled inputs of the grouped engine: weight columns, moment sums and joint tables.
 
-Every group draws what ``paired.agreement`` draws for it alone: a fresh generator from the
+Every group draws what ``grouped.agreement`` draws for it alone: a fresh generator from the
 seed over its own questions (``weights.weights``), question ``l`` of a group being its
 ``l``-th smallest question id. The products with those weights are laid out
 ``groups x (resamples + 1)``, the last column being the whole sample (weight one each).
@@ -57,7 +57,7 @@ def columns(k: int, n_resamples: int, seed: int) -> np.ndarray:
     """k x (resamples + 1): the bootstrap's weights per question, then all ones (the sample).
 
     Kept for the batches that follow. With one question there is nothing to resample
-    (``paired.agreement`` gives no interval), so its columns are placeholders.
+    (``grouped.agreement`` gives no interval), so its columns are placeholders.
 
     Args:
         k: the group's number of questions.

@@ -2,10 +2,9 @@
 
 Scores take few distinct values (1-10, sometimes 8.5), so the table of how often each
 (a, b) value pair occurs holds all the information in the sample. ``metrics`` evaluates
-every formula on a stack of such tables; ``agreement`` gives each metric with its
-cluster-bootstrap interval through ``grouped.group_agreement``, which computes the same
-numbers for many groups at once. The formulas are checked against the public one-sample
-functions in tests.
+every formula on a stack of such tables; ``grouped.agreement`` gives each metric with its
+cluster-bootstrap interval, computing the same numbers for many groups at once. The
+formulas are checked against the public one-sample functions in tests.
 """
 
 from __future__ import annotations
@@ -15,11 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mtbench_tui.core.scale import SCORES
 from mtbench_tui.core.stats.agreement import disagreement_weights
 from mtbench_tui.core.stats.bootstrap import seeded_sums
 
-SCORE_LABELS = tuple(float(x) for x in range(1, 11))
-"""The 1-10 scale, declared in full so weighted kappa never depends on which scores occurred."""
+SCORE_LABELS = tuple(float(x) for x in SCORES)
+"""The rating scale, declared in full so weighted kappa never depends on which scores occurred."""
 
 METRICS = (
     "n",
@@ -284,28 +284,3 @@ class Estimate:
     value: float
     low: float
     high: float
-
-
-def agreement(
-    data: PairedData, n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0
-) -> dict[str, Estimate]:
-    """Every metric with a cluster-bootstrap interval (clusters = ``data.clusters``).
-
-    ``metrics`` on the sample's joint table gives the point values; the bootstrap resamples
-    whole clusters (``grouped.group_agreement`` computes both, for one group or many).
-
-    Args:
-        data: the paired scores.
-        n_resamples: bootstrap resamples; 0 for point estimates only.
-        confidence: interval coverage.
-        seed: random seed.
-
-    Returns:
-        Metric name -> Estimate. ``n`` has no interval.
-    """
-    from mtbench_tui.core.stats.grouped import group_agreement
-
-    groups = np.zeros(data.n, dtype=np.int64)
-    return group_agreement(data.a, data.b, data.clusters, groups, 1, n_resamples, confidence, seed)[
-        0
-    ]
