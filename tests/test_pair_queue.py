@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mtbench_tui.core.models import PairKey
+from mtbench_tui.core.pair_models import PairKey
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.pair_filter import (
     PROGRESS_CHOICES,

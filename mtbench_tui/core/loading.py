@@ -13,14 +13,13 @@ from mtbench_tui.core.jsonl import InputError, ProgressCallback, Row, iter_rows
 from mtbench_tui.core.models import (
     NO_VERDICT,
     Answer,
-    HumanPairVote,
     HumanRating,
     Judgment,
-    PairJudgment,
     Question,
     ReferenceAnswer,
     on_scale,
 )
+from mtbench_tui.core.pair_models import HumanPairVote, PairJudgment
 
 __all__ = [
     "HUMAN_JUDGE_PREFIX",

@@ -14,7 +14,7 @@ from typing import Any
 
 from mtbench_tui.core import fields
 from mtbench_tui.core.jsonl import InputError, ProgressCallback, Row, iter_rows
-from mtbench_tui.core.models import PairKey
+from mtbench_tui.core.pair_models import PairKey
 
 STUDY_WINNERS: tuple[str, ...] = ("model_a", "model_b", "tie", "tie (inconsistent)")
 """The ``winner`` labels of the published dataset."""

@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from mtbench_tui.core.clock import now_iso
-from mtbench_tui.core.models import DEFAULT_GROUP
+from mtbench_tui.core.pair_models import DEFAULT_GROUP
 from mtbench_tui.core.store.database import BUSY_TIMEOUT_MS
 from mtbench_tui.core.store.merging import (
     empty_table_stats,
