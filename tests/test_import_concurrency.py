@@ -1,4 +1,7 @@
-"""A large import under stress: other writers land while it runs, and kill -9 leaves the database as it was."""
+"""A large import under stress.
+
+Other writers land while it runs, and kill -9 leaves the database as it was.
+"""
 
 from __future__ import annotations
 

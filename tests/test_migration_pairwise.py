@@ -1,4 +1,4 @@
-"""A database from before migration 0005 (built by hand here) upgrades with its pair verdicts intact."""
+"""A database from before migration 0005 (built by hand) upgrades with its pair verdicts intact."""
 
 from __future__ import annotations
 
@@ -127,7 +127,8 @@ def test_0004_database_upgrades_through_0005(tmp_path: Path) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         store.db.execute(
             "INSERT INTO pair_judgments (question_id, model_1, model_2, turn, judge, judge_model,"
-            " prompt, winner, content_hash) VALUES (81, 'a', 'b', 1, 'judge-0', 'gpt-4', 'p', 'tie', 'h')"
+            " prompt, winner, content_hash)"
+            " VALUES (81, 'a', 'b', 1, 'judge-0', 'gpt-4', 'p', 'tie', 'h')"
         )
     # Votes work on the upgraded database, and the upgrade is recorded once.
     store.votes.set_vote(PairKey.of(81, "b", "a", 2), "alice", "A", shown_a="b")

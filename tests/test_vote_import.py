@@ -1,4 +1,4 @@
-"""Importing MT-Bench's pairwise human study: votes, GPT-4's verdicts, answers from conversations."""
+"""MT-Bench's pairwise human study imported: votes, GPT-4's verdicts, answers from conversations."""
 
 from __future__ import annotations
 

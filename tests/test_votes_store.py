@@ -181,7 +181,8 @@ def test_verdict_reads_find_either_model_order(demo_store: Store) -> None:
     )
     db.execute(
         "INSERT INTO pair_judgments (question_id, model_1, model_2, turn, judge, judge_model,"
-        " prompt, winner, content_hash) VALUES (901, ?, ?, 2, 'gpt4_pair', 'gpt-4', 'pair', 'model_2', 'h')",
+        " prompt, winner, content_hash)"
+        " VALUES (901, ?, ?, 2, 'gpt4_pair', 'gpt-4', 'pair', 'model_2', 'h')",
         [LYNX, ORION],
     )
     found = demo_store.votes.verdicts(901, LYNX, ORION)
@@ -197,6 +198,7 @@ def test_verdict_reads_find_either_model_order(demo_store: Store) -> None:
         # One verdict per judge and comparison, whichever model the judge called model_1.
         db.execute(
             "INSERT INTO pair_judgments (question_id, model_1, model_2, turn, judge, judge_model,"
-            " prompt, winner, content_hash) VALUES (901, ?, ?, 1, 'gpt-4', 'gpt-4', 'p', 'tie', 'h')",
+            " prompt, winner, content_hash)"
+            " VALUES (901, ?, ?, 1, 'gpt-4', 'gpt-4', 'p', 'tie', 'h')",
             [LYNX, ORION],
         )

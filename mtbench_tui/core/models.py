@@ -83,7 +83,7 @@ class ReferenceAnswer:
 
 
 def judge_label(judge_model: str, prompt: str) -> str:
-    """The judge's identity for agreement statistics: its model, plus the prompt family when it isn't FastChat's.
+    """The judge's identity for agreement statistics: its model, plus a non-FastChat prompt family.
 
     Args:
         judge_model: the model that judged, e.g. ``gpt-4``.
@@ -110,7 +110,7 @@ def prompt_family(prompt: str) -> str:
 
 @dataclass(frozen=True)
 class Judgment:
-    """A single-answer verdict: a judge's 1-10 score (or none) for one turn, with its explanation."""
+    """A single-answer verdict: a judge's 1-10 score (or none) on one turn, and its explanation."""
 
     question_id: int
     model: str

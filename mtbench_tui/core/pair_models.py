@@ -1,4 +1,4 @@
-"""Frozen dataclasses for pairwise comparisons: keys, judge verdicts, human votes and their history."""
+"""Frozen dataclasses for pairwise comparisons: keys, judge verdicts, human votes and history."""
 
 from __future__ import annotations
 

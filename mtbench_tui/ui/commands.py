@@ -1,4 +1,4 @@
-"""Command-palette providers: every key of the current screen by name, and the judge to compare against."""
+"""Command palette providers: every key of the current screen by name, and the judge to compare."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Turning untrusted text into Textual renderables that can't restyle the app or reach the terminal."""
+"""Untrusted text as Textual renderables that can't restyle the app or reach the terminal."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def markdown_source(text: str) -> str:
 
 
 def answer_parser() -> MarkdownIt:
-    """A Markdown parser that keeps single line breaks, as chat answers (poems, addresses, lists) expect."""
+    """A Markdown parser that keeps single line breaks, as chat answers (poems, lists) expect."""
     from markdown_it import MarkdownIt
 
     # html off: tags in a model's answer are shown as text, not dropped or interpreted.

@@ -1,4 +1,4 @@
-"""The write side of an import: stage everything in a disposable file, then merge in one short transaction.
+"""The write side of an import: stage all in a disposable file, then merge in one short transaction.
 
 Reading, validating and checking every row happen while the main database is only read, so
 reviewers keep writing during a long import; the merge is a handful of set-based statements
