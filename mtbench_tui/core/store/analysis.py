@@ -277,7 +277,8 @@ class AnalysisRepo:
                 " LEFT JOIN reviewers w ON w.name = v.reviewer"
                 " LEFT JOIN pair_judgments j ON j.judge = :judge"
                 " AND j.question_id = v.question_id AND j.turn = v.turn"
-                " AND min(j.model_1, j.model_2) = v.model_1 AND max(j.model_1, j.model_2) = v.model_2"
+                " AND min(j.model_1, j.model_2) = v.model_1"
+                " AND max(j.model_1, j.model_2) = v.model_2"
                 f" WHERE ({_VOTE_ORDER}) > (:q, :m1, :m2, :t, :r){who}"
                 f" ORDER BY {_VOTE_ORDER} LIMIT :limit",
                 {
