@@ -108,8 +108,8 @@ def _starts_with_bracket(path: Path) -> bool:
 
 def _parquet_rows(path: Path, progress: ProgressCallback | None) -> Iterator[Row]:
     """Rows of a Parquet file, numbered from 1, read a batch at a time."""
-    import pyarrow as pa  # type: ignore[import-untyped]
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     try:
         reader = pq.ParquetFile(path)
