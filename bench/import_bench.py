@@ -1,4 +1,4 @@
-"""Import throughput: `mtbench-review import` vs `sqlite-utils insert --nl` on the same rows, same run.
+"""Import throughput: `mtbench-review import` vs `sqlite-utils insert --nl`, same rows, same run.
 
 Datasets: the 31 official answer files and the five real runs (from ../shared), and a
 synthetic set of 1M judgments + 500k answers that this script generates. Both tools run
@@ -155,7 +155,8 @@ def print_table(report: dict[str, Any]) -> None:
         print(
             f"\nDuring a {probe['big_import_rows']:,}-row import ({probe['big_import_s']:.1f} s,"
             f" write lock {probe['big_import_lock_s']:.2f} s):"
-            f" {probe['small_imports']} 20-row ratings imports, worst {probe['small_import_max_s']:.2f} s;"
+            f" {probe['small_imports']} 20-row ratings imports,"
+            f" worst {probe['small_import_max_s']:.2f} s;"
             f" {probe['ratings']} single ratings, worst {probe['rating_max_s']:.2f} s;"
             f" all landed: {probe['all_landed']}."
         )
@@ -178,7 +179,9 @@ def main() -> None:
     report: dict[str, Any] = {
         "benchmark": "import",
         "when": time.strftime("%Y-%m-%d %H:%M:%S %z"),
-        "machine": f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}",
+        "machine": (
+            f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}"
+        ),
         "results": [],
     }
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,4 +1,4 @@
-"""Concurrency probe for bench/import_bench.py: small writes during a large import must land, quickly."""
+"""Concurrency probe for bench/import_bench.py: small writes during a large import land, quickly."""
 
 from __future__ import annotations
 

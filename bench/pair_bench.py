@@ -60,7 +60,8 @@ def build_database(path: Path, questions: int, models: int) -> float:
             "WITH RECURSIVE q(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM q WHERE i < ?)"
             " INSERT INTO questions (question_id, category, turn_1, turn_2, content_hash)"
             " SELECT i, (CASE i % 4 WHEN 0 THEN 'writing' WHEN 1 THEN 'math' WHEN 2 THEN 'coding'"
-            " ELSE 'stem' END), 'Question ' || i || ' one?', 'Question ' || i || ' two?', 'h' FROM q",
+            " ELSE 'stem' END),"
+            " 'Question ' || i || ' one?', 'Question ' || i || ' two?', 'h' FROM q",
             [questions],
         )
         db.execute(
@@ -215,10 +216,12 @@ def print_table(small: dict, large: dict, ratio: float) -> None:  # type: ignore
         f" and {large['reference_load_all_ms']:.1f} ms\n"
     )
     print(
-        f"{'filter':<17}{'count (large)':>14}{'open ms':>16}{'step ms':>16}{'locate ms':>16}{'next unvoted ms':>18}"
+        f"{'filter':<17}{'count (large)':>14}{'open ms':>16}{'step ms':>16}{'locate ms':>16}"
+        f"{'next unvoted ms':>18}"
     )
     print(
-        f"{'':<31}{'small / large':>16}{'small / large':>16}{'small / large':>16}{'small / large':>18}"
+        f"{'':<31}{'small / large':>16}{'small / large':>16}{'small / large':>16}"
+        f"{'small / large':>18}"
     )
     for name in FILTERS:
         s, l_ = small[name], large[name]
@@ -238,7 +241,8 @@ def print_table(small: dict, large: dict, ratio: float) -> None:  # type: ignore
         f"{'all':<8}{small['ui']['median_ms']:>10.1f}{large['ui']['median_ms']:>10.1f}{ratio:>8.2f}"
     )
     print(
-        f"\nstartup: {small['ui']['startup_s']:.2f} s (small), {large['ui']['startup_s']:.2f} s (large)."
+        f"\nstartup: {small['ui']['startup_s']:.2f} s (small),"
+        f" {large['ui']['startup_s']:.2f} s (large)."
         " ratio = median key latency at 1M ÷ at 1.2k, same run. 'x' is unbound: Pilot's round trip."
     )
 

@@ -209,7 +209,8 @@ def main() -> None:
         print(json.dumps(report, indent=2))
         return
     print(
-        f"pairwise bench, {args.votes:,} votes ({len(MODELS)} models, {N_QUESTIONS} questions, 2 turns)"
+        f"pairwise bench, {args.votes:,} votes"
+        f" ({len(MODELS)} models, {N_QUESTIONS} questions, 2 turns)"
         f"; load average {load:.2f} on {os.cpu_count()} CPUs"
     )
     print(f"{'stage':<14}{'seconds':>10}{'rows':>12}{'peak RSS MiB':>14}  vs reference")
@@ -217,7 +218,8 @@ def main() -> None:
         ratio = f.get("ratio_to_read_parquet") or f.get("ratio_to_select_all")
         note = f"{ratio:.1f}x" if ratio else "(reference)"
         print(
-            f"{name:<14}{f['seconds']:>10.2f}{int(f['rows']):>12,}{f['peak_rss_mib']:>14.0f}  {note}"
+            f"{name:<14}{f['seconds']:>10.2f}{int(f['rows']):>12,}"
+            f"{f['peak_rss_mib']:>14.0f}  {note}"
         )
 
 

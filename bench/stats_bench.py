@@ -150,7 +150,8 @@ def main() -> None:
         )
         print(f"{r['metric']:<52}{r['seconds']:>10.4f}  {ref}")
     print(
-        "\nratio = our seconds ÷ the reference's seconds on the same data in the same run (below 1 is faster)."
+        "\nratio = our seconds ÷ the reference's seconds on the same data in the same run"
+        " (below 1 is faster)."
     )
 
 

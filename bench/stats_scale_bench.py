@@ -298,7 +298,8 @@ def _print_table(report: dict[str, Any]) -> None:
     if report["build"]:
         b = report["build"]
         print(
-            f"built through import: files {b['write_seconds']:.0f} s, import {b['import_seconds']:.0f} s"
+            f"built through import: files {b['write_seconds']:.0f} s,"
+            f" import {b['import_seconds']:.0f} s"
         )
     print(f"{'stage':<12}{'seconds':>9}{'first':>8}{'rows':>10}{'peak RSS MiB':>14}  vs floor")
     for name, f in report["stages"].items():

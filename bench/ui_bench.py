@@ -32,7 +32,7 @@ KEYS = ("x", "right", "left", "7", "tab", "8", "enter", "u")
 
 
 def build_database(path: Path, items: int) -> float:
-    """Create a database of ``items`` conversations directly in SQL (fast); returns seconds taken."""
+    """Create a database of ``items`` conversations directly in SQL (fast); return seconds taken."""
     start = time.perf_counter()
     store = Store.open(path, durable=False)
     models = max(1, items // QUESTIONS)
@@ -41,21 +41,25 @@ def build_database(path: Path, items: int) -> float:
         db.execute(
             "WITH RECURSIVE q(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM q WHERE i < ?)"
             " INSERT INTO questions (question_id, category, turn_1, turn_2, content_hash)"
-            " SELECT i, (CASE i % 8 WHEN 0 THEN 'writing' WHEN 1 THEN 'roleplay' WHEN 2 THEN 'extraction'"
-            " WHEN 3 THEN 'reasoning' WHEN 4 THEN 'math' WHEN 5 THEN 'coding' WHEN 6 THEN 'stem'"
-            " ELSE 'humanities' END), 'Question ' || i || ' turn one?', 'Question ' || i || ' turn two?', 'h' FROM q",
+            " SELECT i, (CASE i % 8 WHEN 0 THEN 'writing' WHEN 1 THEN 'roleplay'"
+            " WHEN 2 THEN 'extraction' WHEN 3 THEN 'reasoning' WHEN 4 THEN 'math'"
+            " WHEN 5 THEN 'coding' WHEN 6 THEN 'stem' ELSE 'humanities' END),"
+            " 'Question ' || i || ' turn one?', 'Question ' || i || ' turn two?', 'h' FROM q",
             [QUESTIONS],
         )
         db.execute(
             "WITH RECURSIVE m(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM m WHERE j < ? - 1)"
-            " INSERT INTO answers (question_id, model, turn_1, turn_2, length_1, length_2, content_hash)"
-            " SELECT q.question_id, printf('model-%06d', m.j), '**Answer** ' || m.j || ' to ' || q.question_id,"
+            " INSERT INTO answers"
+            " (question_id, model, turn_1, turn_2, length_1, length_2, content_hash)"
+            " SELECT q.question_id, printf('model-%06d', m.j),"
+            " '**Answer** ' || m.j || ' to ' || q.question_id,"
             " 'Second answer ' || m.j, 30, 20, 'h' FROM m CROSS JOIN questions q",
             [models],
         )
         db.execute(
-            "INSERT INTO judgments (question_id, model, turn, judge, judge_model, prompt, score, judgment,"
-            " user_prompt, content_hash) SELECT a.question_id, a.model, t.turn, 'gpt-4', 'gpt-4',"
+            "INSERT INTO judgments (question_id, model, turn, judge, judge_model, prompt, score,"
+            " judgment, user_prompt, content_hash)"
+            " SELECT a.question_id, a.model, t.turn, 'gpt-4', 'gpt-4',"
             " CASE t.turn WHEN 1 THEN 'single-v1' ELSE 'single-v1-multi-turn' END,"
             " 1 + (abs(random()) % 10), 'Reasonable answer. Rating: [[5]]', '', 'h'"
             " FROM answers a CROSS JOIN (SELECT 1 AS turn UNION ALL SELECT 2) t"
@@ -125,19 +129,22 @@ def main() -> None:
         return
     small, large = results["small"], results["large"]
     print(
-        f"{'key':<8}{small['items']:>12,} items: median / p95 ms{large['items']:>14,} items: median / p95 ms{'ratio':>8}"
+        f"{'key':<8}{small['items']:>12,} items: median / p95 ms"
+        f"{large['items']:>14,} items: median / p95 ms{'ratio':>8}"
     )
     for key in KEYS:
         s, l_ = small["keys"][key], large["keys"][key]
         print(
-            f"{key:<8}{s['median_ms']:>26.1f} / {s['p95_ms']:<6.1f}{l_['median_ms']:>26.1f} / {l_['p95_ms']:<6.1f}"
+            f"{key:<8}{s['median_ms']:>26.1f} / {s['p95_ms']:<6.1f}"
+            f"{l_['median_ms']:>26.1f} / {l_['p95_ms']:<6.1f}"
             f"{l_['median_ms'] / s['median_ms']:>8.2f}"
         )
     print(
         f"{'all':<8}{small['median_ms']:>26.1f}{'':>9}{large['median_ms']:>26.1f}{'':>9}{ratio:>8.2f}"
     )
     print(
-        f"\nstartup: {small['startup_s']:.2f} s at {small['items']:,} items, {large['startup_s']:.2f} s at "
+        f"\nstartup: {small['startup_s']:.2f} s at {small['items']:,} items,"
+        f" {large['startup_s']:.2f} s at "
         f"{large['items']:,} items ({large['judgments']:,} judgments)"
     )
     print("ratio = median latency at the large size ÷ at the small size, measured in the same run.")

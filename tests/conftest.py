@@ -1,4 +1,4 @@
-"""Shared fixtures: every test runs with paths pointed into tmp_path, never the user's home or the network."""
+"""Shared fixtures: every test's paths point into tmp_path, never the user's home or the network."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point HOME, the database, the reviewer and the working directory at tmp_path; hide API keys."""
+    """Point HOME, the database, the reviewer and the working directory at tmp_path; hide keys."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))

@@ -155,3 +155,15 @@ def add_hostile_pair(store: Store, directory: Path) -> Store:
     votes = write_jsonl(directory / "hostile_votes.jsonl", rows)
     import_sources(store, loading.DataSources(votes=[votes]))
     return store
+
+
+def reviewer_group(store: Store, name: str) -> str | None:
+    """A reviewer's group as stored, or None for an unknown reviewer."""
+    row = store.db.execute("SELECT reviewer_group FROM reviewers WHERE name = ?", [name]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def count_voted(store: Store, reviewer: str) -> int:
+    """How many comparison turns a reviewer has a vote (a winner) on."""
+    sql = "SELECT COUNT(*) FROM pair_votes WHERE reviewer = ? AND winner IS NOT NULL"
+    return int(store.db.execute(sql, [reviewer]).fetchone()[0])

@@ -18,7 +18,7 @@ BIDI = "m\u202eevil"
 
 
 def add_hostile_rows(store: Store) -> None:
-    """One question in a hostile category, answered by a hostile model, judged by a hostile judge."""
+    """One question in a hostile category, answered by a hostile model and judged by one too."""
     db = store.db
     db.execute(
         "INSERT INTO questions (question_id, category, turn_1, turn_2, content_hash)"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
-from mtbench_tui.core.models import PairKey
+from mtbench_tui.core.pair_models import PairKey
 from mtbench_tui.core.pair_review import PairSettings
 from mtbench_tui.core.pair_view import seeded_shown_a
 from mtbench_tui.core.store import Store

@@ -13,6 +13,7 @@ import pytest
 from mtbench_tui.core.pair_view import seeded_shown_a
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.pair_filter import Comparison
+from tests.pair_helpers import count_voted
 from tests.test_terminal_e2e import Terminal, app_env, exe, wait_for
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
@@ -24,7 +25,7 @@ def vote_count(db: Path, reviewer: str) -> int:
         return 0
     store = Store.open(db)
     try:
-        return store.votes.count_voted(reviewer)
+        return count_voted(store, reviewer)
     finally:
         store.close()
 

@@ -1,4 +1,4 @@
-"""The core/UI boundary, enforced: the core never imports Textual, and headless commands never load the UI."""
+"""The core/UI boundary: the core never imports Textual, and headless commands never load the UI."""
 
 from __future__ import annotations
 
@@ -39,17 +39,23 @@ def test_core_never_imports_textual() -> None:
 
 
 def test_headless_commands_do_not_load_the_ui(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
     out = run_python(
         "import sys\nfrom click.testing import CliRunner\nfrom mtbench_tui.cli import main\n"
-        f"r = CliRunner().invoke(main, ['import', 'data/demo', '--db', {str(tmp_path / 'x.db')!r}])\n"
-        f"r = CliRunner().invoke(main, ['stats', '--db', {str(tmp_path / 'x.db')!r}, '--bootstrap', '10'])\n"
-        "print(r.exit_code, 'textual' in sys.modules, any(m.startswith('mtbench_tui.ui') for m in sys.modules))"
+        f"r = CliRunner().invoke(main, ['import', 'data/demo', '--db', {db!r}])\n"
+        f"r = CliRunner().invoke(main, ['stats', '--db', {db!r}, '--bootstrap', '10'])\n"
+        "print(r.exit_code, 'textual' in sys.modules,"
+        " any(m.startswith('mtbench_tui.ui') for m in sys.modules))"
     )
     assert out.split() == ["0", "False", "False"]
 
 
 def test_import_contracts_hold() -> None:
-    """import-linter: core never imports ui/cli/textual; layers cli -> ui -> core, inside core; no cycles."""
+    """import-linter's contracts in pyproject.toml.
+
+    The core never imports ui, cli or textual; the layers are cli -> ui -> core, with layers
+    inside the core too; no import cycles among the core's modules.
+    """
     result = subprocess.run(
         [str(Path(sys.executable).parent / "lint-imports")],
         capture_output=True,

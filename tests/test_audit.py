@@ -10,7 +10,7 @@ from mtbench_tui.core.analysis.agreement import Settings
 from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.significance import MIN_QUESTIONS, Call, call
 from mtbench_tui.core.stats import grouped, paired
-from mtbench_tui.core.store.analysis import BlindRevision, NoVerdictCount
+from mtbench_tui.core.store.analysis_rows import BlindRevision, NoVerdictCount
 
 S = Settings(n_resamples=400, seed=1)
 

@@ -98,7 +98,8 @@ def test_duplicate_question_across_files(demo_copy: Path, tmp_path: Path) -> Non
     write_jsonl(other, [dict(rows[0], category="math")])
     result = CliRunner().invoke(main, ["import", str(demo_copy), "--db", str(tmp_path / "q.db")])
     assert result.exit_code == 0
-    # A different question.jsonl that redefines 901 is a *change*, reported and applied, not an error.
+    # A different question.jsonl that redefines 901 is a *change*, reported and applied, not an
+    # error.
     result = CliRunner().invoke(
         main, ["import", "--questions", str(other), "--db", str(tmp_path / "q.db")]
     )

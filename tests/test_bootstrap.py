@@ -36,7 +36,10 @@ def test_constant_data_has_a_degenerate_interval() -> None:
 
 
 def test_clusters_are_resampled_whole() -> None:
-    """With identical values inside each cluster, the cluster bootstrap equals the bootstrap of cluster means."""
+    """The cluster bootstrap resamples whole clusters.
+
+    With identical values inside each cluster, it equals the bootstrap of the cluster means.
+    """
     rng = np.random.default_rng(5)
     means = rng.normal(0, 1, 30)
     sizes = np.full(30, 8)
@@ -72,7 +75,11 @@ def test_undefined_resamples_are_counted() -> None:
 
 
 def test_engine_cluster_bootstrap_covers_the_truth() -> None:
-    """Across simulated studies, the 95% interval for Pearson's r contains the true r about 95% of the time."""
+    """The cluster bootstrap's interval has its nominal coverage.
+
+    Across simulated studies, the 95% interval for Pearson's r contains the true r about 95% of
+    the time.
+    """
     rng = np.random.default_rng(12)
     hits = 0
     trials = 60

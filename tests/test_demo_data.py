@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from mtbench_tui.core.models import ItemKey
+from mtbench_tui.core.models import ItemKey, Judgment
 from mtbench_tui.core.store import Store
+
+
+def judgments(store: Store) -> Iterator[Judgment]:
+    """Every demo verdict, item by item."""
+    items = store.db.execute("SELECT DISTINCT question_id, model FROM judgments ORDER BY 1, 2")
+    for question_id, model in items.fetchall():
+        yield from store.content.judgments(ItemKey(question_id, model))
 
 
 def verdicts(store: Store):
     """(question text, answer text, verdict text) for every demo verdict."""
-    for judgment in store.content.iter_judgments():
+    for judgment in judgments(store):
         item = ItemKey(judgment.question_id, judgment.model)
         question = store.content.question(item.question_id).turns[judgment.turn - 1]
         answer = store.content.answer(item).turns[judgment.turn - 1]
@@ -40,7 +48,7 @@ def test_sentence_limit_claims_match_the_sentence_count(demo_store: Store) -> No
 
 
 def test_every_stated_rating_is_the_stored_score(demo_store: Store) -> None:
-    for judgment in demo_store.content.iter_judgments():
+    for judgment in judgments(demo_store):
         stated = re.findall(r"\[\[(\d+\.?\d*)\]\]", judgment.judgment)
         if judgment.score is None:
             assert stated == []

@@ -1,4 +1,4 @@
-"""`fetch mt-bench-human` against a loopback imitation of the hub: download, cache, token, import."""
+"""`fetch mt-bench-human` against a loopback fake of the hub: download, cache, token, import."""
 
 from __future__ import annotations
 

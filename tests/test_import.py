@@ -25,7 +25,7 @@ def run_cli(*args: str) -> tuple[int, str]:
 
 
 def fastchat_show_result(judgment_file: Path) -> dict[str, dict[str, float]]:
-    """FastChat's show_result.py --mode single, restated: drop score == -1, mean by model (and turn)."""
+    """FastChat's show_result.py --mode single: drop score == -1, mean by model (and turn)."""
     by_turn: dict[tuple[str, int], list[float]] = defaultdict(list)
     pooled: dict[str, list[float]] = defaultdict(list)
     for row in read_jsonl(judgment_file):
@@ -87,7 +87,8 @@ def test_no_verdict_rows_are_kept_and_counted(runs: list[Path], tmp_path: Path) 
         missing = [r for r in rows if r["score"] == -1]
         for row in missing:
             stored = store.db.execute(
-                "SELECT score, judgment FROM judgments WHERE question_id = ? AND model = ? AND turn = ?",
+                "SELECT score, judgment FROM judgments"
+                " WHERE question_id = ? AND model = ? AND turn = ?",
                 [row["question_id"], row["model"], row["turn"]],
             ).fetchone()
             assert stored == (None, row["judgment"])

@@ -1,4 +1,4 @@
-"""The fast decoder (msgspec) accepts exactly what the precise validators accept, with the same values."""
+"""The fast decoder (msgspec) accepts what the precise validators accept, with the same values."""
 
 from __future__ import annotations
 

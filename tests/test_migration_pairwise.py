@@ -1,4 +1,4 @@
-"""A database from before migration 0005 (built by hand here) upgrades with its pair verdicts intact."""
+"""A database from before migration 0005 (built by hand) upgrades with its pair verdicts intact."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mtbench_tui.core.models import PairKey, combine_orders
+from mtbench_tui.core.pair_models import PairKey, combine_orders
 from mtbench_tui.core.store import Store
+from tests.pair_helpers import count_voted, reviewer_group
 
 # The schema of the tables 0005, 0006 and 0007 touch, as migrations 0001-0004 left them.
 _OLD_SCHEMA = """
@@ -114,7 +115,7 @@ def test_0004_database_upgrades_through_0005(tmp_path: Path) -> None:
         assert winner == combine_orders(*orders)
         assert (j1, j2, ts, origin, up) == ("why 1", "why 2", 1.5, "import", "")
     assert [r[5] for r in rows] == ["model_1", "inconsistent", "tie", "error", "model_2"]
-    assert store.votes.reviewer_group("alice") == "default"
+    assert reviewer_group(store, "alice") == "default"
     # The reads see the upgraded rows in the judge's own order.
     verdict = store.votes.verdicts(81, "a", "b", judge="judge-4")[0]
     assert (verdict.model_1, verdict.winner_model, verdict.key) == (
@@ -126,7 +127,8 @@ def test_0004_database_upgrades_through_0005(tmp_path: Path) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         store.db.execute(
             "INSERT INTO pair_judgments (question_id, model_1, model_2, turn, judge, judge_model,"
-            " prompt, winner, content_hash) VALUES (81, 'a', 'b', 1, 'judge-0', 'gpt-4', 'p', 'tie', 'h')"
+            " prompt, winner, content_hash)"
+            " VALUES (81, 'a', 'b', 1, 'judge-0', 'gpt-4', 'p', 'tie', 'h')"
         )
     # Votes work on the upgraded database, and the upgrade is recorded once.
     store.votes.set_vote(PairKey.of(81, "b", "a", 2), "alice", "A", shown_a="b")
@@ -134,5 +136,5 @@ def test_0004_database_upgrades_through_0005(tmp_path: Path) -> None:
     assert names[: len(_APPLIED)] == list(_APPLIED) and names.count("0005_pairwise") == 1
     store.close()
     reopened = Store.open(path)
-    assert reopened.votes.count_voted("alice") == 1
+    assert count_voted(reopened, "alice") == 1
     reopened.close()

@@ -399,7 +399,8 @@ def test_full_dataset_reproduces_the_paper(tmp_path: Path, questions: Path) -> N
     full = os.environ.get("MTBENCH_FULL_HUMAN_JUDGMENTS")
     if not full:
         pytest.skip(
-            "set MTBENCH_FULL_HUMAN_JUDGMENTS to a directory holding the dataset's two Parquet splits"
+            "set MTBENCH_FULL_HUMAN_JUDGMENTS to a directory holding"
+            " the dataset's two Parquet splits"
         )
     files = sorted(Path(full).glob("*.parquet"))
     store = import_study(tmp_path / "full.db", questions, *files)

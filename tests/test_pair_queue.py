@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mtbench_tui.core.models import PairKey
+from mtbench_tui.core.pair_models import PairKey
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.pair_filter import (
     PROGRESS_CHOICES,
@@ -146,8 +146,9 @@ def walk(queue: PairQueue) -> list[Comparison]:
 
 
 FILTERS = [
-    PairFilter(category, model, turn, progress, verdict, inconsistent, differs, by_dis)
-    for category, model, turn, progress, verdict, inconsistent, differs, by_dis in itertools.product(
+    # category, model, turn, progress, verdict, inconsistent, differs, by disagreement
+    PairFilter(*choices)
+    for choices in itertools.product(
         (None, "writing"),
         (None, ZETA),
         (None, 1, 2),

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from mtbench_tui.core.models import PairKey
+from mtbench_tui.core.pair_models import PairKey
 from mtbench_tui.core.pair_review import PairSession
 from mtbench_tui.core.pair_saving import VoteSaveEvent
 from mtbench_tui.core.pair_view import describe_undo, seeded_shown_a
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.pair_filter import Comparison, PairFilter
-from tests.pair_helpers import LYNX, ORION, PICO, add_pair_data
+from tests.pair_helpers import LYNX, ORION, PICO, add_pair_data, reviewer_group
 
 
 @pytest.fixture
@@ -138,11 +138,11 @@ def test_enter_logic_visits_unvoted_turns_then_moves_on(pair_store: Store) -> No
 
 def test_first_edit_registers_the_reviewer_in_the_group(pair_store: Store) -> None:
     session = PairSession.open(pair_store, "nia", group="expert")
-    assert pair_store.votes.reviewer_group("nia") is None  # opening only reads
+    assert reviewer_group(pair_store, "nia") is None  # opening only reads
     view = session.start()
     assert view is not None
     session.vote(view, 1, "tie", blind=False)
-    assert pair_store.votes.reviewer_group("nia") == "expert"
+    assert reviewer_group(pair_store, "nia") == "expert"
 
 
 def test_a_locked_database_queues_votes_and_loses_none(pair_store: Store, db_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The HTML report in a real headless Chromium: charts and tables render, and the page requests nothing."""
+"""The HTML report in headless Chromium: charts and tables render, and the page requests nothing."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium not found (Debian package 'chromium')"
 )
 
-# What the project's browser probe uses: no background services, so nothing but the page can make requests.
+# What the project's browser probe uses: no background services, so nothing but the page can make
+# requests.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -49,13 +50,14 @@ def test_html_report_renders_offline(rated_store: Store, tmp_path: Path) -> None
     requests: list[str] = []
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        # bypass_csp: prove the page itself asks for nothing, not merely that its CSP would block it.
+        # bypass_csp: prove the page itself asks for nothing, not just that its CSP would block it.
         page = browser.new_page(viewport={"width": 1200, "height": 900}, bypass_csp=True)
         page.on("request", lambda request: requests.append(request.url))
         page.goto(report.as_uri(), wait_until="load")
         charts = page.eval_on_selector_all(
             "svg.chart",
-            "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })",
+            "els => els.map(e => {"
+            " const r = e.getBoundingClientRect(); return [r.width, r.height]; })",
         )
         tables = page.eval_on_selector_all("table", "els => els.map(e => e.rows.length)")
         headings = page.eval_on_selector_all("h2", "els => els.map(e => e.textContent)")

@@ -1,4 +1,4 @@
-"""ReviewSession on its own: opening, moving, rating, undo and judge choice, on real SQLite files."""
+"""ReviewSession alone: opening, moving, rating, undo and judge choice, on real SQLite files."""
 
 from __future__ import annotations
 

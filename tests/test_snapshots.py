@@ -28,7 +28,10 @@ def test_saved_scores_and_focused_turn(snap_compare, snap_store: Store) -> None:
 
 
 def test_blind_mode_hides_the_verdict(snap_compare, snap_store: Store) -> None:
-    """In blind mode the judge panel says 'hidden' and shows no score or explanation before a score is given."""
+    """In blind mode the judge panel says 'hidden'.
+
+    It shows no score or explanation before a score is given.
+    """
     assert snap_compare(build(snap_store, blind=True), terminal_size=(100, 30))
 
 

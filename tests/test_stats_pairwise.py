@@ -148,7 +148,8 @@ def test_full_dataset_reproduces_the_paper_through_stats_json(
     full = os.environ.get("MTBENCH_FULL_HUMAN_JUDGMENTS")
     if not full:
         pytest.skip(
-            "set MTBENCH_FULL_HUMAN_JUDGMENTS to a directory holding the dataset's two Parquet splits"
+            "set MTBENCH_FULL_HUMAN_JUDGMENTS to a directory holding"
+            " the dataset's two Parquet splits"
         )
     db = tmp_path / "full.db"
     import_files(db, questions, *sorted(Path(full).glob("*.parquet")))

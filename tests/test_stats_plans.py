@@ -1,4 +1,4 @@
-"""The statistics' queries start from the ratings and read indexes, whatever the table statistics say."""
+"""The statistics' queries start from the ratings and use indexes, whatever sqlite_stat1 says."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Statistics against independent libraries on random data, and properties every metric must have."""
+"""Statistics against independent libraries on random data; properties every metric must have."""
 
 from __future__ import annotations
 
@@ -163,7 +163,11 @@ def test_labels_are_enforced() -> None:
 
 
 def test_declared_labels_change_weighted_kappa() -> None:
-    """With gaps in the observed scores, weighted kappa over 1-10 differs from kappa over the observed values."""
+    """Declared labels matter to weighted kappa.
+
+    With gaps in the observed scores, weighted kappa over 1-10 differs from kappa over the
+    observed values.
+    """
     a, b = [1, 5, 10, 10, 5], [1, 10, 5, 10, 5]
     assert stats.cohen_kappa(a, b, "quadratic") != pytest.approx(
         stats.cohen_kappa(a, b, "quadratic", range(1, 11))

@@ -1,4 +1,4 @@
-"""Every published reference vector in ../shared/stats/reference_vectors.json, within its tolerance."""
+"""Every published reference vector in ../shared/stats/reference_vectors.json, within tolerance."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Importing MT-Bench's pairwise human study: votes, GPT-4's verdicts, answers from conversations."""
+"""MT-Bench's pairwise human study imported: votes, GPT-4's verdicts, answers from conversations."""
 
 from __future__ import annotations
 
@@ -305,7 +305,7 @@ def test_wrong_role_and_corrupt_parquet(study_db: Path, tmp_path: Path, study: P
 def test_human_votes_round_trip_through_fastchat_pair_rows(
     study_db: Path, tmp_path: Path, questions: Path
 ) -> None:
-    from mtbench_tui.core.models import PairKey
+    from mtbench_tui.core.pair_models import PairKey
     from mtbench_tui.core.pairwise.export import write_fastchat_pairs
 
     store = Store.open(study_db)

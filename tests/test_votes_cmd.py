@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from mtbench_tui.cli import main
-from mtbench_tui.core.models import PairKey
+from mtbench_tui.core.pair_models import PairKey
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.vote_listing import list_votes
 from tests.pair_helpers import (

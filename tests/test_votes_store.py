@@ -6,14 +6,15 @@ import sqlite3
 
 import pytest
 
-from mtbench_tui.core.models import HumanPairVote, PairKey, PairVote, PairVoteEvent
 from mtbench_tui.core.pair_choices import (
     choice_winner,
     derived_group,
     vote_choice,
     winner_model,
 )
+from mtbench_tui.core.pair_models import HumanPairVote, PairKey, PairVote, PairVoteEvent
 from mtbench_tui.core.store import Store
+from tests.pair_helpers import count_voted, reviewer_group
 
 LYNX, ORION, PICO = "lynx-13b-chat", "orion-70b-chat", "pico-1b-chat"
 KEY = PairKey.of(901, ORION, LYNX, 1)
@@ -64,8 +65,8 @@ def test_vote_round_trip_records_shown_order(demo_store: Store) -> None:
     other = Store.open(demo_store.path)
     assert other.votes.get(KEY, "alice") == vote
     other.close()
-    assert demo_store.votes.reviewer_group("alice") == "default"
-    assert demo_store.votes.count_voted("alice") == 1
+    assert reviewer_group(demo_store, "alice") == "default"
+    assert count_voted(demo_store, "alice") == 1
 
 
 def test_note_and_flags_need_the_shown_model_only_on_a_first_write(demo_store: Store) -> None:
@@ -82,7 +83,7 @@ def test_note_and_flags_need_the_shown_model_only_on_a_first_write(demo_store: S
         ("judge-wrong",),
         LYNX,
     )
-    assert votes.count_voted("bob") == 0
+    assert count_voted(demo_store, "bob") == 0
     with pytest.raises(ValueError, match="unknown flags"):
         votes.set_flags(KEY, "bob", ("nope",))
 
@@ -133,10 +134,10 @@ def test_ensure_reviewer_keeps_group_unless_told(demo_store: Store) -> None:
     votes = demo_store.votes
     votes.ensure_reviewer("carol", "author")
     votes.ensure_reviewer("carol")
-    assert votes.reviewer_group("carol") == "author"
+    assert reviewer_group(demo_store, "carol") == "author"
     votes.ensure_reviewer("carol", "expert")
-    assert votes.reviewer_group("carol") == "expert"
-    assert votes.reviewer_group("nobody") is None
+    assert reviewer_group(demo_store, "carol") == "expert"
+    assert reviewer_group(demo_store, "nobody") is None
 
 
 def test_schema_rejects_non_canonical_rows(demo_store: Store) -> None:
@@ -159,7 +160,7 @@ def test_merge_later_update_wins_and_history_is_united(demo_store: Store) -> Non
     event = PairVoteEvent(KEY, "expert_3", "vote", LYNX, "model_1", "", (), False, "t1")
     with demo_store.db.atomic():
         assert votes.merge(_incoming("t1", "model_1", (event,))) == "new"
-    assert votes.reviewer_group("expert_3") == "expert"
+    assert reviewer_group(demo_store, "expert_3") == "expert"
     with demo_store.db.atomic():
         assert votes.merge(_incoming("t1", "model_1", (event,))) == "unchanged"
         assert votes.merge(_incoming("t0", "tie")) == "unchanged"
@@ -180,7 +181,8 @@ def test_verdict_reads_find_either_model_order(demo_store: Store) -> None:
     )
     db.execute(
         "INSERT INTO pair_judgments (question_id, model_1, model_2, turn, judge, judge_model,"
-        " prompt, winner, content_hash) VALUES (901, ?, ?, 2, 'gpt4_pair', 'gpt-4', 'pair', 'model_2', 'h')",
+        " prompt, winner, content_hash)"
+        " VALUES (901, ?, ?, 2, 'gpt4_pair', 'gpt-4', 'pair', 'model_2', 'h')",
         [LYNX, ORION],
     )
     found = demo_store.votes.verdicts(901, LYNX, ORION)
@@ -196,6 +198,7 @@ def test_verdict_reads_find_either_model_order(demo_store: Store) -> None:
         # One verdict per judge and comparison, whichever model the judge called model_1.
         db.execute(
             "INSERT INTO pair_judgments (question_id, model_1, model_2, turn, judge, judge_model,"
-            " prompt, winner, content_hash) VALUES (901, ?, ?, 1, 'gpt-4', 'gpt-4', 'p', 'tie', 'h')",
+            " prompt, winner, content_hash)"
+            " VALUES (901, ?, ?, 1, 'gpt-4', 'gpt-4', 'p', 'tie', 'h')",
             [LYNX, ORION],
         )

@@ -119,7 +119,9 @@ def _sample_ratings(judgments: list[dict]) -> list[dict]:
         judge = j["score"] if j["score"] != -1 else 1
         for reviewer, offset in (("alice", -0.6), ("bob", -1.1)):
             score = int(min(10, max(1, round(judge + offset + rng.gauss(0, 1.1)))))
-            at = f"2026-02-{1 + j['question_id'] % 27:02d}T10:{j['turn'] * 10 + (reviewer == 'bob'):02d}:00.000Z"
+            day = 1 + j["question_id"] % 27
+            minute = j["turn"] * 10 + (reviewer == "bob")
+            at = f"2026-02-{day:02d}T10:{minute:02d}:00.000Z"
             history = [
                 {"event": "score", "score": score, "note": "", "flags": [], "blind": True, "at": at}
             ]

@@ -65,9 +65,7 @@ class LazyGroup(click.Group):
         command: click.Command = getattr(importlib.import_module(module), attr)
         return command
 
-    def main(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, *pargs: Any, **kwargs: Any
-    ) -> Any:
+    def main(self, args: Sequence[str] | None = None, *pargs: Any, **kwargs: Any) -> Any:
         """Run the command; every error becomes one line on stderr and a non-zero exit.
 
         ``--debug`` (anywhere before ``--``) or $MTBENCH_REVIEW_DEBUG=1 shows the traceback

@@ -1,4 +1,4 @@
-"""Launch the review app: resolve paths, open the store, import the demo on first run, build the app."""
+"""Launch the review app: resolve paths, open the store, import the demo on first run, build it."""
 
 from __future__ import annotations
 

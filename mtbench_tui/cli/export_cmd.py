@@ -1,4 +1,4 @@
-"""`mtbench-review export`: the report as md/html/json; ratings or votes as csv or FastChat JSONL."""
+"""`mtbench-review export`: the report (md/html/json); ratings or votes (csv or FastChat JSONL)."""
 
 from __future__ import annotations
 

@@ -74,7 +74,7 @@ def import_cmd(
       mtbench-review import ../FastChat/fastchat/llm_judge/data/mt_bench --db runs.db
       mtbench-review import --questions q.jsonl --answers model_answer/vicuna.jsonl
       mtbench-review import alice_ratings.jsonl
-      mtbench-review import --questions question.jsonl --votes human.parquet --votes gpt4_pair.parquet
+      mtbench-review import --questions q.jsonl --votes human.parquet --votes gpt4_pair.parquet
     """
     sources = _sources(source, questions, answers, references, judgments, pairs, votes)
     path = resolve_db(db_path)
@@ -88,7 +88,7 @@ def import_cmd(
 
 
 def import_into(path: Path, sources: loading.DataSources) -> ImportSummary:
-    """Import into the database at ``path``; a database this call created is removed again on failure."""
+    """Import into the database at ``path``; a database this call created is removed on failure."""
     from mtbench_tui.cli.progress import ImportProgressBar
     from mtbench_tui.core.importer import import_sources
     from mtbench_tui.core.store import Store

@@ -35,5 +35,6 @@ def check_humans(store: Store, group: str | None) -> None:
     if group not in groups:
         have = ", ".join(visible_controls(g) for g in groups) or "none"
         fail(
-            f"no pairwise votes from reviewer group {visible_controls(group)!r} (groups with votes: {have})"
+            f"no pairwise votes from reviewer group {visible_controls(group)!r}"
+            f" (groups with votes: {have})"
         )

@@ -1,1 +1,1 @@
-"""The pure core: data models, loading, storage, statistics, judging, reports. Never imports Textual."""
+"""The pure core: models, loading, storage, statistics, judging, reports. Never imports Textual."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from mtbench_tui.core import fields
 from mtbench_tui.core.jsonl import Row
-from mtbench_tui.core.models import HumanPairVote, PairKey, PairVote, PairVoteEvent
+from mtbench_tui.core.pair_models import HumanPairVote, PairKey, PairVote, PairVoteEvent
 
 HUMAN_PREFIX = "human:"
 """A pair row whose judge model starts with this is a human vote exported by mtbench-review."""

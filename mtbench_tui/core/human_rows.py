@@ -1,4 +1,4 @@
-"""Human ratings exported in FastChat's judgment layout, validated as strictly as the app's own writes."""
+"""Human ratings in FastChat's judgment layout, validated as strictly as the app's own writes."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from mtbench_tui.core.models import (
 )
 
 HUMAN_JUDGE_PREFIX = "human:"
-"""A judgment row whose judge model starts with this is a human rating exported by mtbench-review."""
+"""A judgment row whose judge model starts with this is a human rating mtbench-review exported."""
 
 
 def parse_human_rating(row: Row, reviewer: str) -> HumanRating:

@@ -13,14 +13,13 @@ from mtbench_tui.core.jsonl import InputError, ProgressCallback, Row, iter_rows
 from mtbench_tui.core.models import (
     NO_VERDICT,
     Answer,
-    HumanPairVote,
     HumanRating,
     Judgment,
-    PairJudgment,
     Question,
     ReferenceAnswer,
     on_scale,
 )
+from mtbench_tui.core.pair_models import HumanPairVote, PairJudgment
 
 __all__ = [
     "HUMAN_JUDGE_PREFIX",
@@ -108,7 +107,7 @@ def parse_question(row: Row) -> Question:
 
 
 def parse_answer(row: Row, model: str) -> Answer:
-    """A ``model_answer/<model>.jsonl`` row; the model is the file's stem, whatever ``model_id`` says."""
+    """A ``model_answer/<model>.jsonl`` row; the model is the file's stem, never ``model_id``."""
     return Answer(
         question_id=fields.get_int(row, "question_id"),
         model=model,
@@ -219,7 +218,7 @@ _WINNERS = ("model_1", "model_2", "tie", "error")
 
 
 def _winner(row: Row, name: str) -> str:
-    """A pairwise winner: model_1, model_2, tie or error (FastChat's 'tie (inconsistent)' counts as tie)."""
+    """A pairwise winner: model_1, model_2, tie or error ('tie (inconsistent)' counts as tie)."""
     value = fields.get_str(row, name) or ""
     value = "tie" if value.startswith("tie") else value
     if value not in _WINNERS:

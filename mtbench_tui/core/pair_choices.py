@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mtbench_tui.core.models import DEFAULT_GROUP, PairKey, PairVote
+from mtbench_tui.core.pair_models import DEFAULT_GROUP, PairKey, PairVote
 
 CHOICES: tuple[str, ...] = ("A", "B", "tie")
 """A vote as the reviewer casts it, relative to the order they saw."""

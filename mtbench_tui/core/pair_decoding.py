@@ -24,8 +24,8 @@ from mtbench_tui.core.decoding import (
     blank,
     precise_row,
 )
-from mtbench_tui.core.models import HumanPairVote, PairJudgment, combine_orders
 from mtbench_tui.core.pair_choices import derived_group
+from mtbench_tui.core.pair_models import HumanPairVote, PairJudgment, combine_orders
 
 
 class _Pair(msgspec.Struct):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mtbench_tui.core.models import ItemKey, PairKey
+from mtbench_tui.core.models import ItemKey
+from mtbench_tui.core.pair_models import PairKey
 from mtbench_tui.core.pair_saving import Submitted, VoteEdit, VoteSaveEvent, VoteSaveQueue
 from mtbench_tui.core.pair_view import PairView, relative_verdict, seeded_shown_a
 from mtbench_tui.core.store import Store

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from mtbench_tui.core.models import PairKey
+from mtbench_tui.core.pair_models import PairKey
 from mtbench_tui.core.store.votes import VoteChange, VoteRepo
 
 EditKind = Literal["vote", "note", "flags", "undo"]

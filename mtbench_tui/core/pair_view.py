@@ -6,15 +6,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from mtbench_tui.core.models import (
-    Answer,
-    PairKey,
-    PairVerdict,
-    PairVote,
-    Question,
-    ReferenceAnswer,
-)
+from mtbench_tui.core.models import Answer, Question, ReferenceAnswer
 from mtbench_tui.core.pair_choices import vote_choice
+from mtbench_tui.core.pair_models import PairKey, PairVerdict, PairVote
 from mtbench_tui.core.store.pair_filter import Comparison, PairEntry
 from mtbench_tui.core.store.votes import VoteChange
 

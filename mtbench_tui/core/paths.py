@@ -12,7 +12,7 @@ REVIEWER_ENV = "MTBENCH_REVIEWER"
 
 
 def default_db_path() -> Path:
-    """The database: ``$MTBENCH_REVIEW_DB`` if set, else ``annotations/mtbench.db`` under the current directory."""
+    """The database: ``$MTBENCH_REVIEW_DB`` if set, else ``annotations/mtbench.db`` in the cwd."""
     override = os.environ.get(DB_ENV)
     return Path(override) if override else Path.cwd() / "annotations" / "mtbench.db"
 
@@ -29,7 +29,7 @@ def default_reviewer() -> str:
 
 
 def demo_data_dir() -> Path:
-    """The bundled demo dataset: inside the installed wheel, or ``data/demo`` in a source checkout."""
+    """The bundled demo dataset: inside the installed wheel, or ``data/demo`` in a checkout."""
     packaged = Path(str(resources.files("mtbench_tui"))) / "demo_data"
     if (packaged / "question.jsonl").exists():
         return packaged

@@ -38,7 +38,7 @@ class ItemView:
         return self.entry.item
 
     def reference_turns(self) -> tuple[str, str] | None:
-        """The reference answer: a reference-answer file's, else the question's own ``reference``."""
+        """The reference answer: a reference-answer file's, else the question's ``reference``."""
         if self.references:
             return self.references[0].turns
         ref = self.question.reference
@@ -232,7 +232,11 @@ class ReviewSession:
         return self.saves.submit(Edit("flags", self.reviewer, self._turn(turn), flags=flags))
 
     def undo(self) -> Submitted | None:
-        """Undo the last change of this session (once earlier edits have landed); None: nothing to undo."""
+        """Undo this session's last change (once earlier edits have landed).
+
+        Returns:
+            What was submitted, or None when there is nothing to undo.
+        """
         if not self.saves.can_undo():
             return None
         return self.saves.submit(Edit("undo", self.reviewer))

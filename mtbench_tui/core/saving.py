@@ -1,4 +1,4 @@
-"""Rating writes that survive a locked database: tried at once, else retried in order in the background."""
+"""Rating writes that survive a locked database: tried at once, else retried in order off-thread."""
 
 from __future__ import annotations
 
@@ -24,7 +24,10 @@ BUSY_MS = 250
 
 @dataclass(frozen=True)
 class Edit:
-    """One change the reviewer asked for; ``key`` is None for an undo (its turn is known once it lands)."""
+    """One change the reviewer asked for.
+
+    ``key`` is None for an undo: its turn is known only once it lands.
+    """
 
     kind: EditKind
     reviewer: str
@@ -124,7 +127,7 @@ class SaveQueue:
             return Submitted(SaveEvent("queued", edit, detail=event.detail), True)
 
     def drain(self, on_event: Callable[[SaveEvent], None]) -> None:
-        """Retry the queued edits in order until all land, the reviewer gives up, or the queue closes.
+        """Retry queued edits in order until all land, the reviewer gives up, or the queue closes.
 
         Args:
             on_event: called (in this thread) with each edit's ``retrying`` (once per
@@ -198,7 +201,7 @@ class SaveQueue:
             self._repo = None
 
     def _attempt(self, edit: Edit, busy_ms: int) -> SaveEvent:
-        """Try to commit one edit. Only one thread at a time gets here (submit or drain, never both)."""
+        """Try to commit one edit. One thread at a time gets here (submit or drain, never both)."""
         try:
             repo = self._writer()
             repo.db.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")

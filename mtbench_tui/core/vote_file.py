@@ -14,7 +14,7 @@ from typing import Any
 
 from mtbench_tui.core import fields
 from mtbench_tui.core.jsonl import InputError, ProgressCallback, Row, iter_rows
-from mtbench_tui.core.models import PairKey
+from mtbench_tui.core.pair_models import PairKey
 
 STUDY_WINNERS: tuple[str, ...] = ("model_a", "model_b", "tie", "tie (inconsistent)")
 """The ``winner`` labels of the published dataset."""
@@ -108,8 +108,8 @@ def _starts_with_bracket(path: Path) -> bool:
 
 def _parquet_rows(path: Path, progress: ProgressCallback | None) -> Iterator[Row]:
     """Rows of a Parquet file, numbered from 1, read a batch at a time."""
-    import pyarrow as pa  # type: ignore[import-untyped]
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     try:
         reader = pq.ParquetFile(path)

@@ -11,9 +11,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-PAIR_ORDERS = ("g1", "g2")
-"""FastChat's two presentation orders: g1 shows model_1 as A, g2 shows model_2 as A."""
-
 
 @dataclass(frozen=True)
 class PairSide:
@@ -21,6 +18,7 @@ class PairSide:
 
     model_2: str
     order: str
+    """FastChat's presentation order: ``g1`` shows model_1 as A, ``g2`` shows model_2 as A."""
     sibling_key: str
     """Cache key of the other order's request; the comparison is complete when both replied."""
     sibling_user_prompt: str

@@ -1,4 +1,4 @@
-"""The Textual app. It is handed its store and settings; the CLI and the tests build it the same way."""
+"""The Textual app. It is handed its store and settings; the CLI and tests build it the same way."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every key of the app, each with an id (so it can be remapped) and a sentence for the palette and help."""
+"""Every key of the app, with an id (so it can be remapped) and a sentence for palette and help."""
 
 from __future__ import annotations
 

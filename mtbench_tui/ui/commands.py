@@ -1,4 +1,4 @@
-"""Command-palette providers: every key of the current screen by name, and the judge to compare against."""
+"""Command palette providers: every key of the current screen by name, and the judge to compare."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import NamedTuple, Protocol, runtime_checkable
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from mtbench_tui.core.review import ReviewSession
-from mtbench_tui.ui.text import literal_content
+from mtbench_tui.ui.text import literal_content, palette_help
 
 
 class Command(NamedTuple):
@@ -90,7 +90,7 @@ class JudgeProvider(Provider):
         """List the judges when the palette opens."""
         for command in self._commands():
             yield DiscoveryHit(
-                literal_content(command.title), command.run, help=_inert_help(command.help)
+                literal_content(command.title), command.run, help=palette_help(command.help)
             )
 
     async def search(self, query: str) -> Hits:
@@ -103,10 +103,5 @@ class JudgeProvider(Provider):
                     score,
                     literal_content(command.title),
                     command.run,
-                    help=_inert_help(command.help),
+                    help=palette_help(command.help),
                 )
-
-
-def _inert_help(text: str) -> str:
-    """Help text naming a judge: the palette parses a str as markup, so hand it Content instead."""
-    return literal_content(text)  # type: ignore[return-value]  # Content is accepted at runtime

@@ -1,4 +1,4 @@
-"""Turning untrusted text into Textual renderables that can't restyle the app or reach the terminal."""
+"""Untrusted text as Textual renderables that can't restyle the app or reach the terminal."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from mtbench_tui.core.textsafe import visible_controls
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
     from textual.app import App
     from textual.widget import Widget
 
@@ -25,6 +26,19 @@ def literal_content(text: str, style: str = "") -> Content:
     return (
         Content.styled(visible_controls(text), style) if style else Content(visible_controls(text))
     )
+
+
+def palette_help(text: str) -> str:
+    """Help text for a command-palette hit, inert: the palette parses a str as markup.
+
+    Args:
+        text: The help sentence, which may name a judge or model from the data.
+
+    Returns:
+        The text as Content, typed as str for ``Hit``/``DiscoveryHit``.
+    """
+    # Textual types Hit.help as str, but the palette renders a Content as given (no markup).
+    return literal_content(text)  # type: ignore[return-value]
 
 
 def say(
@@ -44,14 +58,14 @@ def markdown_source(text: str) -> str:
 
 
 def answer_parser() -> MarkdownIt:
-    """A Markdown parser that keeps single line breaks, as chat answers (poems, addresses, lists) expect."""
+    """A Markdown parser that keeps single line breaks, as chat answers (poems, lists) expect."""
     from markdown_it import MarkdownIt
 
     # html off: tags in a model's answer are shown as text, not dropped or interpreted.
     parser = MarkdownIt("gfm-like", {"html": False})
 
-    def keep_line_breaks(state: object) -> None:
-        for token in state.tokens:  # type: ignore[attr-defined]
+    def keep_line_breaks(state: StateCore) -> None:
+        for token in state.tokens:
             for child in token.children or ():
                 if child.type == "softbreak":
                     child.type = "hardbreak"

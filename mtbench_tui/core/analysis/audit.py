@@ -27,7 +27,7 @@ from mtbench_tui.core.analysis.significance import (
 from mtbench_tui.core.stats import grouped
 from mtbench_tui.core.stats.bootstrap import bootstrap_sums, mean_of
 from mtbench_tui.core.store import Store
-from mtbench_tui.core.store.analysis import BlindRevision, NoVerdictCount
+from mtbench_tui.core.store.analysis_rows import BlindRevision, NoVerdictCount
 
 
 def no_verdicts(rates: Sequence[NoVerdictCount]) -> tuple[NoVerdict, ...]:

@@ -59,11 +59,6 @@ class Interval(NamedTuple):
         """True when both ends are numbers."""
         return self.low is not None and self.high is not None
 
-    @property
-    def degenerate(self) -> bool:
-        """True when the interval is a single point (e.g. every resample gave the same value)."""
-        return self.known and self.low == self.high
-
 
 NO_INTERVAL = Interval(None, None)
 

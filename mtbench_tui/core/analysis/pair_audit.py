@@ -112,7 +112,10 @@ def position(bias: PairBias) -> AuditFinding:
             f"{max(share, 1 - share):.0%} of the time ({evidence})."
         )
     else:
-        message = f"{survive}; no clear position preference (first answer wins {share:.0%} of {evidence})."
+        message = (
+            f"{survive}; no clear position preference"
+            f" (first answer wins {share:.0%} of {evidence})."
+        )
     message += disagreement(p, status is Call.FLAGGED, "binomial")
     return item("position", POSITION, status, nq, message, share, (low, high), p, details)
 
@@ -176,7 +179,8 @@ def self_preference(bias: PairBias, pool: str) -> AuditFinding:
         why = (
             "the judge's family is unknown"
             if family is None
-            else f"no {pool} votes on comparisons between a {family}-family model and another family"
+            else f"no {pool} votes on comparisons between a {family}-family model"
+            " and another family"
         )
         return item(check, SELF, Call.NOT_APPLICABLE, 0, f"Not applicable: {why}.", details=details)
     return _gap_finding(

@@ -49,11 +49,6 @@ class Plan:
     one_sided: int = 0
     """Pair mode: questions only one of a pair's models answered."""
 
-    @property
-    def to_request(self) -> int:
-        """Items that will cost an API call."""
-        return len(self.items)
-
     def estimate(self, prices: PriceTable, judge_model: str, batch: bool = False) -> Estimate:
         """Token and cost estimate for the uncached items.
 

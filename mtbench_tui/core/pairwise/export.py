@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import IO, Any
 
 from mtbench_tui.core.human_pair_rows import HUMAN_PREFIX, PAIR_PROMPT
-from mtbench_tui.core.models import PairKey, PairVote, PairVoteEvent
 from mtbench_tui.core.pair_choices import vote_key, winner_model
+from mtbench_tui.core.pair_models import PairKey, PairVote, PairVoteEvent
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.textsafe import json_safe
 

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from mtbench_tui.core.loading import HUMAN_JUDGE_PREFIX
 from mtbench_tui.core.store import Store
-from mtbench_tui.core.store.analysis import RatingRow
+from mtbench_tui.core.store.analysis_rows import RatingRow
 from mtbench_tui.core.textsafe import csv_cell, json_safe
 
 CSV_COLUMNS = (

@@ -7,7 +7,7 @@ import json
 from typing import IO
 
 from mtbench_tui.core.store import Store
-from mtbench_tui.core.store.analysis import VoteRow
+from mtbench_tui.core.store.analysis_rows import VoteRow
 from mtbench_tui.core.textsafe import csv_cell
 
 VOTE_CSV_COLUMNS = (

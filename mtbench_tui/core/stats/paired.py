@@ -111,7 +111,7 @@ class Tables:
         return np.asarray(self.per_cluster.sum(0), dtype=np.float64)
 
     def resampled(self, n_resamples: int, seed: int) -> np.ndarray:
-        """Tables of cluster-bootstrap resamples (a fresh generator from ``seed``): resamples x A x B."""
+        """Cluster-bootstrap resampled tables (fresh generator from ``seed``): resamples x A x B."""
         flat = self.per_cluster.reshape(self.per_cluster.shape[0], -1)
         return seeded_sums(flat, n_resamples, seed).reshape(
             n_resamples, *self.per_cluster.shape[1:]

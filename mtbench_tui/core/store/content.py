@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, NamedTuple
@@ -175,22 +174,6 @@ class ContentRepo:
         return sorted(
             board, key=lambda r: (r.judge, -(r.overall if r.overall is not None else -1e9), r.model)
         )
-
-    def iter_judgments(self, judge: str | None = None, page_size: int = 2000) -> Iterator[Judgment]:
-        """Every verdict, a page at a time, in key order."""
-        last = 0
-        while True:
-            where = "id > ?" + (" AND judge = ?" if judge else "")
-            params: list[Any] = [last, *([judge] if judge else [])]
-            rows = self.db.execute(
-                f"SELECT id, {_JUDGMENT_COLUMNS} FROM judgments WHERE {where}"
-                f" ORDER BY id LIMIT {page_size}",
-                params,
-            ).fetchall()
-            yield from (_judgment(r[1:]) for r in rows)
-            if len(rows) < page_size:
-                return
-            last = rows[-1][0]
 
 
 def _judgment(row: tuple[Any, ...]) -> Judgment:

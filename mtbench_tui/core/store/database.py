@@ -1,4 +1,4 @@
-"""Open a SQLite database the way every part of mtbench-review needs it: WAL, busy timeout, explicit transactions."""
+"""Open SQLite as mtbench-review needs it everywhere: WAL, busy timeout, explicit transactions."""
 
 from __future__ import annotations
 

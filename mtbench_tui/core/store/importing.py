@@ -1,4 +1,4 @@
-"""The write side of an import: stage everything in a disposable file, then merge in one short transaction.
+"""The write side of an import: stage all in a disposable file, then merge in one short transaction.
 
 Reading, validating and checking every row happen while the main database is only read, so
 reviewers keep writing during a long import; the merge is a handful of set-based statements
@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from mtbench_tui.core.clock import now_iso
-from mtbench_tui.core.models import DEFAULT_GROUP
+from mtbench_tui.core.pair_models import DEFAULT_GROUP
 from mtbench_tui.core.store.database import BUSY_TIMEOUT_MS
 from mtbench_tui.core.store.merging import (
     empty_table_stats,

@@ -234,10 +234,6 @@ def _judge_runs(db: sqlite_utils.Database) -> None:
     )
 
 
-PAIR_WINNERS = ("model_1", "model_2", "tie", "inconsistent", "error")
-"""A pairwise verdict combined over both answer orders, in FastChat's model_1/model_2 terms."""
-
-
 @MIGRATIONS(name="0005_pairwise")
 def _pairwise(db: sqlite_utils.Database) -> None:
     """Pairwise ground truth: reviewer groups, combined judge verdicts, and human pair votes."""

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 import sqlite_utils
 
-from mtbench_tui.core.models import PairJudgment, combine_orders
+from mtbench_tui.core.pair_models import PairJudgment, combine_orders
 from mtbench_tui.core.store.judge_records import clear_failure, epoch_now, log_request, put_cache
 from mtbench_tui.core.store.tables import PAIRS, content_hash
 from mtbench_tui.core.workitems import CachedResponse, Outcome, WorkItem

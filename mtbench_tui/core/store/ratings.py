@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
 
 import sqlite_utils
 
 from mtbench_tui.core.clock import now_iso
-from mtbench_tui.core.models import (
-    FLAGS,
-    HumanRating,
-    ItemKey,
-    Rating,
-    RatingEvent,
-    TurnKey,
-    on_scale,
+from mtbench_tui.core.models import FLAGS, HumanRating, Rating, RatingEvent, TurnKey, on_scale
+from mtbench_tui.core.store.rating_reads import RatingReads
+from mtbench_tui.core.store.rating_rows import (
+    EVENT_COLUMNS,
+    RATING_COLUMNS,
+    TURN_WHERE,
+    event_params,
+    rating_params,
+    turn_params,
 )
-
-_RATING_COLUMNS = "question_id, model, turn, reviewer, score, note, flags, blind, created, updated"
 
 
 @dataclass(frozen=True)
@@ -34,11 +31,8 @@ class RatingChange:
     after: Rating | None
 
 
-class RatingRepo:
+class RatingRepo(RatingReads):
     """Reads and writes ratings; the only place ratings and their history are written."""
-
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.db = db
 
     def ensure_reviewer(self, name: str) -> None:
         """Register a reviewer if new."""
@@ -46,29 +40,6 @@ class RatingRepo:
             self.db.execute(
                 "INSERT OR IGNORE INTO reviewers (name, created) VALUES (?, ?)", [name, now_iso()]
             )
-
-    def reviewers(self) -> list[str]:
-        """All reviewers who have at least one rating, by name."""
-        return [
-            r[0] for r in self.db.execute("SELECT DISTINCT reviewer FROM ratings ORDER BY reviewer")
-        ]
-
-    def get(self, key: TurnKey, reviewer: str) -> Rating | None:
-        """One turn's rating by one reviewer."""
-        row = self.db.execute(
-            f"SELECT {_RATING_COLUMNS} FROM ratings"
-            " WHERE question_id = ? AND model = ? AND turn = ? AND reviewer = ?",
-            [key.question_id, key.model, key.turn, reviewer],
-        ).fetchone()
-        return _rating(row) if row else None
-
-    def for_item(self, item: ItemKey, reviewer: str) -> dict[int, Rating]:
-        """This reviewer's ratings of both turns of a conversation, by turn."""
-        rows = self.db.execute(
-            f"SELECT {_RATING_COLUMNS} FROM ratings WHERE question_id = ? AND model = ? AND reviewer = ?",
-            [item.question_id, item.model, reviewer],
-        )
-        return {r[2]: _rating(r) for r in rows}
 
     def set_score(
         self, key: TurnKey, reviewer: str, score: int, *, blind: bool = False
@@ -102,10 +73,16 @@ class RatingRepo:
         )
 
     def restore(self, change: RatingChange) -> RatingChange:
-        """Undo a change: put back the rating as it was before it (removing it if there was none)."""
+        """Undo a change: put back the rating as it was before it (removing it if none was)."""
         return self._write(change.key, change.reviewer, "undo", lambda _r: change.before)
 
-    def _write(self, key: TurnKey, reviewer: str, event: str, mutate: Any) -> RatingChange:
+    def _write(
+        self,
+        key: TurnKey,
+        reviewer: str,
+        event: str,
+        mutate: Callable[[Rating], Rating | None],
+    ) -> RatingChange:
         """Apply ``mutate`` to the current rating inside one committed transaction, with history."""
         with _immediate(self.db):
             self.db.execute(
@@ -129,36 +106,21 @@ class RatingRepo:
     def _upsert(self, rating: Rating) -> None:
         """Write a rating row."""
         self.db.execute(
-            f"INSERT OR REPLACE INTO ratings ({_RATING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                rating.question_id,
-                rating.model,
-                rating.turn,
-                rating.reviewer,
-                rating.score,
-                rating.note,
-                json.dumps(list(rating.flags)),
-                int(rating.blind),
-                rating.created,
-                rating.updated,
-            ],
+            f"INSERT OR REPLACE INTO ratings ({RATING_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rating_params(rating),
         )
 
     def _delete(self, key: TurnKey, reviewer: str) -> None:
         """Remove a rating row (only undo does this, and history keeps the trace)."""
-        self.db.execute(
-            "DELETE FROM ratings WHERE question_id = ? AND model = ? AND turn = ? AND reviewer = ?",
-            [key.question_id, key.model, key.turn, reviewer],
-        )
+        self.db.execute(f"DELETE FROM ratings WHERE {TURN_WHERE}", turn_params(key, reviewer))
 
     def _record(
         self, key: TurnKey, reviewer: str, event: str, state: Rating | None, at: str
     ) -> None:
         """Append to rating_history the state a write left behind."""
-        self.db.execute(
-            "INSERT INTO rating_history (question_id, model, turn, reviewer, event, score, note, flags, blind, at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+        self._insert_event(
+            RatingEvent(
                 key.question_id,
                 key.model,
                 key.turn,
@@ -166,52 +128,20 @@ class RatingRepo:
                 event,
                 state.score if state else None,
                 state.note if state else "",
-                json.dumps(list(state.flags)) if state else "[]",
-                int(state.blind) if state else 0,
+                state.flags if state else (),
+                state.blind if state else False,
                 at,
-            ],
+            )
         )
 
-    def history(self, key: TurnKey, reviewer: str) -> list[RatingEvent]:
-        """Every change to one rating, oldest first."""
-        rows = self.db.execute(
-            "SELECT question_id, model, turn, reviewer, event, score, note, flags, blind, at"
-            " FROM rating_history WHERE question_id = ? AND model = ? AND turn = ? AND reviewer = ? ORDER BY id",
-            [key.question_id, key.model, key.turn, reviewer],
+    def _insert_event(self, e: RatingEvent) -> None:
+        """Write one history row."""
+        self.db.execute(
+            f"INSERT INTO rating_history ({EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            event_params(e),
         )
-        return [_event(r) for r in rows]
 
-    def signature(self) -> tuple[int, int]:
-        """A cheap fingerprint of all rating activity (by anyone, in any process): changes when any rating does."""
-        count, last = self.db.execute(
-            "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM rating_history"
-        ).fetchone()
-        return int(count), int(last)
-
-    def count_scored(self, reviewer: str) -> int:
-        """How many turns this reviewer has scored."""
-        return self.db.execute(
-            "SELECT COUNT(*) FROM ratings WHERE reviewer = ? AND score IS NOT NULL", [reviewer]
-        ).fetchone()[0]
-
-    def iter_all(self, reviewer: str | None = None, page_size: int = 1000) -> Iterator[Rating]:
-        """Every rating (optionally one reviewer's), read a page at a time in key order."""
-        after: tuple[Any, ...] = (-1, "", 0, "")
-        while True:
-            where = "(question_id, model, turn, reviewer) > (?, ?, ?, ?)"
-            params: list[Any] = list(after)
-            if reviewer is not None:
-                where += " AND reviewer = ?"
-                params.append(reviewer)
-            rows = self.db.execute(
-                f"SELECT {_RATING_COLUMNS} FROM ratings WHERE {where}"
-                " ORDER BY question_id, model, turn, reviewer LIMIT ?",
-                [*params, page_size],
-            ).fetchall()
-            yield from (_rating(r) for r in rows)
-            if len(rows) < page_size:
-                return
-            after = tuple(rows[-1][:4])
+    # --- merge from an export ---------------------------------------------------------------
 
     def merge(self, incoming: HumanRating) -> str:
         """Merge a rating read from an export: the later ``updated`` wins; history is united.
@@ -240,50 +170,14 @@ class RatingRepo:
         added = 0
         for e in events:
             exists = self.db.execute(
-                "SELECT 1 FROM rating_history WHERE question_id = ? AND model = ? AND turn = ? AND reviewer = ?"
-                " AND event = ? AND at = ? AND score IS ? AND note = ? AND flags = ? AND blind = ?",
-                [
-                    e.question_id,
-                    e.model,
-                    e.turn,
-                    e.reviewer,
-                    e.event,
-                    e.at,
-                    e.score,
-                    e.note,
-                    json.dumps(list(e.flags)),
-                    int(e.blind),
-                ],
+                f"SELECT 1 FROM rating_history WHERE {TURN_WHERE} AND event = ?"
+                " AND score IS ? AND note = ? AND flags = ? AND blind = ? AND at = ?",
+                event_params(e),
             ).fetchone()
             if not exists:
-                self.db.execute(
-                    "INSERT INTO rating_history (question_id, model, turn, reviewer, event, score, note, flags,"
-                    " blind, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        e.question_id,
-                        e.model,
-                        e.turn,
-                        e.reviewer,
-                        e.event,
-                        e.score,
-                        e.note,
-                        json.dumps(list(e.flags)),
-                        int(e.blind),
-                        e.at,
-                    ],
-                )
+                self._insert_event(e)
                 added += 1
         return added
-
-    def all_history(self, reviewer: str | None = None) -> Iterator[RatingEvent]:
-        """Every history event (optionally one reviewer's), oldest first, streamed."""
-        sql = "SELECT question_id, model, turn, reviewer, event, score, note, flags, blind, at FROM rating_history"
-        params: list[Any] = []
-        if reviewer is not None:
-            sql += " WHERE reviewer = ?"
-            params.append(reviewer)
-        for row in self.db.execute(sql + " ORDER BY id", params):
-            yield _event(row)
 
 
 @contextmanager
@@ -311,28 +205,3 @@ def _immediate(db: sqlite_utils.Database) -> Iterator[None]:
 def _same(a: Rating, b: Rating) -> bool:
     """True when two ratings hold the same content."""
     return (a.score, a.note, a.flags, a.blind) == (b.score, b.note, b.flags, b.blind)
-
-
-def _rating(row: tuple[Any, ...]) -> Rating:
-    """A Rating from a ratings row."""
-    qid, model, turn, reviewer, score, note, flags, blind, created, updated = row
-    return Rating(
-        qid,
-        model,
-        turn,
-        reviewer,
-        score,
-        note,
-        tuple(json.loads(flags)),
-        bool(blind),
-        created,
-        updated,
-    )
-
-
-def _event(row: tuple[Any, ...]) -> RatingEvent:
-    """A RatingEvent from a rating_history row."""
-    qid, model, turn, reviewer, event, score, note, flags, blind, at = row
-    return RatingEvent(
-        qid, model, turn, reviewer, event, score, note, tuple(json.loads(flags)), bool(blind), at
-    )

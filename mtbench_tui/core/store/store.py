@@ -19,7 +19,7 @@ from mtbench_tui.core.store.votes import VoteRepo
 
 
 class Store:
-    """Wraps an injected sqlite_utils Database; every read and write of the project goes through it."""
+    """Wraps an injected sqlite_utils Database; every read and write of the project uses it."""
 
     def __init__(self, db: sqlite_utils.Database, *, read_only: bool = False) -> None:
         """Check the database is ours and of a schema we know; migrate it unless read-only.

@@ -57,10 +57,6 @@ class TableSpec:
         """Columns compared when a key is read again."""
         return self.repeat or self.data_columns
 
-    def key_of(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        """The key of a row dict."""
-        return tuple(row[c] for c in self.key)
-
 
 @dataclass(frozen=True)
 class HistorySpec:

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-from mtbench_tui.core.models import PairKey, PairVerdict, PairVote, PairVoteEvent
+from mtbench_tui.core.pair_models import PairKey, PairVerdict, PairVote, PairVoteEvent
 from mtbench_tui.core.store.vote_rows import (
     EVENT_COLUMNS,
     KEY_WHERE,
@@ -34,13 +34,6 @@ class VoteReads:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-
-    def reviewer_group(self, name: str) -> str | None:
-        """A reviewer's group, or None for an unknown reviewer."""
-        row = self.db.execute(
-            "SELECT reviewer_group FROM reviewers WHERE name = ?", [name]
-        ).fetchone()
-        return row[0] if row else None
 
     def reviewers(self) -> list[ReviewerInfo]:
         """Every reviewer with at least one pair vote, by name."""
@@ -75,15 +68,6 @@ class VoteReads:
             [key.question_id, key.model_1, key.model_2, reviewer],
         )
         return {r[3]: vote_of(r) for r in rows}
-
-    def count_voted(self, reviewer: str) -> int:
-        """How many comparison turns this reviewer has a vote on."""
-        return int(
-            self.db.execute(
-                "SELECT COUNT(*) FROM pair_votes WHERE reviewer = ? AND winner IS NOT NULL",
-                [reviewer],
-            ).fetchone()[0]
-        )
 
     def signature(self) -> tuple[int, int]:
         """A cheap fingerprint of all vote activity, by anyone in any process."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mtbench_tui.core.models import PairKey, PairVerdict, PairVote, PairVoteEvent
+from mtbench_tui.core.pair_models import PairKey, PairVerdict, PairVote, PairVoteEvent
 
 VOTE_COLUMNS = (
     "question_id, model_1, model_2, turn, reviewer, shown_a, winner, note, flags, blind,"

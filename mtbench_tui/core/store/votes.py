@@ -6,15 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from mtbench_tui.core.clock import now_iso
-from mtbench_tui.core.models import (
+from mtbench_tui.core.models import FLAGS
+from mtbench_tui.core.pair_choices import choice_winner, derived_group, vote_key
+from mtbench_tui.core.pair_models import (
     DEFAULT_GROUP,
-    FLAGS,
     HumanPairVote,
     PairKey,
     PairVote,
     PairVoteEvent,
 )
-from mtbench_tui.core.pair_choices import choice_winner, derived_group, vote_key
 from mtbench_tui.core.store.vote_reads import VoteReads
 from mtbench_tui.core.store.vote_rows import (
     EVENT_COLUMNS,

@@ -1,4 +1,4 @@
-"""The filter dialog: choose category, model, turn, progress (all, rated, unrated) and a minimum gap.
+"""The filter dialog: category, model, turn, progress (all, rated, unrated) and a minimum gap.
 
 Category and model names come from data, so every option is a ``Text`` built from the string:
 markup in a name shows literally and control characters are made visible.

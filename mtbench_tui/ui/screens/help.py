@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 from rich.table import Table
 from textual.app import ComposeResult
@@ -71,17 +72,33 @@ def key_names(
     return sep.join(shown)
 
 
-def help_mouse(screen: Screen) -> str:
+@runtime_checkable
+class HasHelpMouse(Protocol):
+    """A screen that says what the mouse does on it."""
+
+    def help_mouse(self) -> str:
+        """One line about the mouse."""
+        ...
+
+
+@runtime_checkable
+class HasHelpRows(Protocol):
+    """A screen with its own curated (key, description) rows for the help."""
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        """The rows, in the order shown."""
+        ...
+
+
+def help_mouse(screen: Screen[Any]) -> str:
     """What the mouse does on a screen, from its ``help_mouse`` (nothing when it has none)."""
-    mouse = getattr(screen, "help_mouse", None)
-    return mouse() if callable(mouse) else ""
+    return screen.help_mouse() if isinstance(screen, HasHelpMouse) else ""
 
 
-def help_rows(screen: Screen) -> list[tuple[str, str]]:
+def help_rows(screen: Screen[Any]) -> list[tuple[str, str]]:
     """The (key, description) rows for a screen: its own curated list, else its bindings."""
-    rows = getattr(screen, "help_rows", None)
-    if callable(rows):
-        return rows()
+    if isinstance(screen, HasHelpRows):
+        return screen.help_rows()
     return [
         (b.key_display or describe_key(b), b.tooltip or b.description)
         for b in screen.BINDINGS
@@ -94,7 +111,7 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,question_mark,q", "close", "close")]
 
-    def __init__(self, source: Screen) -> None:
+    def __init__(self, source: Screen[Any]) -> None:
         super().__init__(classes="dialog-screen")
         self.source = source
 

@@ -90,7 +90,8 @@ PAIR_BINDINGS = [
         "slash",
         "filter",
         "filter",
-        "Only a category, a model, a turn, a judge verdict, inconsistent verdicts, or votes that differ.",
+        "Only a category, a model, a turn, a judge verdict, inconsistent verdicts,"
+        " or votes that differ.",
         id="pair.filter",
         key_display="/",
     ),
@@ -98,7 +99,8 @@ PAIR_BINDINGS = [
         "d",
         "disagreement_order",
         "by disagreement",
-        "Disagreement queue: your voted comparisons, most opposed to the judge first (again: back).",
+        "Disagreement queue: your voted comparisons, most opposed to the judge first"
+        " (again: back).",
         id="pair.by-disagreement",
     ),
     key(

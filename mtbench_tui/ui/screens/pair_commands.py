@@ -7,7 +7,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from mtbench_tui.ui.commands import Command
-from mtbench_tui.ui.text import literal_content
+from mtbench_tui.ui.text import literal_content, palette_help
 
 
 class PairJudgeProvider(Provider):
@@ -37,7 +37,7 @@ class PairJudgeProvider(Provider):
             yield DiscoveryHit(
                 literal_content(command.title),
                 command.run,
-                help=literal_content(command.help),  # type: ignore[arg-type]
+                help=palette_help(command.help),
             )
 
     async def search(self, query: str) -> Hits:
@@ -50,5 +50,5 @@ class PairJudgeProvider(Provider):
                     score,
                     literal_content(command.title),
                     command.run,
-                    help=literal_content(command.help),  # type: ignore[arg-type]
+                    help=palette_help(command.help),
                 )

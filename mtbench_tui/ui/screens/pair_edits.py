@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from textual import work
 
-from mtbench_tui.core.models import PairKey
+from mtbench_tui.core.pair_models import PairKey
 from mtbench_tui.core.pair_saving import Submitted, VoteEdit, VoteSaveEvent
 from mtbench_tui.core.pair_view import describe_undo
 from mtbench_tui.core.store.pair_filter import Comparison

@@ -90,7 +90,9 @@ class PairFilterDialog(ModalScreen[PairFilter | None]):
                 yield Button("Cancel", id="cancel", compact=True)
             yield Label("Tab moves · Ctrl+S applies · Esc cancels", classes="dialog-help")
 
-    def _select(self, widget_id: str, names: list[str], value: str | None, prompt: str) -> Select:
+    def _select(
+        self, widget_id: str, names: list[str], value: str | None, prompt: str
+    ) -> Select[str]:
         """A Select over names from the data: each option is shown literally."""
         return Select(
             [(literal(name), name) for name in names],

@@ -11,7 +11,7 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from mtbench_tui.core.judge.rejudge import JudgeSettings
-from mtbench_tui.core.models import PairKey
+from mtbench_tui.core.pair_models import PairKey
 from mtbench_tui.core.pair_review import PairSession
 from mtbench_tui.core.pair_view import PairView
 from mtbench_tui.core.store.pair_filter import PairProgress

@@ -1,4 +1,4 @@
-"""The review screen's edits: scores, comments, flags and undo, each shown as saved only once committed.
+"""The review screen's edits: scores, comments, flags and undo, shown as saved only once committed.
 
 A locked database never freezes the screen: the edit waits in the session's save queue, a
 worker retries it, and the turn says "not saved — retrying" until it lands or the reviewer

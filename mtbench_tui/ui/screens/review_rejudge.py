@@ -63,7 +63,7 @@ class RejudgeMixin(ReviewState):
         self.rejudging = show_event(self, job, self.rejudging, event)
 
     def _rejudged(self, item: ItemKey, result: JobSummary) -> None:
-        """Show the new verdicts when they are the compared judge's; otherwise say where they went."""
+        """Show the new verdicts if they are the compared judge's; otherwise say where they went."""
         for error in result.errors:
             say(self, f"Re-judge error: {error}", severity="error", timeout=10)
         if result.judge and result.judge != self.session.judge:

@@ -61,7 +61,7 @@ class ItemHeader(Static):
 
 
 def _filter(f: QueueFilter, item_shown: bool) -> str:
-    """The filter, short: the item's category and model are already on the line, so only name them."""
+    """The filter, short: the item's category and model are on the line already, so only named."""
     if not item_shown:
         return f.describe()
     named = [name for name, value in (("category", f.category), ("model", f.model)) if value]

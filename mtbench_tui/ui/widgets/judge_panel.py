@@ -1,4 +1,4 @@
-"""The judge's verdict on the focused turn: score (or 'no verdict'), judge, prompt and explanation."""
+"""The judge's verdict on the focused turn: score (or 'no verdict'), judge, prompt, explanation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A footer that wraps onto a second line instead of hiding keys, so every key is listed at 80 columns."""
+"""A footer that wraps onto a second line instead of hiding keys, so all keys show at 80 columns."""
 
 from __future__ import annotations
 

@@ -9,8 +9,9 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from mtbench_tui.core.models import FLAG_LABELS, PairVote
+from mtbench_tui.core.models import FLAG_LABELS
 from mtbench_tui.core.pair_choices import CHOICES, vote_choice
+from mtbench_tui.core.pair_models import PairVote
 from mtbench_tui.ui.text import literal
 
 

@@ -31,7 +31,7 @@ __all__ = [
 def open_queue(
     db: sqlite_utils.Database, f: QueueFilter, reviewer: str, judge: str | None
 ) -> ReviewQueue:
-    """The right queue for a filter: a gap snapshot when ordering or filtering by gap, else keyset paging.
+    """The right queue for a filter: a gap snapshot to order or filter by gap, else keyset paging.
 
     Args:
         db: the database.

@@ -40,7 +40,7 @@ class QueueFilter:
 
     @property
     def gap_driven(self) -> bool:
-        """True when the queue is built from this reviewer's ratings (gap order or a minimum gap)."""
+        """True when the queue is built from this reviewer's ratings (gap order or minimum gap)."""
         return self.by_gap or self.min_gap is not None
 
     def describe(self) -> str:
@@ -58,7 +58,7 @@ class QueueFilter:
 
 @dataclass(frozen=True)
 class QueueEntry:
-    """An item in the queue, its 1-based position and, in a gap queue, its largest |human - judge|."""
+    """A queued item, its 1-based position and, in a gap queue, its largest |human - judge|."""
 
     item: ItemKey
     position: int
@@ -97,7 +97,7 @@ class ReviewQueue(Protocol):
         ...
 
     def next_needing_rating(self, entry: QueueEntry | None) -> QueueEntry | None:
-        """The next item the reviewer hasn't fully scored, wrapping round; None when there is none."""
+        """The next item the reviewer hasn't fully scored, wrapping round; None if there is none."""
         ...
 
     def find(self, question_id: int) -> QueueEntry | None:
@@ -119,7 +119,7 @@ class ReviewQueue(Protocol):
 
 @dataclass(frozen=True)
 class Conditions:
-    """A filter as SQL: conditions on ``a`` (answers) and ``q`` (questions), and their parameters."""
+    """A filter as SQL: conditions on ``a`` (answers) and ``q`` (questions), and parameters."""
 
     where: str
     """Every condition of the filter."""
@@ -161,7 +161,7 @@ def conditions(f: QueueFilter, reviewer: str, judge: str | None) -> Conditions:
 
 
 def scored_turns_below(alias: str, *, turn: bool) -> str:
-    """Condition on the item ``alias``: the reviewer has scored fewer than ``:nturns`` of its turns."""
+    """Condition on item ``alias``: the reviewer has scored fewer than ``:nturns`` of its turns."""
     turn_r = " AND r.turn = :turn" if turn else ""
     return (
         f"(SELECT COUNT(*) FROM ratings r WHERE r.question_id = {alias}.question_id"

@@ -1,4 +1,4 @@
-"""The disagreement queue: the reviewer's rated items by |human - judge|, frozen in a temporary table."""
+"""The disagreement queue: a reviewer's rated items by |human - judge|, frozen in a temp table."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ _snapshot_ids = itertools.count(1)
 
 
 class GapQueue:
-    """Items this reviewer has rated, ordered by gap; frozen so the order holds while they revise."""
+    """Items this reviewer rated, ordered by gap; frozen so the order holds while they revise."""
 
     def __init__(
         self, db: sqlite_utils.Database, f: QueueFilter, reviewer: str, judge: str | None
@@ -86,7 +86,7 @@ class GapQueue:
         return self._at("s.pos < :p", "DESC", {"p": entry.position})
 
     def next_needing_rating(self, entry: QueueEntry | None) -> QueueEntry | None:
-        """The next half-rated item after ``entry``, wrapping round; None when every item is scored."""
+        """The next half-rated item after ``entry``, wrapping round; None once all are scored."""
         needs = scored_turns_below("s", turn=self.filter.turn is not None)
         if entry is not None:
             found = self._at(f"s.pos > :p AND {needs}", "ASC", {"p": entry.position})
