@@ -7,6 +7,7 @@ import pytest
 from scipy import stats as sps
 
 from mtbench_tui import stats
+from mtbench_tui.core.stats import grouped
 from mtbench_tui.core.stats import paired as engine
 
 
@@ -89,6 +90,6 @@ def test_engine_cluster_bootstrap_covers_the_truth() -> None:
         a = effect[q] + rng.normal(0, 1, q.size)
         b = effect[q] + rng.normal(0, 1, q.size)
         data = engine.PairedData.of(np.round(a * 2) / 2, np.round(b * 2) / 2, q)
-        est = engine.agreement(data, n_resamples=400, seed=t)["pearson"]
+        est = grouped.agreement(data, n_resamples=400, seed=t)["pearson"]
         hits += est.low <= 0.5 <= est.high  # true r = var(effect) / (var(effect) + 1) = 0.5
     assert 0.85 * trials <= hits <= trials

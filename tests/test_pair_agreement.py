@@ -410,24 +410,3 @@ def test_full_dataset_reproduces_the_paper(tmp_path: Path, questions: Path) -> N
         assert got == total, name
         assert round(100 * agree / got) == percent, name
     store.close()
-
-
-def test_cli_view_prints_the_table_and_json(
-    tmp_path: Path, study: Path, questions: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from mtbench_tui.cli.pair_cmds import print_pair_agreement
-
-    store = import_study(
-        tmp_path / "s.db",
-        questions,
-        study / "human-q81-90.parquet",
-        study / "gpt4_pair-q81-90.parquet",
-    )
-    expected = pairwise_agreement(store, humans="expert", n_resamples=20)
-    print_pair_agreement(store, "expert", True, n_resamples=20)
-    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(expected.to_json()))
-    print_pair_agreement(store, "expert", False, n_resamples=0)
-    shown = capsys.readouterr().out
-    cell = expected.row("gpt-4").turn(1).with_ties
-    assert f"({cell.agree}/{cell.total})" in shown and "human majority" in shown
-    store.close()

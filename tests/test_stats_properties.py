@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 
 from mtbench_tui import stats
+from mtbench_tui.core.stats import grouped
 from mtbench_tui.core.stats import paired as engine
 
 sklearn_metrics = pytest.importorskip("sklearn.metrics")
@@ -57,7 +58,7 @@ def test_bootstrap_engine_equals_the_public_functions(seed: int, fractional: boo
     """The vectorised table formulas give the same numbers as the one-sample functions."""
     a, b = random_scores(seed, fractional=fractional)
     data = engine.PairedData.of(a, b, np.arange(a.size) % 17)
-    result = engine.agreement(data, n_resamples=0)
+    result = grouped.agreement(data, n_resamples=0)
     rounded = np.clip(np.floor(b + 0.5), 1, 10)
     expected = {
         "n": a.size,
@@ -100,7 +101,7 @@ def test_perfect_agreement_gives_one(xs: list[int]) -> None:
     assert stats.icc(np.column_stack([xs, xs]), "ICC2") == pytest.approx(1)
     assert stats.spearman(xs, xs).coefficient == pytest.approx(1)
     assert stats.kendall(xs, xs).coefficient == pytest.approx(1)
-    result = engine.agreement(engine.PairedData.of(xs, xs), n_resamples=0)
+    result = grouped.agreement(engine.PairedData.of(xs, xs), n_resamples=0)
     for name in (
         "exact",
         "within_1",
