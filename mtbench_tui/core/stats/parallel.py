@@ -16,6 +16,8 @@ from itertools import islice
 from threading import Lock, Thread
 from typing import Any, TypeVar
 
+from mtbench_tui.core.stats import memory
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -40,6 +42,7 @@ def _executor() -> ThreadPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
+            memory.one_arena()  # before the threads exist: they would each get an arena
             _pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="mtbench-stats")
         return _pool
 
@@ -83,6 +86,7 @@ def preload(module: str) -> None:
     Args:
         module: the module's name.
     """
+    memory.one_arena()
     Thread(target=_quiet_import, args=(module,), daemon=True, name=f"preload-{module}").start()
 
 
