@@ -351,7 +351,7 @@ async def test_palette_compares_votes_with_another_pair_judge(
     async with app.run_test(size=SIZE) as pilot:
         screen = pair_screen(app)
         provider = PairJudgeProvider(screen)
-        commands = provider._commands()
+        commands = provider.commands()
         assert [c.title for c in commands] == ["compare votes with claude-3"]
         commands[0].run()
         await pilot.pause()

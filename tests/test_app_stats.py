@@ -59,7 +59,7 @@ async def test_stats_notice_ratings_from_another_process(rated_store: Store) -> 
         other = Store.open(rated_store.path)
         other.ratings.set_score(TurnKey(916, "pico-1b-chat", 2), "dave", 1)
         other.close()
-        app.screen._check_for_changes()  # what the screen's 3-second timer calls
+        app.screen.check_for_changes()  # what the screen's 3-second timer calls
         await wait_for_stats(pilot)
         assert "193 ratings · 3 reviewers" in screen_text(app)
 

@@ -33,7 +33,7 @@ class ComparingApp(Protocol):
 class ScreenKeysProvider(Provider):
     """Each key of the active screen and app becomes a command: 'undo (u)', 'score 7 (7)'..."""
 
-    def _commands(self) -> list[Command]:
+    def commands(self) -> list[Command]:
         """One command per action, with the binding's sentence as its help."""
         out: dict[str, Command] = {}
         for key, active in self.screen.active_bindings.items():
@@ -54,13 +54,13 @@ class ScreenKeysProvider(Provider):
 
     async def discover(self) -> Hits:
         """List every key's command when the palette opens."""
-        for command in self._commands():
+        for command in self.commands():
             yield DiscoveryHit(command.title, command.run, help=command.help)
 
     async def search(self, query: str) -> Hits:
         """Fuzzy-match commands by name."""
         matcher = self.matcher(query)
-        for command in self._commands():
+        for command in self.commands():
             score = matcher.match(command.title)
             if score > 0:
                 yield Hit(score, matcher.highlight(command.title), command.run, help=command.help)
@@ -69,7 +69,7 @@ class ScreenKeysProvider(Provider):
 class JudgeProvider(Provider):
     """'compare against JUDGE' for every judge in the database (the app's explicit judge choice)."""
 
-    def _commands(self) -> list[Command]:
+    def commands(self) -> list[Command]:
         """One command per judge other than the current one."""
         app = self.app
         if not isinstance(app, ComparingApp) or app.session is None:
@@ -88,7 +88,7 @@ class JudgeProvider(Provider):
 
     async def discover(self) -> Hits:
         """List the judges when the palette opens."""
-        for command in self._commands():
+        for command in self.commands():
             yield DiscoveryHit(
                 literal_content(command.title), command.run, help=palette_help(command.help)
             )
@@ -96,7 +96,7 @@ class JudgeProvider(Provider):
     async def search(self, query: str) -> Hits:
         """Fuzzy-match judges by name."""
         matcher = self.matcher(query)
-        for command in self._commands():
+        for command in self.commands():
             score = matcher.match(command.title)
             if score > 0:
                 yield Hit(

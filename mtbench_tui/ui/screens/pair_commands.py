@@ -13,7 +13,7 @@ from mtbench_tui.ui.text import literal_content, palette_help
 class PairJudgeProvider(Provider):
     """'compare votes with JUDGE' for every other pair judge, while pair review is shown."""
 
-    def _commands(self) -> list[Command]:
+    def commands(self) -> list[Command]:
         """One command per pair judge other than the current one."""
         from mtbench_tui.ui.screens.pair_review import PairReviewScreen
 
@@ -33,7 +33,7 @@ class PairJudgeProvider(Provider):
 
     async def discover(self) -> Hits:
         """List the pair judges when the palette opens."""
-        for command in self._commands():
+        for command in self.commands():
             yield DiscoveryHit(
                 literal_content(command.title),
                 command.run,
@@ -43,7 +43,7 @@ class PairJudgeProvider(Provider):
     async def search(self, query: str) -> Hits:
         """Fuzzy-match pair judges by name."""
         matcher = self.matcher(query)
-        for command in self._commands():
+        for command in self.commands():
             score = matcher.match(command.title)
             if score > 0:
                 yield Hit(

@@ -110,12 +110,12 @@ class StatsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Compute now, then watch for new ratings."""
-        self.set_interval(REFRESH_SECONDS, self._check_for_changes)
+        self.set_interval(REFRESH_SECONDS, self.check_for_changes)
         self.action_recompute()
 
     def on_screen_resume(self) -> None:
         """Coming back from the review screen: recompute if ratings changed meanwhile."""
-        self._check_for_changes()
+        self.check_for_changes()
 
     def on_resize(self, _event: events.Resize) -> None:
         """Refit the tables to the new width."""
@@ -126,7 +126,7 @@ class StatsScreen(Screen[None]):
         """A cheap fingerprint of every rating and pairwise vote, by anyone."""
         return self.store.ratings.signature(), self.store.votes.signature()
 
-    def _check_for_changes(self) -> None:
+    def check_for_changes(self) -> None:
         """Recompute when any rating or vote changed since the last computation."""
         if self._activity() != self.signature:
             self.action_recompute()
