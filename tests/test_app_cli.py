@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -21,6 +22,24 @@ def test_ratings_marks_cut_notes(demo_store: Store, db_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert long_note[:39] + "…" in result.output and long_note not in result.output
     assert "short" in result.output and "short…" not in result.output
+
+
+def test_ratings_at_80_columns_keep_every_name_whole(demo_store: Store, db_path: Path) -> None:
+    demo_store.ratings.set_score(TurnKey(901, "lynx-13b-chat", 1), "alice", 7)
+    result = CliRunner().invoke(main, ["ratings", "--db", str(db_path)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in result.output  # names wrap; nothing but a long note is ever cut
+    header = next(line for line in lines if "question" in line)
+    assert header.split() == [
+        *"question model turn reviewer score judge flags note".split(),
+        "updated",
+    ]
+    row = next(i for i, line in enumerate(lines) if line.lstrip().startswith("901"))
+    model_cells = [lines[i][header.index("model") :].split()[0] for i in (row, row + 1)]
+    assert "".join(model_cells) == "lynx-13b-chat" or model_cells[0] == "lynx-13b-chat"
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d$", lines[row])
 
 
 def test_unknown_judge_and_bad_keys_are_one_line_errors(demo_store: Store, db_path: Path) -> None:

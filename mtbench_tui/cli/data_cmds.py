@@ -111,6 +111,7 @@ def ratings_cmd(db_path: Path | None, reviewer: str | None, as_json: bool) -> No
       mtbench-review ratings
       mtbench-review ratings --reviewer alice --json
     """
+    from rich import box
     from rich.table import Table
 
     from mtbench_tui.core.textsafe import inert
@@ -121,19 +122,26 @@ def ratings_cmd(db_path: Path | None, reviewer: str | None, as_json: bool) -> No
     if as_json:
         _stream_json_list(rows)
         return
-    table = Table(title=f"Ratings (judge column: {judge or 'none'})", title_justify="left")
-    for column in (
-        "question",
-        "model",
-        "turn",
-        "reviewer",
-        "score",
-        "judge",
-        "flags",
-        "note",
-        "updated",
-    ):
-        table.add_column(column)
+    # Light borders and minute-precision times leave an 80-column pipe room for the names,
+    # which wrap rather than lose characters (``--json`` keeps the full timestamp).
+    table = Table(
+        title=f"Ratings (judge column: {judge or 'none'})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for column in ("question", "model", "turn", "reviewer", "score", "judge", "flags"):
+        numeric = column in ("question", "turn", "score", "judge")
+        table.add_column(
+            column,
+            justify="right" if numeric else "left",
+            no_wrap=numeric,
+            min_width=len(column),
+            overflow="fold",
+        )
+    table.add_column("note", overflow="ellipsis")
+    table.add_column("updated", no_wrap=True)
     for r in rows:
         table.add_row(
             str(r["question_id"]),
@@ -144,9 +152,14 @@ def ratings_cmd(db_path: Path | None, reviewer: str | None, as_json: bool) -> No
             _opt(r["judge_score"]),
             ", ".join(r["flags"]),
             inert(_clip(r["note"], 40)),
-            r["updated"],
+            _minute(r["updated"]),
         )
     stdout().print(table)
+
+
+def _minute(stamp: str) -> str:
+    """An ISO timestamp to the minute, as a table shows it (``2026-11-29 19:29``)."""
+    return stamp[:16].replace("T", " ")
 
 
 def _rating_dict(store: Store, rating: Any, judge: str | None) -> dict[str, Any]:
