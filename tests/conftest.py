@@ -81,7 +81,16 @@ def store(db_path: Path) -> Store:
 
 @pytest.fixture
 def demo_store(store: Store) -> Store:
-    """A store holding the bundled demo data."""
+    """The bundled demo data without its pairwise verdicts (pairwise tests bring their own)."""
+    sources = loading.discover(demo_data_dir())
+    sources.pairs.clear()
+    import_sources(store, sources)
+    return store
+
+
+@pytest.fixture
+def full_demo_store(store: Store) -> Store:
+    """Everything the first launch imports: the demo data with its pairwise verdicts."""
     import_sources(store, loading.discover(demo_data_dir()))
     return store
 

@@ -325,6 +325,16 @@ async def test_escape_gives_up_a_vote_the_locked_database_never_took(
     ]
 
 
+async def test_first_launch_demo_has_pair_verdicts_to_review(full_demo_store: Store) -> None:
+    app = build(full_demo_store, pair_filter=PairFilter(inconsistent=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "No pair verdicts" not in text and "judge gpt-4" in text
+        assert pair_screen(app).session.total == 6  # the demo's order-inconsistent verdicts
+        assert "Assistant A's answer:" in text and "inconsistent" in text
+
+
 async def test_without_pair_verdicts_the_panel_says_so(demo_store: Store) -> None:
     app = build(demo_store)
     async with app.run_test(size=SIZE) as pilot:

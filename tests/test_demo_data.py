@@ -54,3 +54,37 @@ def test_every_stated_rating_is_the_stored_score(demo_store: Store) -> None:
             assert stated == []
         else:
             assert [float(s) for s in stated] == [judgment.score]
+
+
+def single_explanations(store: Store) -> dict[tuple[int, str, int], tuple[str, float | None]]:
+    """(question, model, turn) -> the single verdict's explanation and score."""
+    out = {}
+    for judgment in judgments(store):
+        text = judgment.judgment.split("\n\nRating: [[")[0]
+        out[(judgment.question_id, judgment.model, judgment.turn)] = (text, judgment.score)
+    return out
+
+
+def test_pair_verdicts_restate_the_single_verdicts_and_pick_what_they_say(
+    full_demo_store: Store,
+) -> None:
+    single = single_explanations(full_demo_store)
+    rows = full_demo_store.db.execute(
+        "SELECT question_id, model_1, model_2, turn, g1_winner, g2_winner, g1_judgment,"
+        " g2_judgment FROM pair_judgments"
+    ).fetchall()
+    assert len(rows) == 16 * 3 * 2  # every pair of the three models, both turns
+    for qid, m1, m2, turn, g1, g2, g1_text, g2_text in rows:
+        for (first, second), winner, text in (((m1, m2), g1, g1_text), ((m2, m1), g2, g2_text)):
+            a, b = single[(qid, first, turn)], single[(qid, second, turn)]
+            assert text.startswith(f"Assistant A's answer: {a[0]}\n\nAssistant B's answer: {b[0]}")
+            choice = re.findall(r"\[\[([ABC])\]\]", text)
+            if a[1] is None or b[1] is None:
+                assert choice == [] and winner == "error"
+                continue
+            picked = {"A": first, "B": second}.get(choice[0])
+            assert winner == (
+                "tie" if picked is None else ("model_1" if picked == m1 else "model_2")
+            )
+            if "Overall, Assistant" in text:  # a plain call follows the single scores
+                assert picked == (first if a[1] > b[1] else second)

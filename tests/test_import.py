@@ -140,12 +140,13 @@ def test_pairwise_judgments_import(runs: list[Path], tmp_path: Path) -> None:
     assert winners <= {"model_1", "model_2", "tie", "error"}
 
 
-def test_reimport_adds_nothing(demo_store: Store, demo_copy: Path) -> None:
-    before = demo_store.content.counts()
-    summary = import_sources(demo_store, loading.discover(demo_copy))
-    assert demo_store.content.counts() == before
+def test_reimport_adds_nothing(full_demo_store: Store, demo_copy: Path) -> None:
+    before = full_demo_store.content.counts()
+    summary = import_sources(full_demo_store, loading.discover(demo_copy))
+    assert full_demo_store.content.counts() == before
     assert all(k.new == 0 and k.updated == 0 for k in summary.kinds.values())
     assert summary.kind("judgments").unchanged == 96
+    assert summary.kind("pair_judgments").unchanged == 96  # 16 questions x 3 pairs x 2 turns
 
 
 def test_changed_content_updates_and_is_reported(demo_store: Store, demo_copy: Path) -> None:

@@ -10,6 +10,7 @@ import hashlib
 import json
 import random
 import sys
+from itertools import combinations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,6 +19,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import demo_content as content  # noqa: E402
 
+from mtbench_tui.core.judge.pair_prompts import builtin_pair_prompts  # noqa: E402
 from mtbench_tui.core.judge.prompts import builtin_prompts  # noqa: E402
 from mtbench_tui.core.models import Answer, Question, ReferenceAnswer  # noqa: E402
 
@@ -105,7 +107,82 @@ def main() -> None:
                 )
         _write(out / "model_answer" / f"{model}.jsonl", rows)
     _write(out / "model_judgment" / f"{content.JUDGE_MODEL}_single.jsonl", judgments)
+    _write(out / "model_judgment" / f"{content.JUDGE_MODEL}_pair.jsonl", _pairs(questions, refs))
     _write(ROOT / "data" / "demo-ratings" / "human_ratings.jsonl", _sample_ratings(judgments))
+
+
+def _pairs(questions: dict[int, Question], refs: dict[int, ReferenceAnswer]) -> list[dict]:
+    """The judge's pairwise verdicts on every pair of demo models, both orders, both turns.
+
+    Each order's text weighs the two single-answer verdicts, so it says true things about
+    the answers. Where the single scores are within two points, some verdicts lean towards
+    whichever answer was shown first, so the demo has order-inconsistent verdicts to find;
+    a missing single rating makes that order's verdict unparseable.
+    """
+    prompts = builtin_pair_prompts()
+    rows = []
+    for qid, question in questions.items():
+        for index, pair in enumerate(combinations(content.MODELS, 2)):
+            # FastChat's model_1 is whichever the run listed first: not always the stronger.
+            model_1, model_2 = pair if (qid + index) % 2 else pair[::-1]
+            answers = [Answer(qid, m, content.ANSWERS[m][qid]) for m in (model_1, model_2)]
+            for turn in (1, 2):
+                verdicts = [content.VERDICTS[m][qid][turn - 1] for m in (model_1, model_2)]
+                lean = (qid + turn) % 3 == 0
+                orders = []
+                for first, second in ((0, 1), (1, 0)):
+                    request = prompts.build(
+                        question, answers[first], answers[second], turn, refs.get(qid)
+                    )
+                    text, choice = _pair_text(verdicts[first], verdicts[second], lean)
+                    shown = (model_1, model_2)[first], (model_1, model_2)[second]
+                    orders.append((request.user, text, _side(choice, shown, model_1)))
+                (g1_prompt, g1_text, g1), (g2_prompt, g2_text, g2) = orders
+                rows.append(
+                    {
+                        "question_id": qid,
+                        "model_1": model_1,
+                        "model_2": model_2,
+                        "g1_winner": g1,
+                        "g2_winner": g2,
+                        "judge": [
+                            content.JUDGE_MODEL,
+                            prompts.select(question.category, turn).name,
+                        ],
+                        "g1_user_prompt": g1_prompt,
+                        "g1_judgment": g1_text,
+                        "g2_user_prompt": g2_prompt,
+                        "g2_judgment": g2_text,
+                        "turn": turn,
+                        "tstamp": BASE_TSTAMP + 90_000 + len(rows),
+                    }
+                )
+    return rows
+
+
+def _pair_text(
+    a: tuple[str, float | None], b: tuple[str, float | None], lean: bool
+) -> tuple[str, str]:
+    """One order's verdict text and choice (A, B, C for a tie, or error when unparseable)."""
+    body = f"Assistant A's answer: {a[0]}\n\nAssistant B's answer: {b[0]}\n\n"
+    if a[1] is None or b[1] is None:
+        return body + "I cannot decide between them without more context.", "error"
+    gap = a[1] - b[1]
+    if lean and abs(gap) <= 2:
+        close = "The two answers are close; Assistant A's reads as slightly more convincing."
+        return body + close + " [[A]]", "A"
+    if gap == 0:
+        return body + "Both answers are of similar quality. [[C]]", "C"
+    better = "A" if gap > 0 else "B"
+    return body + f"Overall, Assistant {better}'s answer is better. [[{better}]]", better
+
+
+def _side(choice: str, shown: tuple[str, str], model_1: str) -> str:
+    """A choice made in one display order, as FastChat stores it (model_1, model_2, tie)."""
+    if choice in ("C", "error"):
+        return "tie" if choice == "C" else "error"
+    winner = shown[0] if choice == "A" else shown[1]
+    return "model_1" if winner == model_1 else "model_2"
 
 
 def _sample_ratings(judgments: list[dict]) -> list[dict]:
