@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -135,3 +136,33 @@ def test_study_votes_carry_gpt4s_verdict_in_the_voters_order(shared: Path, tmp_p
         for r in rows
     ]
     assert sorted(got) == sorted(expected) and len(got) > 20
+
+
+def test_votes_table_at_80_columns_keeps_headers_and_names_whole(
+    demo_store: Store, db_path: Path, tmp_path: Path
+) -> None:
+    add_pair_data(demo_store, tmp_path / "pairs")
+    demo_store.votes.set_vote(PairKey.of(901, LYNX, ORION, 1), "kim", "B", shown_a=LYNX)
+    result = CliRunner().invoke(main, ["votes", "--db", str(db_path)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80 and "…" not in result.output
+    header = next(line for line in lines if line.split()[:2] == ["Q", "turn"])
+    assert header.split() == [
+        "Q",
+        "turn",
+        "A",
+        "B",
+        "vote",
+        "judge",
+        "reviewer",
+        "flags",
+        "note",
+        "updated",
+    ]
+    start = {m.group(): m.start() for m in re.finditer(r"\S+", header)}
+    row = next(i for i, line in enumerate(lines) if line.split()[:2] == ["901", "1"])
+    block = lines[row : row + 3]  # the row and the lines its folded names continue on
+    shown_a = "".join(line[start["A"] : start["B"]].strip() for line in block)
+    shown_b = "".join(line[start["B"] : start["vote"]].strip() for line in block)
+    assert (shown_a, shown_b) == (LYNX, ORION)

@@ -128,8 +128,7 @@ def ratings_cmd(db_path: Path | None, reviewer: str | None, as_json: bool) -> No
         title=f"Ratings (judge column: {judge or 'none'})",
         title_justify="left",
         box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
+        padding=0,  # the borderless box already puts one space between columns
     )
     for column in ("question", "model", "turn", "reviewer", "score", "judge", "flags"):
         numeric = column in ("question", "turn", "score", "judge")

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import click
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -60,9 +61,21 @@ def _print_table(votes: Iterable[ListedVote], judge: str | None) -> None:
     """Print the votes as a table; every name and note is shown literally."""
     title = Text("Pair votes (judge column: ")
     title.append(visible_controls(judge or "none")).append(")")
-    table = Table(title=title, title_justify="left")
+    # Light borders leave an 80-column pipe room for whole names and whole headers.
+    table = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=0,  # the borderless box already puts one space between columns
+    )
     for column in _COLUMNS:
-        table.add_column(column, overflow="fold" if column in _FOLDED else "ellipsis")
+        folded = column in _FOLDED
+        table.add_column(
+            column,
+            min_width=len(column),
+            no_wrap=column == "updated",
+            overflow="fold" if folded else "ellipsis",
+        )
     for vote in votes:
         table.add_row(*_cells(vote))
     stdout().print(table)
