@@ -16,7 +16,7 @@ from mtbench_tui.core.analysis.agreement import (
     pairwise_block,
 )
 from mtbench_tui.core.analysis.findings import GateSpec, JudgeAudit, NoVerdict
-from mtbench_tui.core.analysis.frames import HumanPairs, RatingPairs
+from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.model import (
     Annotation,
     Annotations,
@@ -28,12 +28,14 @@ from mtbench_tui.core.analysis.model import (
     ReportSettings,
 )
 from mtbench_tui.core.analysis.pair_tables import pool_name, verdict_tables
+from mtbench_tui.core.analysis.side_reads import start_side_reads
 from mtbench_tui.core.analysis.summary import summarise
 from mtbench_tui.core.clock import report_time
 from mtbench_tui.core.pairwise.results import PairwiseAgreement
 from mtbench_tui.core.stats import memory
 from mtbench_tui.core.stats.parallel import one_blas_thread, preload
 from mtbench_tui.core.store import Store
+from mtbench_tui.core.store.analysis_rows import NoVerdictCount
 
 SCHEMA = "mtbench-review/stats/2"
 
@@ -117,18 +119,20 @@ def _build(
     frames: Mapping[str, RatingPairs] | None,
 ) -> Report:
     """``build_report``'s work."""
+    side = start_side_reads(store)
+    pairs_by_judge = dict(frames) if frames is not None else load_frames(store, judge)
     if with_audit:
         # The audit's tests need scipy.stats (most of a second to import); it loads while
-        # SQLite reads the pairs and the bootstrap runs, both mostly free of the GIL.
+        # the bootstrap runs, mostly in numpy. Started earlier, it held the GIL that the
+        # pairs' read needs for every row: 9% slower overall on 1M judgments.
         preload("scipy.stats")
-    pairs_by_judge = dict(frames) if frames is not None else load_frames(store, judge)
     judges = list(pairs_by_judge)
     reviewers = store.analysis.rating_counts()
-    rated_twice = HumanPairs.load(store)
     blocks = tuple(
         _judge_block(j, p, reviewer, list(reviewers), s, by) for j, p in pairs_by_judge.items()
     )
-    activity = store.analysis.pair_activity()
+    reads = side()
+    rated_twice, activity = reads.rated_twice, reads.activity
     verdicts = _pair_agreement(store, humans, s) if any(activity) else None
     return Report(
         schema=SCHEMA,
@@ -139,7 +143,7 @@ def _build(
             s.n_resamples, s.confidence, s.seed, by, judge, reviewer, humans=humans
         ),
         counts=Counts(
-            *store.content.counts(),
+            *reads.counts,
             ratings=sum(reviewers.values()),
             ratings_by_reviewer=tuple(reviewers.items()),
             pair_votes=activity.votes,
@@ -152,7 +156,7 @@ def _build(
         human_human=human_human_block(rated_twice, pairs_by_judge, s),
         pairwise=tuple(pairwise_block(j, p, s) for j, p in pairs_by_judge.items()),
         bias=_audits(store, pairs_by_judge, s, verdicts, judge) if with_audit else (),
-        no_verdict=_no_verdicts(store) if with_audit else (),
+        no_verdict=_no_verdicts(reads.no_verdict_rates) if with_audit else (),
         gates=None if gate_specs is None else gates.evaluate(gate_specs, blocks),
         dataset=dataset(store) if with_dataset else None,
         annotations=load_annotations(store, judges[0] if judges else None)
@@ -197,11 +201,11 @@ def _audits(
     return tuple(JudgeAudit(j, tuple(f)) for j, f in found.items())
 
 
-def _no_verdicts(store: Store) -> tuple[NoVerdict, ...]:
-    """Verdicts without a rating, per judge and prompt."""
+def _no_verdicts(rates: Sequence[NoVerdictCount]) -> tuple[NoVerdict, ...]:
+    """Verdicts without a rating, per judge and prompt (the audit's module imports scipy)."""
     from mtbench_tui.core.analysis.audit import no_verdicts
 
-    return no_verdicts(store.analysis.no_verdict_rates())
+    return no_verdicts(rates)
 
 
 def _judge_block(

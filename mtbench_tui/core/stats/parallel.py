@@ -70,6 +70,26 @@ def map_ordered(work: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         yield result
 
 
+def submit(work: Callable[[T], R], item: T) -> Future[R]:
+    """Run ``work(item)`` on the pool (at once in the caller with one worker).
+
+    Args:
+        work: a function of one item (thread-safe).
+        item: its argument.
+
+    Returns:
+        The future of its result.
+    """
+    if WORKERS < 2:
+        done: Future[R] = Future()
+        try:
+            done.set_result(work(item))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits, as a pool would
+            done.set_exception(exc)
+        return done
+    return _executor().submit(work, item)
+
+
 def one_blas_thread() -> AbstractContextManager[Any]:
     """A context in which BLAS uses one thread (no-op without threadpoolctl)."""
     try:
