@@ -3,26 +3,17 @@ votes. No UI here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mtbench_tui.core.models import ItemKey
 from mtbench_tui.core.pair_models import PairKey
 from mtbench_tui.core.pair_saving import Submitted, VoteEdit, VoteSaveEvent, VoteSaveQueue
 from mtbench_tui.core.pair_view import PairView, relative_verdict, seeded_shown_a
+from mtbench_tui.core.saving import own_connection
 from mtbench_tui.core.store import Store
-from mtbench_tui.core.store.database import connect
 from mtbench_tui.core.store.pair_filter import Comparison, PairEntry, PairFilter, PairProgress
 from mtbench_tui.core.store.pair_queue import PairQueue, open_pair_queue
 from mtbench_tui.core.store.votes import VoteRepo
-
-
-def _vote_writer(store: Store) -> Callable[[], VoteRepo]:
-    """Opens a connection of its own for writes, so a locked database never stalls reads."""
-    path = store.path
-    if path is None:
-        raise ValueError("reviewing needs a database file, not an in-memory database")
-    return lambda: VoteRepo(connect(path))
 
 
 @dataclass(frozen=True)
@@ -84,7 +75,7 @@ class PairSession:
         f = pair_filter or PairFilter()
         judge = judge or default_pair_judge(store)
         queue = open_pair_queue(store.db, f, reviewer, judge)
-        saves = VoteSaveQueue(_vote_writer(store), group)
+        saves = VoteSaveQueue(own_connection(store, VoteRepo), group)
         return cls(store, reviewer, judge, f, queue, queue.count(), saves)
 
     # -- reading -------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mtbench_tui.core.models import (
@@ -14,9 +13,8 @@ from mtbench_tui.core.models import (
     ReferenceAnswer,
     TurnKey,
 )
-from mtbench_tui.core.saving import Edit, SaveEvent, SaveQueue, Submitted
+from mtbench_tui.core.saving import Edit, SaveEvent, SaveQueue, Submitted, own_connection
 from mtbench_tui.core.store import QueueEntry, QueueFilter, RatingChange, Store
-from mtbench_tui.core.store.database import connect
 from mtbench_tui.core.store.queue import QueueProgress, ReviewQueue
 from mtbench_tui.core.store.ratings import RatingRepo
 
@@ -75,14 +73,6 @@ def describe_undo(change: RatingChange) -> str:
     return f"score back to {before.score}" if before.score else "score cleared"
 
 
-def _rating_writer(store: Store) -> Callable[[], RatingRepo]:
-    """Opens a connection of its own for writes, so a locked database never stalls reads."""
-    path = store.path
-    if path is None:
-        raise ValueError("reviewing needs a database file, not an in-memory database")
-    return lambda: RatingRepo(connect(path))
-
-
 @dataclass
 class ReviewSession:
     """Navigation and rating for one reviewer, against one judge; built by ``open``."""
@@ -120,7 +110,7 @@ class ReviewSession:
         f = queue_filter or QueueFilter()
         judge = judge or store.default_judge()
         queue = store.queue(f, reviewer, judge)
-        saves = SaveQueue(_rating_writer(store))
+        saves = SaveQueue(own_connection(store, RatingRepo))
         return cls(store, reviewer, judge, f, queue, queue.count(), saves)
 
     # -- reading -------------------------------------------------------------------

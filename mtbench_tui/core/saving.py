@@ -16,6 +16,8 @@ from typing import Generic, Literal, Protocol, TypeVar
 import sqlite_utils
 
 from mtbench_tui.core.models import TurnKey
+from mtbench_tui.core.store import Store
+from mtbench_tui.core.store.database import connect
 from mtbench_tui.core.store.ratings import RatingChange, RatingRepo
 
 EditKind = Literal["score", "note", "flags", "undo"]
@@ -74,6 +76,25 @@ class Accepted(Generic[E, C]):
     event: WriteEvent[E, C]
     start_drain: bool
     """True when the caller must run ``drain`` (in a thread) to retry the queued edit."""
+
+
+def own_connection(store: Store, repo: Callable[[sqlite_utils.Database], W]) -> Callable[[], W]:
+    """Opens a connection of its own for writes, so a locked database never stalls reads.
+
+    Args:
+        store: the session's database (a file: an in-memory one has no second connection).
+        repo: the repository class to wrap the connection in.
+
+    Returns:
+        The opener ``WriteQueue`` calls on its first write.
+
+    Raises:
+        ValueError: the database is in memory.
+    """
+    path = store.path
+    if path is None:
+        raise ValueError("reviewing needs a database file, not an in-memory database")
+    return lambda: repo(connect(path))
 
 
 def is_lock_error(exc: sqlite3.OperationalError) -> bool:
