@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from mtbench_tui.core import fields
 from mtbench_tui.core.jsonl import InputError, iter_rows
-from mtbench_tui.core.judge.prompts import KINDS, JudgePrompt, JudgeRequest, kind_name
+from mtbench_tui.core.judge.prompts import (
+    KINDS,
+    JudgePrompt,
+    JudgeRequest,
+    kind_name,
+    reference_values,
+)
 from mtbench_tui.core.models import (
     NEEDS_REFERENCE,
     Answer,
@@ -66,16 +71,7 @@ class PairPromptSet:
             ValueError: a math/reasoning/coding question has no reference answer.
         """
         prompt = self.select(question.category, turn)
-        values: dict[str, Any] = {}
-        if prompt.needs_reference:
-            if reference is None:
-                raise ValueError(
-                    f"question {question.question_id} ({question.category}) needs a reference "
-                    "answer"
-                )
-            values["ref_answer_1"] = reference.turns[0]
-            if turn == 2:
-                values["ref_answer_2"] = reference.turns[1]
+        values = reference_values(prompt, question, turn, reference)
         if turn == 2:
             values.update(
                 question_1=question.turns[0],

@@ -48,16 +48,7 @@ class PromptSet:
             ValueError: a math/reasoning/coding question has no reference answer.
         """
         prompt = self.select(question.category, turn)
-        values: dict[str, Any] = {}
-        if prompt.needs_reference:
-            if reference is None:
-                raise ValueError(
-                    f"question {question.question_id} ({question.category}) needs a reference "
-                    "answer"
-                )
-            values["ref_answer_1"] = reference.turns[0]
-            if turn == 2:
-                values["ref_answer_2"] = reference.turns[1]
+        values = reference_values(prompt, question, turn, reference)
         if turn == 2:
             values.update(
                 question_1=question.turns[0],
@@ -68,6 +59,35 @@ class PromptSet:
         else:
             values.update(question=question.turns[0], answer=answer.turns[0])
         return JudgeRequest(prompt, prompt.system_prompt, prompt.prompt_template.format(**values))
+
+
+def reference_values(
+    prompt: JudgePrompt, question: Question, turn: int, reference: ReferenceAnswer | None
+) -> dict[str, Any]:
+    """The reference answer's template values (none when the prompt needs no reference).
+
+    Args:
+        prompt: the chosen prompt.
+        question: the question judged.
+        turn: 1 or 2 (turn 2 also gets the reference's second turn).
+        reference: the question's reference answer, if any.
+
+    Returns:
+        ``ref_answer_1`` (and ``ref_answer_2``), ready for more values.
+
+    Raises:
+        ValueError: the prompt needs a reference and the question has none.
+    """
+    values: dict[str, Any] = {}
+    if prompt.needs_reference:
+        if reference is None:
+            raise ValueError(
+                f"question {question.question_id} ({question.category}) needs a reference answer"
+            )
+        values["ref_answer_1"] = reference.turns[0]
+        if turn == 2:
+            values["ref_answer_2"] = reference.turns[1]
+    return values
 
 
 KINDS = ((False, False), (True, False), (False, True), (True, True))
