@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -69,3 +70,42 @@ async def test_keys_can_be_remapped_by_id(demo_store: Store) -> None:
         assert demo_store.ratings.get(TurnKey(key.question_id, key.model, 1), "alice") is None
         await press(pilot, "question_mark")
         assert "ctrl+b" in screen_text(app)
+
+
+def test_ratings_title_shows_a_hostile_judge_label_literally(tmp_path: Path) -> None:
+    from mtbench_tui.core import loading
+    from mtbench_tui.core.importer import import_sources
+
+    label = "[bold red]J[/bold red]\x1b]0;t\x07"
+    data = tmp_path / "data"
+    rows = {
+        "question.jsonl": {"question_id": 1, "category": "writing", "turns": ["q1", "q2"]},
+        "model_answer/m.jsonl": {
+            "question_id": 1,
+            "answer_id": "a",
+            "model_id": "m",
+            "choices": [{"index": 0, "turns": ["a1", "a2"]}],
+        },
+        "model_judgment/j_single.jsonl": {
+            "question_id": 1,
+            "model": "m",
+            "judge": [label, "p"],
+            "user_prompt": "",
+            "judgment": "Rating: [[5]]",
+            "score": 5,
+            "turn": 1,
+        },
+    }
+    for name, row in rows.items():
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_text(json.dumps(row) + "\n", encoding="utf-8")
+    store = Store.open(tmp_path / "h.db")
+    import_sources(store, loading.discover(data))
+    store.ratings.set_score(TurnKey(1, "m", 1), "alice", 6)
+    store.close()
+    result = CliRunner().invoke(
+        main, ["ratings", "--db", str(tmp_path / "h.db")], env={"COLUMNS": "120"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "(judge column: [bold red]J[/bold red]\\x1b]0;t\\x07/p)" in result.output
+    assert "\x1b" not in result.output

@@ -15,6 +15,8 @@ import click
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
     from mtbench_tui.core.store import Store
 
@@ -38,6 +40,29 @@ def stderr() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False)
+
+
+def listing_table(title: str | Text) -> Table:
+    """A table listing stored records (``ratings``, ``votes``) that fits an 80-column pipe.
+
+    Light borders, and no padding since the borderless box already puts one space between
+    columns, leave room for whole names and headers.
+
+    Args:
+        title: markup, or a Text for a title holding text from data.
+
+    Returns:
+        The empty table.
+    """
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=0)
+
+
+def to_the_minute(stamp: str) -> str:
+    """An ISO timestamp as a listing shows it (``2026-11-29 19:29``; ``--json`` keeps it whole)."""
+    return stamp[:16].replace("T", " ")
 
 
 def db_option(func: F) -> F:

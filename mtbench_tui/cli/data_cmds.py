@@ -11,10 +11,12 @@ import click
 from mtbench_tui.cli.common import (
     db_option,
     handle_errors,
+    listing_table,
     one_line,
     open_existing,
     resolve_db,
     stdout,
+    to_the_minute,
 )
 
 if TYPE_CHECKING:
@@ -111,9 +113,6 @@ def ratings_cmd(db_path: Path | None, reviewer: str | None, as_json: bool) -> No
       mtbench-review ratings
       mtbench-review ratings --reviewer alice --json
     """
-    from rich import box
-    from rich.table import Table
-
     from mtbench_tui.core.textsafe import inert
 
     store = open_existing(db_path)
@@ -122,14 +121,8 @@ def ratings_cmd(db_path: Path | None, reviewer: str | None, as_json: bool) -> No
     if as_json:
         _stream_json_list(rows)
         return
-    # Light borders and minute-precision times leave an 80-column pipe room for the names,
-    # which wrap rather than lose characters (``--json`` keeps the full timestamp).
-    table = Table(
-        title=f"Ratings (judge column: {judge or 'none'})",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        padding=0,  # the borderless box already puts one space between columns
-    )
+    # Names wrap rather than lose characters; the judge label in the title is data, so inert.
+    table = listing_table(inert(f"Ratings (judge column: {judge or 'none'})"))
     for column in ("question", "model", "turn", "reviewer", "score", "judge", "flags"):
         numeric = column in ("question", "turn", "score", "judge")
         table.add_column(
@@ -151,14 +144,9 @@ def ratings_cmd(db_path: Path | None, reviewer: str | None, as_json: bool) -> No
             _opt(r["judge_score"]),
             ", ".join(r["flags"]),
             inert(_clip(r["note"], 40)),
-            _minute(r["updated"]),
+            to_the_minute(r["updated"]),
         )
     stdout().print(table)
-
-
-def _minute(stamp: str) -> str:
-    """An ISO timestamp to the minute, as a table shows it (``2026-11-29 19:29``)."""
-    return stamp[:16].replace("T", " ")
 
 
 def _rating_dict(store: Store, rating: Any, judge: str | None) -> dict[str, Any]:

@@ -7,11 +7,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import click
-from rich import box
-from rich.table import Table
 from rich.text import Text
 
-from mtbench_tui.cli.common import db_option, handle_errors, open_existing, stdout
+from mtbench_tui.cli.common import (
+    db_option,
+    handle_errors,
+    listing_table,
+    open_existing,
+    stdout,
+    to_the_minute,
+)
 from mtbench_tui.core.pair_review import default_pair_judge
 from mtbench_tui.core.store.vote_listing import ListedVote, list_votes
 from mtbench_tui.core.textsafe import visible_controls
@@ -61,13 +66,7 @@ def _print_table(votes: Iterable[ListedVote], judge: str | None) -> None:
     """Print the votes as a table; every name and note is shown literally."""
     title = Text("Pair votes (judge column: ")
     title.append(visible_controls(judge or "none")).append(")")
-    # Light borders leave an 80-column pipe room for whole names and whole headers.
-    table = Table(
-        title=title,
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        padding=0,  # the borderless box already puts one space between columns
-    )
+    table = listing_table(title)
     for column in _COLUMNS:
         folded = column in _FOLDED
         table.add_column(
@@ -97,6 +96,6 @@ def _cells(v: ListedVote) -> list[Text]:
         v.reviewer,
         ", ".join(v.flags),
         v.note[:40],
-        v.updated[:16].replace("T", " "),  # to the minute; --json has the full time
+        to_the_minute(v.updated),
     ]
     return [Text(visible_controls(value)) for value in values]
