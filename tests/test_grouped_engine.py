@@ -19,7 +19,7 @@ from mtbench_tui import stats
 from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.score_pairs import pairwise_block
 from mtbench_tui.core.analysis.settings import Settings
-from mtbench_tui.core.stats import bootstrap, paired, weights
+from mtbench_tui.core.stats import bootstrap, grouped, paired, weights
 from mtbench_tui.core.stats.grouped import agreement, group_agreement
 
 krippendorff = pytest.importorskip("krippendorff")
@@ -84,6 +84,74 @@ def test_every_group_equals_the_one_group_algorithm(kind: str) -> None:
             for x, y in ((want[name].value, got.value), (want[name].low, got.low)):
                 assert same(x, y), (g, name, x, y)
             assert same(want[name].high, got.high), (g, name)
+
+
+@pytest.mark.parametrize("kind", ["int", "decimal"])
+def test_large_groups_on_few_questions_equal_the_one_group_algorithm(kind: str) -> None:
+    # Many pairs per question: these tables come from one dense product, not a sparse one.
+    rng = np.random.default_rng(21)
+    a, b = scores(kind, 2400, rng)
+    question = rng.integers(0, 20, a.size)
+    group = rng.integers(0, 2, a.size)
+    found = group_agreement(a, b, question, group, 2, 200, 0.95, 8)
+    for g in range(2):
+        mine = group == g
+        want = reference(paired.PairedData(a[mine], b[mine], question[mine]), 200, 8)
+        for name in paired.METRICS:
+            got = found[g][name]
+            for x, y in ((want[name].value, got.value), (want[name].low, got.low)):
+                assert same(x, y), (g, name, x, y)
+            assert same(want[name].high, got.high), (g, name)
+
+
+def test_requests_computed_together_equal_each_alone() -> None:
+    rng = np.random.default_rng(11)
+    a, b = scores("decimal", 3000, rng)
+    question = rng.integers(0, 200, a.size)
+    model = rng.integers(0, 40, a.size)
+    reviewer = rng.integers(0, 2, a.size)
+    mine = reviewer == 1
+    requests = [
+        grouped.Request(a, b, question, np.zeros(a.size, dtype=np.int64), 1),
+        grouped.Request(a, b, question, model, 41),  # model 40 has no pairs
+        grouped.Request(a[mine], b[mine], question[mine], model[mine], 40),
+        grouped.Request(a[:0], b[:0], question[:0], model[:0], 3),  # no pairs at all
+    ]
+    together = grouped.agreements(requests, 200, 0.9, 3)
+    grouped._memo.clear()  # each alone computes afresh
+    for request, found in zip(requests, together):
+        alone = group_agreement(
+            request.a, request.b, request.clusters, request.groups, request.n_groups, 200, 0.9, 3
+        )
+        assert len(found) == len(alone) == request.n_groups
+        for got, want in zip(found, alone):
+            for name in paired.METRICS:
+                assert np.array_equal(
+                    [got[name].value, got[name].low, got[name].high],
+                    [want[name].value, want[name].low, want[name].high],
+                    equal_nan=True,
+                ), name
+
+
+def test_batches_cover_every_group_once_largest_first() -> None:
+    rng = np.random.default_rng(12)
+    a, b = scores("int", 60_000, rng)
+    question = rng.integers(0, 900, a.size)
+    model = rng.integers(0, 300, a.size)
+    parts = [
+        grouped.observe(a, b, question, np.zeros(a.size, dtype=np.int64), 1),
+        grouped.observe(a, b, question, model, 302),
+    ]
+    plans = grouped._plan(parts, 1000)
+    for part, obs in enumerate(parts):
+        pairs = np.diff(obs.group_pairs)
+        members = np.concatenate([m for p, m in plans if p == part])
+        assert sorted(members.tolist()) == np.flatnonzero(pairs > 0).tolist()
+    sizes = [int(np.diff(parts[p].group_pairs)[m].sum()) for p, m in plans]
+    assert [(p, m.tolist()) for p, m in plans if p == 0] == [(0, [0])]  # alone: too large
+    assert all(s <= grouped.BATCH_PAIRS or m.size == 1 for s, (_p, m) in zip(sizes, plans))
+    costs = [s + grouped.GROUP_COST * m.size for s, (_p, m) in zip(sizes, plans)]
+    assert costs == sorted(costs, reverse=True)
 
 
 def test_point_estimates_only() -> None:

@@ -14,7 +14,7 @@ import numpy as np
 from mtbench_tui.core.stats import parallel
 if sys.argv[1] == "pool":
     work = lambda i: float(np.random.default_rng(i).random(50_000).sum())
-    list(parallel.map_ordered(work, range(8)))
+    parallel.map_all(work, range(8))
 else:
     import threading
     threads = [threading.Thread(target=lambda: [bytearray(1000) for _ in range(10_000)])

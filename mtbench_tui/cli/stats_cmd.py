@@ -20,7 +20,6 @@ from mtbench_tui.core.analysis.findings import GateSpec
 from mtbench_tui.core.analysis.gates import GateError, parse_gate
 from mtbench_tui.core.analysis.report import build_report
 from mtbench_tui.core.analysis.serialize import dumps
-from mtbench_tui.core.report.rich_view import full_view
 
 
 def _parse_gates(values: tuple[str, ...], op: str) -> list[GateSpec]:
@@ -121,6 +120,8 @@ def stats_cmd(
     if as_json:
         click.echo(dumps(report))
     else:
+        from mtbench_tui.core.report.rich_view import full_view  # Rich only for tables
+
         console = stdout()
         console.print(full_view(report, width=console.width))
     if any(not g.passed for g in report.gates or ()):

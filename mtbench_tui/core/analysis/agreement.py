@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 
@@ -16,10 +18,17 @@ from mtbench_tui.core.analysis.model import (
 )
 from mtbench_tui.core.analysis.score_pairs import pairwise_block
 from mtbench_tui.core.analysis.settings import Settings
-from mtbench_tui.core.stats.grouped import agreement, group_agreement
-from mtbench_tui.core.stats.paired import PairedData
+from mtbench_tui.core.stats.grouped import Request, agreement, agreements
+from mtbench_tui.core.stats.paired import Estimate, PairedData
 
-__all__ = ["BREAKDOWNS", "Settings", "human_human_block", "judge_human_row", "pairwise_block"]
+__all__ = [
+    "BREAKDOWNS",
+    "Settings",
+    "human_human_block",
+    "judge_human_row",
+    "judge_human_rows",
+    "pairwise_block",
+]
 
 BREAKDOWNS = ("turn", "category", "model")
 
@@ -45,13 +54,53 @@ def judge_human_row(
     Returns:
         The row, with one Breakdown per field.
     """
-    return AgreementRow(
-        reviewer=label,
-        n=pairs.n,
-        n_questions=int(np.unique(pairs.question_id).size),
-        metrics=_metrics(pairs.paired(), settings),
-        breakdowns=tuple(breakdown(pairs, field, settings) for field in by),
+    return judge_human_rows([(label, pairs)], settings, by)[0]
+
+
+def judge_human_rows(
+    rows: Sequence[tuple[str, RatingPairs]],
+    settings: Settings,
+    by: tuple[str, ...],
+    also: Sequence[PairedData] = (),
+) -> tuple[AgreementRow, ...]:
+    """``judge_human_row`` of several reviewers, every group of every row bootstrapped together.
+
+    Args:
+        rows: each row's label (a reviewer, or ``all``) and paired ratings.
+        settings: bootstrap settings.
+        by: the fields to break each row down by.
+        also: samples the caller will ask ``agreement`` for next: computed in the same
+            run, so that later call finds them done.
+
+    Returns:
+        The rows, in the order given.
+    """
+    requests = [Request(d.a, d.b, d.clusters, np.zeros(d.n, dtype=np.int64), 1) for d in also]
+    for _label, pairs in rows:
+        requests.append(_request(pairs, None))
+        requests.extend(_request(pairs, field) for field in by)
+    s = settings
+    found = iter(agreements(requests, s.n_resamples, s.confidence, s.seed)[len(also) :])
+    return tuple(
+        AgreementRow(
+            reviewer=label,
+            n=pairs.n,
+            n_questions=int(np.unique(pairs.question_id).size),
+            metrics=MetricValues.of(next(found)[0]),
+            breakdowns=tuple(_breakdown(pairs, field, next(found)) for field in by),
+        )
+        for label, pairs in rows
     )
+
+
+def _request(pairs: RatingPairs, field: str | None) -> Request:
+    """The pairs as one group (``field`` None, as ``agreement`` groups them) or by a field."""
+    if field is None:
+        groups, n_groups = np.zeros(pairs.n, dtype=np.int64), 1
+    else:
+        coded = pairs.coded(field)
+        groups, n_groups = coded.codes, len(coded.values)
+    return Request(pairs.human, pairs.judge, pairs.question_id, groups, n_groups)
 
 
 def breakdown(pairs: RatingPairs, field: str, settings: Settings) -> Breakdown:
@@ -65,18 +114,16 @@ def breakdown(pairs: RatingPairs, field: str, settings: Settings) -> Breakdown:
     Returns:
         The breakdown.
     """
+    s = settings
+    return _breakdown(
+        pairs, field, agreements([_request(pairs, field)], s.n_resamples, s.confidence, s.seed)[0]
+    )
+
+
+def _breakdown(pairs: RatingPairs, field: str, found: Sequence[dict[str, Estimate]]) -> Breakdown:
+    """The breakdown's groups from their estimates (one per coded value)."""
     coded = pairs.coded(field)
     n_groups = len(coded.values)
-    found = group_agreement(
-        pairs.human,
-        pairs.judge,
-        pairs.question_id,
-        coded.codes,
-        n_groups,
-        settings.n_resamples,
-        settings.confidence,
-        settings.seed,
-    )
     sizes = np.bincount(coded.codes, minlength=n_groups)
     questions = _questions_per_group(pairs.question_id, coded.codes, n_groups)
     groups = tuple(

@@ -173,10 +173,9 @@ class TurnKeys:
         """
         if not self.models or question.size == 0:
             return np.zeros(question.size, bool)
-        names = np.asarray(self.models)
-        code = np.searchsorted(names, model.astype(str))
-        code = np.minimum(code, names.size - 1)
-        known = names[code] == model.astype(str)
+        names, texts = np.asarray(self.models), model.astype(str)
+        code = np.minimum(np.searchsorted(names, texts), names.size - 1)
+        known = names[code] == texts
         key = _key(question, code, turn)
         at = np.minimum(np.searchsorted(self.keys, key), self.keys.size - 1)
         return np.asarray(known & (self.keys[at] == key), dtype=bool)
@@ -198,6 +197,7 @@ class HumanPairs:
     first: np.ndarray
     second: np.ndarray
     reviewers: tuple[str, ...]
+    _keys: list[TurnKeys] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def load(cls, store: Store) -> HumanPairs:
@@ -223,8 +223,10 @@ class HumanPairs:
         return PairedData(self.first, self.second, self.question_id)
 
     def turn_keys(self) -> TurnKeys:
-        """The (question, model, turn) rated by two or more reviewers."""
-        return TurnKeys.of(self.question_id, self.model, self.turn)
+        """The (question, model, turn) rated by two or more reviewers (computed once)."""
+        if not self._keys:
+            self._keys.append(TurnKeys.of(self.question_id, self.model, self.turn))
+        return self._keys[0]
 
 
 def read_columns(pages: Iterable[Sequence[tuple[Any, ...]]], width: int) -> list[list[Any]]:

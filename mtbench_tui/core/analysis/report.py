@@ -12,7 +12,7 @@ from mtbench_tui.core.analysis.agreement import (
     BREAKDOWNS,
     Settings,
     human_human_block,
-    judge_human_row,
+    judge_human_rows,
     pairwise_block,
 )
 from mtbench_tui.core.analysis.findings import GateSpec, JudgeAudit, NoVerdict
@@ -29,10 +29,11 @@ from mtbench_tui.core.analysis.model import (
 )
 from mtbench_tui.core.analysis.pair_tables import pool_name, verdict_tables
 from mtbench_tui.core.analysis.side_reads import start_side_reads
-from mtbench_tui.core.analysis.summary import summarise
+from mtbench_tui.core.analysis.summary import bootstrapped, summarise
 from mtbench_tui.core.clock import report_time
 from mtbench_tui.core.pairwise.results import PairwiseAgreement
 from mtbench_tui.core.stats import memory
+from mtbench_tui.core.stats.paired import PairedData
 from mtbench_tui.core.stats.parallel import one_blas_thread, preload
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.analysis_rows import NoVerdictCount
@@ -128,11 +129,13 @@ def _build(
         preload("scipy.stats")
     judges = list(pairs_by_judge)
     reviewers = store.analysis.rating_counts()
+    rated_twice = side.rated_twice()
     blocks = tuple(
-        _judge_block(j, p, reviewer, list(reviewers), s, by) for j, p in pairs_by_judge.items()
+        _judge_block(j, p, reviewer, list(reviewers), s, by, bootstrapped(p, rated_twice))
+        for j, p in pairs_by_judge.items()
     )
     reads = side()
-    rated_twice, activity = reads.rated_twice, reads.activity
+    activity = reads.activity
     verdicts = _pair_agreement(store, humans, s) if any(activity) else None
     return Report(
         schema=SCHEMA,
@@ -215,14 +218,18 @@ def _judge_block(
     reviewers: list[str],
     s: Settings,
     by: tuple[str, ...],
+    also: Sequence[PairedData],
 ) -> JudgeBlock:
-    """All reviewers pooled, then the asked-for reviewer (or each of several reviewers)."""
-    rows = [judge_human_row(pairs, "all", s, by)]
+    """All reviewers pooled, then the asked-for reviewer (or each of several reviewers).
+
+    ``also``: samples the summary will ask for, bootstrapped with the rows.
+    """
+    rows = [("all", pairs)]
     coded = pairs.coded("reviewer")
     for name in [reviewer] if reviewer else (reviewers if len(reviewers) > 1 else []):
         mine = coded.codes == coded.values.index(name) if name in coded.values else coded.codes < 0
-        rows.append(judge_human_row(pairs.select(mine), name, s, by))
-    return JudgeBlock(judge, pairs.judge_model, tuple(rows))
+        rows.append((name, pairs.select(mine)))
+    return JudgeBlock(judge, pairs.judge_model, judge_human_rows(rows, s, by, also))
 
 
 def dataset(store: Store) -> Dataset:

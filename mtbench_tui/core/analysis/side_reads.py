@@ -7,9 +7,10 @@ pairs of reviewers) take some 0.35 s, which the pairs' own read and the bootstra
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mtbench_tui.core.analysis.frames import HumanPairs
 from mtbench_tui.core.stats import parallel
@@ -28,24 +29,47 @@ class SideReads:
     no_verdict_rates: tuple[NoVerdictCount, ...]
 
 
-def read_side(store: Store) -> SideReads:
+def read_side(store: Store, first: Future[HumanPairs] | None = None) -> SideReads:
     """Read them on this connection.
 
     Args:
         store: the database.
+        first: given the reviewer pairs as soon as they are read (the report needs them
+            before the rest).
 
     Returns:
         The reads.
     """
+    rated_twice = HumanPairs.load(store)
+    if first is not None:
+        first.set_result(rated_twice)
     return SideReads(
-        rated_twice=HumanPairs.load(store),
+        rated_twice=rated_twice,
         activity=store.analysis.pair_activity(),
         counts=store.content.counts(),
         no_verdict_rates=tuple(store.analysis.no_verdict_rates()),
     )
 
 
-def start_side_reads(store: Store) -> Callable[[], SideReads]:
+@dataclass(frozen=True)
+class SideReadsJob:
+    """Side reads under way: the reviewer pairs come first, then the rest."""
+
+    _first: Future[HumanPairs]
+    _all: Future[SideReads]
+
+    def rated_twice(self) -> HumanPairs:
+        """Wait for the pairs of reviewers on a shared turn (not for the other reads)."""
+        either: list[Future[Any]] = [self._first, self._all]
+        wait(either, return_when=FIRST_COMPLETED)
+        return self._first.result() if self._first.done() else self._all.result().rated_twice
+
+    def __call__(self) -> SideReads:
+        """Wait for every read."""
+        return self._all.result()
+
+
+def start_side_reads(store: Store) -> SideReadsJob:
     """Begin the reads on a second connection to the same file, in a worker thread.
 
     An in-memory database has no second connection: its reads happen here and now.
@@ -54,19 +78,22 @@ def start_side_reads(store: Store) -> Callable[[], SideReads]:
         store: the database.
 
     Returns:
-        A function that waits for the reads and returns them.
+        The reads under way.
     """
+    first: Future[HumanPairs] = Future()
     path = store.path  # asked here: the store's connection belongs to this thread
     if path is None:
-        done = read_side(store)
-        return lambda: done
-    return parallel.submit(_on_second_connection, path).result
+        done: Future[SideReads] = Future()
+        done.set_result(read_side(store, first))
+        return SideReadsJob(first, done)
+    return SideReadsJob(first, parallel.submit(_on_second_connection, (path, first)))
 
 
-def _on_second_connection(path: Path) -> SideReads:
+def _on_second_connection(job: tuple[Path, Future[HumanPairs]]) -> SideReads:
     """``read_side`` on a read-only connection of its own, opened in the worker's thread."""
+    path, first = job
     other = Store.open_readonly(path)
     try:
-        return read_side(other)
+        return read_side(other, first)
     finally:
         other.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from mtbench_tui.core.analysis.agreement import Settings, same_turns
 from mtbench_tui.core.analysis.frames import HumanPairs, RatingPairs
 from mtbench_tui.core.analysis.metrics import metric
@@ -38,13 +40,13 @@ def summarise(judge: str, pairs: RatingPairs, humans: HumanPairs, s: Settings) -
         return Summary(judge, "no_ratings", METRIC.name, None, None, None, 0, message)
     if humans.n == 0:
         return _no_human_pairs(judge, pairs, s)
-    mine = pairs.select(same_turns(pairs, humans.turn_keys()))
-    jh = _kappa(mine.paired(), s)
+    mine = _on_shared_turns(pairs, humans)
+    jh = _kappa(mine, s)
     hh = _kappa(humans.paired(), s)
     diff = Estimate.of(
-        difference(mine.paired(), humans.paired(), METRIC.name, s.n_resamples, s.confidence, s.seed)
+        difference(mine, humans.paired(), METRIC.name, s.n_resamples, s.confidence, s.seed)
     )
-    nq = len(set(mine.question_id.tolist()) | set(humans.question_id.tolist()))
+    nq = int(np.union1d(mine.clusters, humans.question_id).size)
     status = call(diff.ci.low, diff.ci.high, 0, nq)
     if nq >= MIN_QUESTIONS and diff.ci.low == diff.ci.high == 0:
         status = Call.CLEAR  # no resample tells them apart: they agree exactly as well
@@ -56,6 +58,26 @@ def summarise(judge: str, pairs: RatingPairs, humans: HumanPairs, s: Settings) -
         verdict = "more" if (diff.value or 0) > 0 else "less"
     message = _message(judge, verdict, jh, hh, diff, nq, len(humans.turn_keys()))
     return Summary(judge, verdict, METRIC.name, jh, hh, diff, nq, message)
+
+
+def bootstrapped(pairs: RatingPairs, humans: HumanPairs) -> tuple[paired.PairedData, ...]:
+    """The samples whose metrics ``summarise`` takes from the engine (to compute them early).
+
+    Args:
+        pairs: the judge's pairs with all reviewers.
+        humans: every pair of reviewers' scores on a shared turn.
+
+    Returns:
+        The judge-human pairs on shared turns and the human-human pairs, or nothing.
+    """
+    if pairs.n == 0 or humans.n == 0:
+        return ()
+    return (_on_shared_turns(pairs, humans), humans.paired())
+
+
+def _on_shared_turns(pairs: RatingPairs, humans: HumanPairs) -> paired.PairedData:
+    """The judge's pairs on turns that two or more reviewers rated."""
+    return pairs.paired(same_turns(pairs, humans.turn_keys()))
 
 
 def _kappa(data: paired.PairedData, s: Settings) -> Estimate:

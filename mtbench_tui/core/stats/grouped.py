@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 from threading import Lock
 
@@ -73,6 +74,17 @@ def agreement(
     ]
 
 
+@dataclass(frozen=True)
+class Request:
+    """Paired scores split into groups: one call's worth of ``group_agreement``."""
+
+    a: np.ndarray
+    b: np.ndarray
+    clusters: np.ndarray
+    groups: np.ndarray
+    n_groups: int
+
+
 def group_agreement(
     a: np.ndarray,
     b: np.ndarray,
@@ -98,34 +110,74 @@ def group_agreement(
     Returns:
         Per group, what ``agreement`` returns for that group's pairs alone.
     """
-    key = _digest(a, b, clusters, groups, (n_groups, n_resamples, confidence, seed))
-    with _lock:
-        found = _memo.get(key)
-    if found is not None:
-        return list(found)
-    out: list[dict[str, Estimate]] = [_empty() for _ in range(n_groups)]
-    if a.size:
-        obs = observe(a, b, clusters, groups, n_groups)
-        plans = list(_plan(obs, n_resamples))
-        work = partial(_evaluate, obs, n_resamples=n_resamples, confidence=confidence, seed=seed)
-        with parallel.one_blas_thread():
-            if n_resamples:
-                weights.prefetch(np.diff(obs.group_runs), n_resamples, seed)
-            for members, results in zip(plans, parallel.map_ordered(work, plans)):
-                for position, estimates in enumerate(results):
-                    out[int(members[position])] = estimates
-    with _lock:
-        _memo[key] = tuple(out)
-        while len(_memo) > MEMO_SIZE:
-            _memo.popitem(last=False)
-    return out
+    request = Request(a, b, clusters, groups, n_groups)
+    return agreements([request], n_resamples, confidence, seed)[0]
 
 
-MEMO_SIZE = 16
-"""Results kept: the report asks for some samples twice (the summary, the audit)."""
+def agreements(
+    requests: Sequence[Request], n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0
+) -> list[list[dict[str, Estimate]]]:
+    """``group_agreement`` of several requests, their groups shared out on the threads together.
+
+    One call for a report's many breakdowns keeps both threads busy to the end: called one
+    by one, each small breakdown ended with a thread waiting for the other, and a single
+    large group ran alone.
+
+    Args:
+        requests: the samples and their groups.
+        n_resamples: bootstrap resamples; 0 for point estimates only.
+        confidence: interval coverage.
+        seed: random seed (each group starts a fresh generator from it).
+
+    Returns:
+        Per request, per group, what ``agreement`` returns for that group's pairs alone.
+    """
+    settings = (n_resamples, confidence, seed)
+    keys = [_digest(r.a, r.b, r.clusters, r.groups, (r.n_groups, *settings)) for r in requests]
+    with _lock:
+        found = {key: _memo[key] for key in keys if key in _memo}
+    todo = {key: r for key, r in zip(keys, requests) if key not in found}
+    if todo:
+        computed = _compute(list(todo.values()), n_resamples, confidence, seed)
+        found.update(zip(todo, computed))
+        with _lock:
+            for key in todo:
+                _memo[key] = found[key]
+            while len(_memo) > MEMO_SIZE:
+                _memo.popitem(last=False)
+    return [list(found[key]) for key in keys]
+
+
+MEMO_SIZE = 64
+"""Results kept: the report asks for some samples again (the summary, the audit), after
+computing four per reviewer."""
 
 _memo: OrderedDict[bytes, tuple[dict[str, Estimate], ...]] = OrderedDict()
 _lock = Lock()
+
+
+def _compute(
+    requests: list[Request], n_resamples: int, confidence: float, seed: int
+) -> list[tuple[dict[str, Estimate], ...]]:
+    """Every group of every request, in batches shared out on the threads."""
+    out: list[list[dict[str, Estimate] | None]] = [[None] * r.n_groups for r in requests]
+    live = [i for i, r in enumerate(requests) if r.a.size]
+    with parallel.one_blas_thread():
+        parts = parallel.map_all(_observe_request, [requests[i] for i in live])
+        plans = _plan(parts, n_resamples)
+        ks = [np.diff(o.group_runs) for o in parts]
+        drawing = (
+            weights.prefetch(np.concatenate(ks), n_resamples, seed) if n_resamples and ks else []
+        )
+        work = partial(_evaluate, parts, n_resamples=n_resamples, confidence=confidence, seed=seed)
+        results = parallel.map_all(work, plans)
+        for future in drawing:
+            future.result()
+    for (part, members), estimates in zip(plans, results):
+        groups = out[live[part]]
+        for group, value in zip(members.tolist(), estimates):
+            groups[group] = value
+    return [tuple(e if e is not None else _empty() for e in groups) for groups in out]
 
 
 def _digest(*parts: object) -> bytes:
@@ -134,7 +186,7 @@ def _digest(*parts: object) -> bytes:
     for part in parts:
         if isinstance(part, np.ndarray):
             h.update(str((part.dtype.str, part.shape)).encode())
-            h.update(np.ascontiguousarray(part).tobytes())
+            h.update(np.ascontiguousarray(part).data)
         else:
             h.update(repr(part).encode())
     return h.digest()
@@ -144,6 +196,11 @@ def _empty() -> dict[str, Estimate]:
     """What ``agreement`` returns for no pairs."""
     nan = float("nan")
     return {m: Estimate(0.0 if m == "n" else nan, nan, nan) for m in METRICS}
+
+
+def _observe_request(r: Request) -> Observations:
+    """``observe`` of one request (runs on a worker thread)."""
+    return observe(r.a, r.b, r.clusters, r.groups, r.n_groups)
 
 
 def observe(
@@ -174,8 +231,9 @@ def observe(
     return Observations(
         a_values=a_values,
         b_values=b_values,
-        cell=(ia * b_values.size + ib)[order],
-        run_local=run_of - group_runs[g],
+        # 32-bit: held for every request of a report at once (a cell and a question index)
+        cell=(ia * b_values.size + ib)[order].astype(np.int32),
+        run_local=(run_of - group_runs[g]).astype(np.int32),
         run_sums=np.add.reduceat(features(a[order], b[order]), run_start, axis=0),
         group_runs=group_runs,
         group_pairs=np.searchsorted(g, np.arange(n_groups + 1)),
@@ -241,26 +299,59 @@ def _label(values: np.ndarray) -> np.ndarray:
     return np.clip(np.floor(values + 0.5), 1, 10) - 1
 
 
-def _plan(obs: Observations, n_resamples: int) -> Iterator[np.ndarray]:
-    """Groups in batches, those with the same number of questions together."""
-    k = np.diff(obs.group_runs)
-    present = np.flatnonzero(np.diff(obs.group_pairs) > 0)
-    order = present[np.argsort(k[present], kind="stable")]
-    # As many batches as threads at least, so that a few large groups are shared out too.
-    size = max(1, min(BATCH_ELEMENTS // (n_resamples + 1), -(-order.size // parallel.WORKERS)))
-    for start in range(0, order.size, size):
-        yield order[start : start + size]
+def _plan(parts: Sequence[Observations], n_resamples: int) -> list[tuple[int, np.ndarray]]:
+    """Each request's groups in batches (part, groups), largest batches first.
+
+    Within a request, groups with the same number of questions go together. A batch holds a
+    bounded number of groups and of pairs, so no batch is much larger than the rest; handing
+    out the largest first leaves the small ones to even out the threads' ends
+    (longest-processing-time-first scheduling).
+    """
+    batches: list[tuple[int, np.ndarray]] = []
+    cost: list[int] = []
+    for part, obs in enumerate(parts):
+        k = np.diff(obs.group_runs)
+        pairs = np.diff(obs.group_pairs)
+        present = np.flatnonzero(pairs > 0)
+        order = present[np.argsort(k[present], kind="stable")]
+        # As many batches as threads at least, so that a few large groups are shared out too.
+        most = max(1, min(BATCH_ELEMENTS // (n_resamples + 1), -(-order.size // parallel.WORKERS)))
+        start, held = 0, 0
+        for end, group in enumerate([*order.tolist(), -1]):
+            full = end - start == most or (group >= 0 and held + pairs[group] > BATCH_PAIRS)
+            if end > start and (group < 0 or full):
+                batches.append((part, order[start:end]))
+                cost.append(held + GROUP_COST * (end - start))
+                start, held = end, 0
+            held += int(pairs[group]) if group >= 0 else 0
+    return [batches[i] for i in sorted(range(len(batches)), key=lambda i: -cost[i])]
+
+
+BATCH_PAIRS = 16_384
+"""Most pairs per batch (unless one group has more): a batch's sparse product is about
+pairs x resamples."""
+
+GROUP_COST = 1000
+"""A group's fixed work (its tables and intervals) in pairs' worth, for ordering batches."""
 
 
 def _evaluate(
-    obs: Observations, members: np.ndarray, n_resamples: int, confidence: float, seed: int
+    parts: Sequence[Observations],
+    batch: tuple[int, np.ndarray],
+    n_resamples: int,
+    confidence: float,
+    seed: int,
 ) -> list[dict[str, Estimate]]:
     """Every metric of a batch of groups, with intervals (runs on a worker thread)."""
+    part, members = batch
+    obs = parts[part]
     sums = moment_sums(obs, members, n_resamples, seed)
     m = dict(zip(FEATURES, sums))
+    m["n"] = n = sums[0].copy()  # not a view: the sums are freed before the tables are built
     with np.errstate(divide="ignore", invalid="ignore"):
         values = moment_metrics(m)
-        values.update(_rank_values(obs, members, m["n"], n_resamples, seed))
+        del m, sums
+        values.update(_rank_values(obs, members, n, n_resamples, seed))
     bootstrapped = (obs.questions(members) > 1) & (n_resamples > 0)
     return intervals(values, bootstrapped, confidence)
 

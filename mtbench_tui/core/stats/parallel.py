@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
-from itertools import islice
 from threading import Lock, Thread
 from typing import Any, TypeVar
 
@@ -47,27 +45,25 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-def map_ordered(work: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-    """``map(work, items)``, two items at a time on the pool, results in order.
+def map_all(work: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """``list(map(work, items))``, every item queued on the pool at once.
+
+    The threads take items as they finish others, so items of unequal size even out;
+    the caller waits for all of them.
 
     Args:
         work: a function of one item (thread-safe).
         items: the items.
 
-    Yields:
+    Returns:
         Each item's result, in the items' order.
     """
     items = list(items)
     if WORKERS < 2 or len(items) < 2:
-        yield from map(work, items)
-        return
+        return [work(i) for i in items]
     pool = _executor()
-    remaining = iter(items)
-    queue: deque[Future[R]] = deque(pool.submit(work, i) for i in islice(remaining, WORKERS))
-    while queue:
-        result = queue.popleft().result()
-        queue.extend(pool.submit(work, i) for i in islice(remaining, 1))
-        yield result
+    futures = [pool.submit(work, i) for i in items]
+    return [f.result() for f in futures]
 
 
 def submit(work: Callable[[T], R], item: T) -> Future[R]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable
+from concurrent.futures import Future
 from threading import Lock
 
 import numpy as np
@@ -75,19 +76,26 @@ def counts(clusters: int, n_resamples: int, seed: int) -> np.ndarray:
     return _counts(clusters, n_resamples, seed)
 
 
-def prefetch(sizes: Iterable[int], n_resamples: int, seed: int) -> None:
-    """Draw the weights of several cluster counts, two at a time, before they are needed.
+def prefetch(sizes: Iterable[int], n_resamples: int, seed: int) -> list[Future[np.ndarray]]:
+    """Queue the draws of several cluster counts on the threads, before the work that needs them.
 
     Args:
         sizes: cluster counts (k) that will be bootstrapped.
         n_resamples: how many resamples.
         seed: the generator's seed.
+
+    Returns:
+        The draws' futures (wait on them to see their errors).
     """
     from mtbench_tui.core.stats import parallel
 
-    wanted = sorted({int(k) for k in sizes if k > 1})
-    for _done in parallel.map_ordered(lambda k: _counts(k, n_resamples, seed), wanted):
-        pass
+    wanted = sorted({int(k) for k in sizes if k > 1}, reverse=True)
+    return [parallel.submit(_draw, (k, n_resamples, seed)) for k in wanted]
+
+
+def _draw(key: tuple[int, int, int]) -> np.ndarray:
+    """``_counts`` of one (k, resamples, seed), as the pool calls it."""
+    return _counts(*key)
 
 
 def _counts(clusters: int, n_resamples: int, seed: int) -> np.ndarray:
