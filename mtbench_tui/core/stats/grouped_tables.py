@@ -184,11 +184,17 @@ def _add_rows(rows: np.ndarray, cols: np.ndarray, weights_: np.ndarray, n_rows: 
 def _stack(
     ks: np.ndarray, n_resamples: int, seed: int, dtype: type
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The weights of each distinct k stacked (questions x columns); each member's first row."""
+    """The weights of each distinct k stacked (questions x columns); each member's first row.
+
+    Filled from the cached draws in the tables' type, with no float64 copy on the way.
+    """
     distinct = np.unique(ks)
-    parts: list[np.ndarray] = [
-        columns(int(k), n_resamples, seed).astype(dtype, copy=False) for k in distinct
-    ]
     offsets = np.concatenate([[0], np.cumsum(distinct)[:-1]])
-    stacked = parts[0] if len(parts) == 1 else np.vstack(parts)
-    return stacked, offsets[np.searchsorted(distinct, ks)]
+    first = offsets[np.searchsorted(distinct, ks)]
+    if distinct.size == 1 and dtype is np.float64:
+        return columns(int(distinct[0]), n_resamples, seed), first
+    stacked: np.ndarray = np.ones((int(distinct.sum()), n_resamples + 1), dtype=dtype)
+    for k, at in zip(distinct.tolist(), offsets.tolist()):
+        if n_resamples and k > 1:
+            stacked[at : at + k, :-1] = weights.counts(k, n_resamples, seed).T
+    return stacked, first
