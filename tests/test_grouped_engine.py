@@ -67,6 +67,22 @@ def same(x: float, y: float) -> bool:
     return round(x, 6) == round(y, 6) and abs(x - y) <= 1e-12 * max(1.0, abs(x))
 
 
+def assert_each_group_is_the_reference(
+    data: paired.PairedData, group: np.ndarray, n_groups: int, n_resamples: int, seed: int
+) -> None:
+    """The engine's estimates of every group equal the one-group algorithm's."""
+    a, b, question = data.a, data.b, data.clusters
+    found = group_agreement(a, b, question, group, n_groups, n_resamples, 0.95, seed)
+    for g in range(n_groups):
+        mine = group == g
+        want = reference(paired.PairedData(a[mine], b[mine], question[mine]), n_resamples, seed)
+        for name in paired.METRICS:
+            got = found[g][name]
+            for x, y in ((want[name].value, got.value), (want[name].low, got.low)):
+                assert same(x, y), (g, name, x, y)
+            assert same(want[name].high, got.high), (g, name)
+
+
 @pytest.mark.parametrize("kind", ["int", "half", "decimal"])
 def test_every_group_equals_the_one_group_algorithm(kind: str) -> None:
     rng = np.random.default_rng({"int": 1, "half": 2, "decimal": 3}[kind])
@@ -75,15 +91,8 @@ def test_every_group_equals_the_one_group_algorithm(kind: str) -> None:
     group = rng.integers(0, 6, a.size)
     group[:4] = 6
     question[group == 6] = 5  # a group on one question: no interval
-    found = group_agreement(a, b, question, group, 8, 300, 0.95, 4)  # group 7 is empty
-    for g in range(8):
-        mine = group == g
-        want = reference(paired.PairedData(a[mine], b[mine], question[mine]), 300, 4)
-        for name in paired.METRICS:
-            got = found[g][name]
-            for x, y in ((want[name].value, got.value), (want[name].low, got.low)):
-                assert same(x, y), (g, name, x, y)
-            assert same(want[name].high, got.high), (g, name)
+    # group 7 is empty
+    assert_each_group_is_the_reference(paired.PairedData(a, b, question), group, 8, 300, 4)
 
 
 @pytest.mark.parametrize("kind", ["int", "decimal"])
@@ -93,15 +102,7 @@ def test_large_groups_on_few_questions_equal_the_one_group_algorithm(kind: str) 
     a, b = scores(kind, 2400, rng)
     question = rng.integers(0, 20, a.size)
     group = rng.integers(0, 2, a.size)
-    found = group_agreement(a, b, question, group, 2, 200, 0.95, 8)
-    for g in range(2):
-        mine = group == g
-        want = reference(paired.PairedData(a[mine], b[mine], question[mine]), 200, 8)
-        for name in paired.METRICS:
-            got = found[g][name]
-            for x, y in ((want[name].value, got.value), (want[name].low, got.low)):
-                assert same(x, y), (g, name, x, y)
-            assert same(want[name].high, got.high), (g, name)
+    assert_each_group_is_the_reference(paired.PairedData(a, b, question), group, 2, 200, 8)
 
 
 def test_requests_computed_together_equal_each_alone() -> None:

@@ -10,11 +10,13 @@ few cost before:
   questions in a batch of groups;
 * the rank metrics (Spearman, Kendall, ordinal alpha) need each resample's joint table of
   human x judge values; those tables are built for a few groups at once by one sparse
-  product, and every formula then runs on all of them;
+  product (one dense product for large groups), and every formula then runs on all of them;
 * Kendall's concordant-minus-discordant pairs is one matrix product and a running sum,
   Spearman's and the ordinal alpha's cross terms one contraction each (ordinal alpha is
   interval alpha on mid-ranks, Krippendorff's own metric);
-* the percentile intervals of a whole batch are taken at once.
+* the percentile intervals of a whole batch are taken at once;
+* several requests (a report's breakdowns) share one run: their batches go to the threads
+  together, largest first (``agreements``).
 
 Counts are exact in floating point, so tables and sums are the same whichever way they are
 added up; the formulas match ``paired.metrics`` up to the last bit of a float, far below
