@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from mtbench_tui.core import loading
+from mtbench_tui.core.importer import import_sources
 from mtbench_tui.core.models import ItemKey, TurnKey
+from mtbench_tui.core.paths import demo_data_dir
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.migrations import MIGRATIONS
 
@@ -193,3 +196,21 @@ def test_flags_are_validated(demo_store: Store) -> None:
     demo_store.ratings.set_flags(KEY, "alice", ("question-ambiguous", "judge-wrong"))
     row = demo_store.db.execute("SELECT flags FROM ratings").fetchone()[0]
     assert json.loads(row) == ["judge-wrong", "question-ambiguous"]
+
+
+def test_judge_labels_order_as_judges_do(demo_store: Store, tmp_path: Path) -> None:
+    assert Store.open(tmp_path / "empty.db").content.judge_labels() == []
+    assert demo_store.content.judge_labels() == [j.judge for j in demo_store.content.judges()]
+    assert len(demo_store.content.judge_labels()) == 1
+    # Two more judges: "a-judge" sorts first by name but has fewer verdicts than gpt-4.
+    lines = (demo_data_dir() / "model_judgment" / "gpt-4_single.jsonl").read_text().splitlines()
+    for name, keep in (("a-judge", 10), ("z-judge", 10)):
+        rows = [json.loads(line) for line in lines[:keep]]
+        for row in rows:
+            row["judge"][0] = name
+        path = tmp_path / f"{name}_single.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        import_sources(demo_store, loading.DataSources(judgments=[path]))
+    labels = demo_store.content.judge_labels()
+    assert labels == [j.judge for j in demo_store.content.judges()] and len(labels) == 3
+    assert labels[0].startswith("gpt-4") and labels[1].startswith("a-judge")

@@ -16,7 +16,7 @@ def check_judge(store: Store, judge: str | None) -> None:
     """
     if judge is None:
         return
-    known = {j.judge for j in store.content.judges()}
+    known = set(store.content.judge_labels())
     known |= {name for name, _n in store.analysis.pair_judge_counts()}
     if judge not in known:
         fail(f"no verdicts from judge {visible_controls(judge)!r}")

@@ -42,7 +42,7 @@ def first_numbers(store: Store, settings: Settings | None = None) -> Report:
     """
     s = settings or Settings()
     reviewers = store.analysis.rating_counts()
-    judges = [j.judge for j in store.content.judges()]
+    judges = store.content.judge_labels()
     activity = store.analysis.pair_activity()
     return Report(
         schema=SCHEMA,

@@ -102,7 +102,7 @@ def load_frames(store: Store, judge: str | None = None) -> dict[str, RatingPairs
     Returns:
         Judge label -> its pairs with every reviewer, judges by number of verdicts.
     """
-    judges = [j.judge for j in store.content.judges() if judge is None or j.judge == judge]
+    judges = [j for j in store.content.judge_labels() if judge is None or j == judge]
     return {j: RatingPairs.load(store, j) for j in judges}
 
 

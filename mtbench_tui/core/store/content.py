@@ -106,6 +106,15 @@ class ContentRepo:
         rows = self.db.execute("SELECT judge, COUNT(*) FROM judgments GROUP BY judge")
         return sorted(map(JudgeCount._make, rows), key=lambda r: (-r.verdicts, r.judge))
 
+    def judge_labels(self) -> list[str]:
+        """Every judge label, most verdicts first, as ``judges`` orders them.
+
+        One label needs no counting: DISTINCT skips along the judge index (microseconds),
+        where counting a million verdicts takes 60 ms.
+        """
+        labels = [r[0] for r in self.db.execute("SELECT DISTINCT judge FROM judgments")]
+        return labels if len(labels) < 2 else [j.judge for j in self.judges()]
+
     def reference_judge(self) -> str | None:
         """The judge the app, ``ratings`` and CSV compare against unless told otherwise.
 
