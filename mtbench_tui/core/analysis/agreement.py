@@ -25,7 +25,6 @@ __all__ = [
     "BREAKDOWNS",
     "Settings",
     "human_human_block",
-    "judge_human_row",
     "judge_human_rows",
     "pairwise_block",
 ]
@@ -40,30 +39,15 @@ def _metrics(data: PairedData, s: Settings) -> MetricValues:
     return MetricValues.of(agreement(data, s.n_resamples, s.confidence, s.seed))
 
 
-def judge_human_row(
-    pairs: RatingPairs, label: str, settings: Settings, by: tuple[str, ...]
-) -> AgreementRow:
-    """Agreement of one reviewer (or all) with one judge, overall and broken down.
-
-    Args:
-        pairs: the paired ratings of this reviewer (or all reviewers) and the judge.
-        label: the reviewer's name, or ``all``.
-        settings: bootstrap settings.
-        by: the fields to break the comparison down by.
-
-    Returns:
-        The row, with one Breakdown per field.
-    """
-    return judge_human_rows([(label, pairs)], settings, by)[0]
-
-
 def judge_human_rows(
     rows: Sequence[tuple[str, RatingPairs]],
     settings: Settings,
     by: tuple[str, ...],
     also: Sequence[PairedData] = (),
 ) -> tuple[AgreementRow, ...]:
-    """``judge_human_row`` of several reviewers, every group of every row bootstrapped together.
+    """Agreement of reviewers (or all pooled) with one judge, overall and broken down.
+
+    Every group of every row is bootstrapped in one run of the engine.
 
     Args:
         rows: each row's label (a reviewer, or ``all``) and paired ratings.
@@ -75,7 +59,7 @@ def judge_human_rows(
     Returns:
         The rows, in the order given.
     """
-    requests = [Request(d.a, d.b, d.clusters, np.zeros(d.n, dtype=np.int64), 1) for d in also]
+    requests = [Request.whole(d) for d in also]
     for _label, pairs in rows:
         requests.append(_request(pairs, None))
         requests.extend(_request(pairs, field) for field in by)
@@ -94,30 +78,11 @@ def judge_human_rows(
 
 
 def _request(pairs: RatingPairs, field: str | None) -> Request:
-    """The pairs as one group (``field`` None, as ``agreement`` groups them) or by a field."""
+    """The pairs as one group (``field`` None) or split by a field."""
     if field is None:
-        groups, n_groups = np.zeros(pairs.n, dtype=np.int64), 1
-    else:
-        coded = pairs.coded(field)
-        groups, n_groups = coded.codes, len(coded.values)
-    return Request(pairs.human, pairs.judge, pairs.question_id, groups, n_groups)
-
-
-def breakdown(pairs: RatingPairs, field: str, settings: Settings) -> Breakdown:
-    """One group per distinct value of ``field``, in string order, all bootstrapped at once.
-
-    Args:
-        pairs: the paired ratings.
-        field: ``turn``, ``category`` or ``model``.
-        settings: bootstrap settings.
-
-    Returns:
-        The breakdown.
-    """
-    s = settings
-    return _breakdown(
-        pairs, field, agreements([_request(pairs, field)], s.n_resamples, s.confidence, s.seed)[0]
-    )
+        return Request.whole(pairs.paired())
+    coded = pairs.coded(field)
+    return Request(pairs.human, pairs.judge, pairs.question_id, coded.codes, len(coded.values))
 
 
 def _breakdown(pairs: RatingPairs, field: str, found: Sequence[dict[str, Estimate]]) -> Breakdown:

@@ -70,10 +70,7 @@ def agreement(
     Returns:
         Metric name -> Estimate. ``n`` has no interval.
     """
-    groups = np.zeros(data.n, dtype=np.int64)
-    return group_agreement(data.a, data.b, data.clusters, groups, 1, n_resamples, confidence, seed)[
-        0
-    ]
+    return agreements([Request.whole(data)], n_resamples, confidence, seed)[0][0]
 
 
 @dataclass(frozen=True)
@@ -85,6 +82,11 @@ class Request:
     clusters: np.ndarray
     groups: np.ndarray
     n_groups: int
+
+    @classmethod
+    def whole(cls, data: PairedData) -> Request:
+        """All of a sample as one group, as ``agreement`` asks for it (and finds it kept)."""
+        return cls(data.a, data.b, data.clusters, np.zeros(data.n, dtype=np.int64), 1)
 
 
 def group_agreement(
@@ -318,14 +320,17 @@ def _plan(parts: Sequence[Observations], n_resamples: int) -> list[tuple[int, np
         order = present[np.argsort(k[present], kind="stable")]
         # As many batches as threads at least, so that a few large groups are shared out too.
         most = max(1, min(BATCH_ELEMENTS // (n_resamples + 1), -(-order.size // parallel.WORKERS)))
-        start, held = 0, 0
-        for end, group in enumerate([*order.tolist(), -1]):
-            full = end - start == most or (group >= 0 and held + pairs[group] > BATCH_PAIRS)
-            if end > start and (group < 0 or full):
-                batches.append((part, order[start:end]))
-                cost.append(held + GROUP_COST * (end - start))
-                start, held = end, 0
-            held += int(pairs[group]) if group >= 0 else 0
+        bounds, held = [0], 0
+        for i, size in enumerate(pairs[order].tolist()):
+            if i > bounds[-1] and (i - bounds[-1] == most or held + size > BATCH_PAIRS):
+                bounds.append(i)
+                held = 0
+            held += size
+        for low, high in zip(bounds, [*bounds[1:], order.size]):
+            if high > low:
+                members = order[low:high]
+                batches.append((part, members))
+                cost.append(int(pairs[members].sum()) + GROUP_COST * members.size)
     return [batches[i] for i in sorted(range(len(batches)), key=lambda i: -cost[i])]
 
 

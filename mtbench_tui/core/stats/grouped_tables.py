@@ -75,8 +75,7 @@ def columns(k: int, n_resamples: int, seed: int) -> np.ndarray:
             _columns.move_to_end(key)
             return found
     found = np.ones((k, n_resamples + 1))
-    if n_resamples and k > 1:
-        found[:, :-1] = weights.counts(k, n_resamples, seed).T
+    _fill(found, n_resamples, seed)
     with _lock:
         _columns[key] = found
         while len(_columns) > 1 and sum(c.nbytes for c in _columns.values()) > COLUMNS_BYTES:
@@ -195,6 +194,15 @@ def _stack(
         return columns(int(distinct[0]), n_resamples, seed), first
     stacked: np.ndarray = np.ones((int(distinct.sum()), n_resamples + 1), dtype=dtype)
     for k, at in zip(distinct.tolist(), offsets.tolist()):
-        if n_resamples and k > 1:
-            stacked[at : at + k, :-1] = weights.counts(k, n_resamples, seed).T
+        _fill(stacked[at : at + k], n_resamples, seed)
     return stacked, first
+
+
+def _fill(block: np.ndarray, n_resamples: int, seed: int) -> None:
+    """Write a k-question block's draws (k x resamples) before its column of ones.
+
+    With one question there is nothing to resample, so the block keeps its ones.
+    """
+    k = block.shape[0]
+    if n_resamples and k > 1:
+        block[:, :-1] = weights.counts(k, n_resamples, seed).T
