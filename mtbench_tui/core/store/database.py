@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import sqlite_utils
@@ -154,3 +156,25 @@ def check_header(conn: sqlite3.Connection, path: Path | str) -> None:
         raise DatabaseRefused(
             path, f"database file is truncated ({size:,} of {page_size * pages:,} bytes)"
         )
+
+
+def history_rows(
+    db: sqlite_utils.Database, table: str, columns: str, reviewer: str | None = None
+) -> Iterator[tuple[Any, ...]]:
+    """A history table's rows (optionally one reviewer's), oldest first, streamed.
+
+    Args:
+        db: the database.
+        table: ``rating_history`` or ``pair_vote_history`` (a name from the code, not data).
+        columns: the columns to select.
+        reviewer: only this reviewer's events.
+
+    Yields:
+        The rows.
+    """
+    sql = f"SELECT {columns} FROM {table}"
+    params: list[Any] = []
+    if reviewer is not None:
+        sql += " WHERE reviewer = ?"
+        params.append(reviewer)
+    yield from db.execute(sql + " ORDER BY id", params)

@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from mtbench_tui.core.models import ItemKey, Rating, RatingEvent, TurnKey
+from mtbench_tui.core.store.database import history_rows
 from mtbench_tui.core.store.rating_rows import (
     EVENT_COLUMNS,
     RATING_COLUMNS,
@@ -86,10 +87,5 @@ class RatingReads:
 
     def all_history(self, reviewer: str | None = None) -> Iterator[RatingEvent]:
         """Every history event (optionally one reviewer's), oldest first, streamed."""
-        sql = f"SELECT {EVENT_COLUMNS} FROM rating_history"
-        params: list[Any] = []
-        if reviewer is not None:
-            sql += " WHERE reviewer = ?"
-            params.append(reviewer)
-        for row in self.db.execute(sql + " ORDER BY id", params):
-            yield event_of(row)
+        rows = history_rows(self.db, "rating_history", EVENT_COLUMNS, reviewer)
+        yield from map(event_of, rows)

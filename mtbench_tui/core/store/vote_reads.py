@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from mtbench_tui.core.pair_models import PairKey, PairVerdict, PairVote, PairVoteEvent
+from mtbench_tui.core.store.database import history_rows
 from mtbench_tui.core.store.vote_rows import (
     EVENT_COLUMNS,
     KEY_WHERE,
@@ -105,13 +106,8 @@ class VoteReads:
 
     def all_history(self, reviewer: str | None = None) -> Iterator[PairVoteEvent]:
         """Every history event (optionally one reviewer's), oldest first, streamed."""
-        sql = f"SELECT {EVENT_COLUMNS} FROM pair_vote_history"
-        params: list[Any] = []
-        if reviewer is not None:
-            sql += " WHERE reviewer = ?"
-            params.append(reviewer)
-        for row in self.db.execute(sql + " ORDER BY id", params):
-            yield event_of(row)
+        rows = history_rows(self.db, "pair_vote_history", EVENT_COLUMNS, reviewer)
+        yield from map(event_of, rows)
 
     # --- judge verdicts -------------------------------------------------------------------
 
