@@ -19,7 +19,7 @@ def judge_human_sql(store: Store) -> str:
     """The SQL text of the report's main read (taken from the live cursor)."""
     traced: list[str] = []
     store.db.conn.set_trace_callback(traced.append)
-    list(store.analysis.judge_human_pages("gpt-4/mtr-v1", None, 10))
+    list(store.analysis.judge_human_columns("gpt-4/mtr-v1", None, 10))
     store.db.conn.set_trace_callback(None)
     return next(s for s in traced if "FROM ratings r" in s)
 
@@ -37,13 +37,28 @@ def test_the_report_reads_ratings_first_through_covering_indexes(
     steps = plan(rated_store, judge_human_sql(rated_store), {})
     # With table statistics of a tiny database SQLite may add a Bloom filter (and read the
     # few verdict rows); the join still starts from the ratings, by key.
+    # The first page's rows are gathered from a subquery (a co-routine) that walks the index.
     steps = [s for s in steps if not s.startswith("BLOOM FILTER")]
-    assert steps[0] == "SCAN r USING COVERING INDEX ratings_scores"
-    assert steps[1].startswith("SEARCH j USING") and "INDEX judgments_scores" in steps[1]
+    assert steps[0] == "CO-ROUTINE (subquery-1)"
+    assert steps[1] == "SCAN r USING COVERING INDEX ratings_scores"
+    assert steps[2].startswith("SEARCH j USING") and "INDEX judgments_scores" in steps[2]
     if not analyzed:
-        assert steps[1].startswith("SEARCH j USING COVERING INDEX judgments_scores")
-    assert steps[2].startswith("SEARCH a USING COVERING INDEX answers_lengths")
+        assert steps[2].startswith("SEARCH j USING COVERING INDEX judgments_scores")
+    assert steps[3].startswith("SEARCH a USING COVERING INDEX answers_lengths")
     assert not any("TEMP B-TREE" in s for s in steps)  # key order comes from the index
+
+
+def test_a_later_page_starts_at_its_key_in_the_index(rated_store: Store) -> None:
+    traced: list[str] = []
+    rated_store.db.conn.set_trace_callback(traced.append)
+    pages = list(rated_store.analysis.judge_human_columns("gpt-4/mtr-v1", None, 50))
+    rated_store.db.conn.set_trace_callback(None)
+    assert [p[0].size for p in pages] == [50, 50, 50, 40]
+    later = [s for s in traced if "FROM ratings r" in s][1]
+    steps = [row[3] for row in rated_store.db.execute("EXPLAIN QUERY PLAN " + later)]
+    assert steps[1] == (
+        "SEARCH r USING COVERING INDEX ratings_scores ((question_id,model,turn,reviewer)>(?,?,?,?))"
+    )
 
 
 def test_no_verdict_rates_read_an_index_not_the_table(rated_store: Store) -> None:
@@ -80,8 +95,8 @@ def test_an_older_database_gets_the_indexes(tmp_path: Path, rated_store: Store) 
         "pair_votes_counts",
     } <= names
     assert "judgments_judge" not in names
-    pages = list(store.analysis.judge_human_pages("gpt-4/mtr-v1", None, 1000))
-    assert sum(len(p) for p in pages) == 190  # 192 ratings, one turn without a verdict
+    pages = list(store.analysis.judge_human_columns("gpt-4/mtr-v1", None, 1000))
+    assert sum(p[0].size for p in pages) == 190  # 192 ratings, one turn without a verdict
     store.close()
 
 

@@ -7,7 +7,7 @@ by 500 models is a bincount, not 500 comparisons of 100k strings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,8 +15,9 @@ import numpy as np
 
 from mtbench_tui.core.stats.paired import PairedData
 from mtbench_tui.core.store import Store
+from mtbench_tui.core.store.columns import Codes, Page
 
-PAGE = 20_000
+PAGE = 50_000
 """Rows fetched at a time (bounds the memory of Python row tuples)."""
 
 
@@ -78,19 +79,19 @@ class RatingPairs:
         Returns:
             The columns.
         """
-        columns = read_columns(store.analysis.judge_human_pages(judge, reviewer, PAGE), 8)
-        q, m, t, r, h, j, c, length = columns
-        coded = {"model": _code(m), "reviewer": _code(r), "category": _code(c)}
+        pages = store.analysis.judge_human_columns(judge, reviewer, PAGE)
+        q, m, t, r, h, j, c, length = join_pages(pages, 8)
+        coded = {"model": m, "reviewer": r, "category": c}
         return cls(
-            question_id=_ints(q),
-            model=coded["model"].column(),
-            turn=_ints(t),
-            reviewer=coded["reviewer"].column(),
-            human=_floats(h),
-            judge=_floats(j),
-            category=coded["category"].column(),
-            length=_floats(length),
-            judge_model=store.analysis.judge_model(judge) if q else None,
+            question_id=q,
+            model=m.column(),
+            turn=t,
+            reviewer=r.column(),
+            human=h,
+            judge=j,
+            category=c.column(),
+            length=length,
+            judge_model=store.analysis.judge_model(judge) if q.size else None,
             _coded=coded,
         )
 
@@ -139,6 +140,20 @@ class RatingPairs:
     def turn_keys(self) -> TurnKeys:
         """The (question, model, turn) of every row, as sortable integer keys."""
         return TurnKeys.of(self.question_id, self.model, self.turn)
+
+
+def load_frames(store: Store, judge: str | None = None) -> dict[str, RatingPairs]:
+    """Each judge's paired ratings, as the report reads them (also for charts).
+
+    Args:
+        store: the database.
+        judge: only this judge.
+
+    Returns:
+        Judge label -> its pairs with every reviewer, judges by number of verdicts.
+    """
+    judges = [j for j in store.content.judge_labels() if judge is None or j == judge]
+    return {j: RatingPairs.load(store, j) for j in judges}
 
 
 @dataclass(frozen=True)
@@ -209,9 +224,12 @@ class HumanPairs:
         Returns:
             The columns.
         """
-        q, m, t, r1, s1, r2, s2 = read_columns(store.analysis.human_human_pages(PAGE), 7)
-        names = sorted(set(_texts(r1).tolist()) | set(_texts(r2).tolist()))
-        return cls(_ints(q), _texts(m), _ints(t), _floats(s1), _floats(s2), tuple(names))
+        q, m, t, r, score = join_pages(store.analysis.scored_rating_columns(PAGE), 5)
+        first, second = _pairs_on_turns(q, m.codes, t)
+        used = np.unique(np.concatenate([r.codes[first], r.codes[second]]))
+        names = tuple(r.values[i] for i in used.tolist())
+        model = m.column()
+        return cls(q[first], model[first], t[first], score[first], score[second], names)
 
     @property
     def n(self) -> int:
@@ -229,43 +247,52 @@ class HumanPairs:
         return self._keys[0]
 
 
-def read_columns(pages: Iterable[Sequence[tuple[Any, ...]]], width: int) -> list[list[Any]]:
-    """Rows, a page at a time, turned into one list per column.
+def _pairs_on_turns(
+    question: np.ndarray, model: np.ndarray, turn: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row numbers (i, j), i < j, of every two rows on the same turn, in key order.
+
+    The rows come sorted by turn, then reviewer: i before j means reviewer i's name sorts
+    first, and the pairs in (i, j) order are the order of a self-join on reviewer_1 <
+    reviewer_2 sorted by turn and both names.
+    """
+    n = question.size
+    same = (question[1:] == question[:-1]) & (model[1:] == model[:-1]) & (turn[1:] == turn[:-1])
+    starts = np.flatnonzero(np.concatenate([[True], ~same])) if n else np.zeros(0, np.int64)
+    sizes = np.diff(np.append(starts, n))
+    firsts, seconds = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for size in np.unique(sizes[sizes > 1]).tolist():
+        i, j = np.triu_indices(size, 1)
+        at = starts[sizes == size][:, None]
+        firsts.append((at + i).ravel())
+        seconds.append((at + j).ravel())
+    first, second = np.concatenate(firsts), np.concatenate(seconds)
+    order = np.lexsort((second, first))
+    return first[order], second[order]
+
+
+def join_pages(pages: Iterable[Page], width: int) -> list[Any]:
+    """Column pages joined: arrays concatenated, text columns coded among all their values.
 
     Args:
-        pages: lists of row tuples.
+        pages: the store's column pages.
         width: the number of columns.
 
     Returns:
-        One list per column.
+        Per column, an array or a ``Coded``.
     """
-    columns: list[list[Any]] = [[] for _ in range(width)]
+    parts: list[list[Any]] = [[] for _ in range(width)]
     for page in pages:
-        for column, values in zip(columns, zip(*page)):
-            column.extend(values)
-    return columns
+        for part, column in zip(parts, page):
+            part.append(column)
+    return [_join(part) for part in parts]
 
 
-def _ints(values: list[Any]) -> np.ndarray:
-    """An integer column."""
-    return np.asarray(values, dtype=np.int64)
-
-
-def _floats(values: list[Any]) -> np.ndarray:
-    """A float column (NULL as NaN)."""
-    return np.asarray(values, dtype=float)
-
-
-def _texts(values: list[Any]) -> np.ndarray:
-    """A text column as an object array (each distinct string stored once)."""
-    return _code(values).column()
-
-
-def _code(values: list[Any]) -> Coded:
-    """A text column coded among its distinct values, sorted (one dict lookup per row)."""
-    index: dict[Any, int] = {}
-    first = np.fromiter((index.setdefault(v, len(index)) for v in values), np.int64, len(values))
-    names = sorted(index, key=str)
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[[index[n] for n in names]] = np.arange(len(names))
-    return Coded(tuple(names), rank[first])
+def _join(part: list[Any]) -> Any:
+    """One column's pages as one array (or ``Coded``)."""
+    if not isinstance(part[0], Codes):
+        return np.concatenate(part)
+    values = sorted(set().union(*(p.values for p in part)))
+    at = {v: i for i, v in enumerate(values)}
+    codes = [np.asarray([at[v] for v in p.values], dtype=np.int64)[p.codes] for p in part]
+    return Coded(tuple(values), np.concatenate(codes))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -28,13 +29,13 @@ from mtbench_tui.core.analysis.model import (
     ReportSettings,
 )
 from mtbench_tui.core.analysis.pair_tables import pool_name, verdict_tables
-from mtbench_tui.core.analysis.side_reads import start_side_reads
+from mtbench_tui.core.analysis.side_reads import start_frames, start_side_reads
 from mtbench_tui.core.analysis.summary import bootstrapped, summarise
 from mtbench_tui.core.clock import report_time
 from mtbench_tui.core.pairwise.results import PairwiseAgreement
 from mtbench_tui.core.stats import memory
 from mtbench_tui.core.stats.paired import PairedData
-from mtbench_tui.core.stats.parallel import one_blas_thread, preload
+from mtbench_tui.core.stats.parallel import one_blas_thread
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.analysis_rows import NoVerdictCount
 
@@ -92,20 +93,6 @@ def build_report(
     return report
 
 
-def load_frames(store: Store, judge: str | None = None) -> dict[str, RatingPairs]:
-    """Each judge's paired ratings, as the report reads them (also for charts).
-
-    Args:
-        store: the database.
-        judge: only this judge.
-
-    Returns:
-        Judge label -> its pairs with every reviewer, judges by number of verdicts.
-    """
-    judges = [j for j in store.content.judge_labels() if judge is None or j == judge]
-    return {j: RatingPairs.load(store, j) for j in judges}
-
-
 def _build(
     store: Store,
     judge: str | None,
@@ -121,12 +108,14 @@ def _build(
 ) -> Report:
     """``build_report``'s work."""
     side = start_side_reads(store)
-    pairs_by_judge = dict(frames) if frames is not None else load_frames(store, judge)
+    reading = start_frames(store, judge) if frames is None else lambda: dict(frames)
     if with_audit:
-        # The audit's tests need scipy.stats (most of a second to import); it loads while
-        # the bootstrap runs, mostly in numpy. Started earlier, it held the GIL that the
-        # pairs' read needs for every row: 9% slower overall on 1M judgments.
-        preload("scipy.stats")
+        # The audit's tests need scipy.stats: half a second of imports, all of it holding
+        # the GIL. Here it runs while the workers' reads step through SQLite, which wants
+        # the GIL only between pages; beside the bootstrap it stalled the threads' every
+        # numpy call, and beside a row-by-row read every row.
+        importlib.import_module("scipy.stats")
+    pairs_by_judge = reading()
     judges = list(pairs_by_judge)
     reviewers = store.analysis.rating_counts()
     rated_twice = side.rated_twice()

@@ -1,18 +1,20 @@
-"""The report's smaller reads, on a second connection while the first reads the rating pairs.
+"""The report's reads, on connections of their own in the worker threads.
 
-SQLite lets go of the interpreter lock while it steps through a query, so two connections
-in two threads read at once. On 1M judgments these reads (content counts, no-verdict rates,
-pairs of reviewers) take some 0.35 s, which the pairs' own read and the bootstrap then hide.
+SQLite lets go of the interpreter lock while it steps through a query, so connections in
+two threads read at once while the caller does something else. On 1M judgments the pairs'
+read takes some 0.35 s and the other reads (content counts, no-verdict rates, pairs of
+reviewers) another 0.35 s; the report imports scipy.stats meanwhile.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mtbench_tui.core.analysis.frames import HumanPairs
+from mtbench_tui.core.analysis.frames import HumanPairs, RatingPairs, load_frames
 from mtbench_tui.core.stats import parallel
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.analysis_rows import NoVerdictCount, PairActivity
@@ -95,5 +97,34 @@ def _on_second_connection(job: tuple[Path, Future[HumanPairs]]) -> SideReads:
     other = Store.open_readonly(path)
     try:
         return read_side(other, first)
+    finally:
+        other.close()
+
+
+def start_frames(store: Store, judge: str | None) -> Callable[[], dict[str, RatingPairs]]:
+    """Begin ``load_frames`` on a connection of its own, in a worker thread.
+
+    An in-memory database has no second connection: it is read here and now.
+
+    Args:
+        store: the database.
+        judge: only this judge.
+
+    Returns:
+        A function that waits for the frames.
+    """
+    path = store.path
+    if path is None:
+        frames = load_frames(store, judge)
+        return lambda: frames
+    return parallel.submit(_frames_on_own_connection, (path, judge)).result
+
+
+def _frames_on_own_connection(job: tuple[Path, str | None]) -> dict[str, RatingPairs]:
+    """``load_frames`` on a read-only connection opened in the worker's thread."""
+    path, judge = job
+    other = Store.open_readonly(path)
+    try:
+        return load_frames(other, judge)
     finally:
         other.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ from mtbench_tui.core.store.analysis_rows import (
     RatingRow,
     VoteRow,
 )
+from mtbench_tui.core.store.columns import Column, Page, column_pages
 
 _TURN_LENGTH = "CASE r.turn WHEN 1 THEN a.length_1 ELSE a.length_2 END"
 _SAME_TURN = (
@@ -25,14 +25,26 @@ _SAME_TURN = (
 
 _VOTE_ORDER = "v.question_id, v.model_1, v.model_2, v.turn, v.reviewer"
 
+_JUDGE_HUMAN = (
+    Column("r.question_id", "int"),
+    Column("r.model", "text"),
+    Column("r.turn", "int"),
+    Column("r.reviewer", "text"),
+    Column("r.score", "float"),
+    Column("j.score", "float"),
+    Column("q.category", "text"),
+    Column(_TURN_LENGTH, "float"),
+)
+"""A judge's pairs with the humans; the first four columns are the ratings' key."""
 
-def _pages(cursor: sqlite3.Cursor, size: int) -> Iterator[list[tuple[Any, ...]]]:
-    """A cursor's rows, ``size`` at a time."""
-    while True:
-        page = cursor.fetchmany(size)
-        if not page:
-            return
-        yield page
+_SCORED_RATINGS = (
+    Column("question_id", "int"),
+    Column("model", "text"),
+    Column("turn", "int"),
+    Column("reviewer", "text"),
+    Column("score", "float"),
+)
+"""Reviewers' scores; the first four columns are the ratings' key."""
 
 
 class AnalysisRepo:
@@ -41,20 +53,19 @@ class AnalysisRepo:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def judge_human_pages(
-        self, judge: str, reviewer: str | None = None, page_size: int = 20_000
-    ) -> Iterator[list[tuple[Any, ...]]]:
-        """Turns where both a human and the judge gave a score, in key order, a page at a time.
+    def judge_human_columns(
+        self, judge: str, reviewer: str | None = None, page_size: int = 50_000
+    ) -> Iterator[Page]:
+        """Turns where both a human and the judge gave a score, in key order, as column pages.
 
-        Row: question_id, model, turn, reviewer, human score, judge score, category, the
+        Columns: question_id, model, turn, reviewer, human score, judge score, category, the
         answer's length on the turn. The join starts from the ratings (CROSS JOIN fixes the
         order), walking their covering index in key order, and looks each judgment, answer
         and question up by key: the plan doesn't depend on table statistics.
         """
         where = " AND r.reviewer = :reviewer" if reviewer else ""
-        cursor = self.db.execute(
-            "SELECT r.question_id, r.model, r.turn, r.reviewer, r.score, j.score, q.category,"
-            f" {_TURN_LENGTH} FROM ratings r INDEXED BY ratings_scores"
+        source = (
+            "FROM ratings r INDEXED BY ratings_scores"
             " CROSS JOIN judgments j INDEXED BY judgments_scores"
             " ON j.question_id = r.question_id AND j.model = r.model"
             " AND j.turn = r.turn AND j.judge = :judge"
@@ -62,10 +73,10 @@ class AnalysisRepo:
             " ON a.question_id = r.question_id AND a.model = r.model"
             " CROSS JOIN questions q ON q.question_id = r.question_id"
             f" WHERE r.score IS NOT NULL AND j.score IS NOT NULL{where}"
-            " ORDER BY r.question_id, r.model, r.turn, r.reviewer",
-            {"judge": judge, "reviewer": reviewer},
         )
-        yield from _pages(cursor, page_size)
+        return column_pages(
+            self.db, source, _JUDGE_HUMAN, 4, {"judge": judge, "reviewer": reviewer}, page_size
+        )
 
     def joint_counts(self, judge: str) -> list[tuple[str, float, float, int]]:
         """How often each (human score, judge score) occurs, per reviewer: counted in SQL.
@@ -100,21 +111,15 @@ class AnalysisRepo:
         ).fetchone()
         return row[0] if row else None
 
-    def human_human_pages(self, page_size: int = 20_000) -> Iterator[list[tuple[Any, ...]]]:
-        """Every pair of reviewers' scores on the same turn (reviewer_1 < reviewer_2 by name).
+    def scored_rating_columns(self, page_size: int = 50_000) -> Iterator[Page]:
+        """Every rating with a score, in key order, as column pages.
 
-        Row: question_id, model, turn, reviewer_1, score_1, reviewer_2, score_2; in key order.
+        Columns: question_id, model, turn, reviewer, score. One walk of the covering index:
+        pairing reviewers on a turn by a self-join looked each rating up again (0.24 s on
+        100k ratings, against 0.05 s for the walk).
         """
-        cursor = self.db.execute(
-            "SELECT r1.question_id, r1.model, r1.turn, r1.reviewer, r1.score, r2.reviewer,"
-            " r2.score FROM ratings r1 INDEXED BY ratings_scores"
-            " CROSS JOIN ratings r2 INDEXED BY ratings_scores"
-            " ON r2.question_id = r1.question_id AND r2.model = r1.model"
-            " AND r2.turn = r1.turn AND r2.reviewer > r1.reviewer"
-            " WHERE r1.score IS NOT NULL AND r2.score IS NOT NULL"
-            " ORDER BY r1.question_id, r1.model, r1.turn, r1.reviewer, r2.reviewer"
-        )
-        yield from _pages(cursor, page_size)
+        source = "FROM ratings INDEXED BY ratings_scores WHERE score IS NOT NULL"
+        return column_pages(self.db, source, _SCORED_RATINGS, 4, {}, page_size)
 
     def no_verdict_rates(self) -> list[NoVerdictCount]:
         """Verdicts and verdicts without a rating, for every judge and prompt."""

@@ -142,7 +142,8 @@ class StatsScreen(Screen[None]):
     def _compute(self, quick_first: bool) -> None:
         """Build the report on a second connection, off the UI thread: estimates, then intervals."""
         from mtbench_tui.core.analysis.first import first_numbers
-        from mtbench_tui.core.analysis.report import build_report, load_frames
+        from mtbench_tui.core.analysis.frames import load_frames
+        from mtbench_tui.core.analysis.report import build_report
         from mtbench_tui.core.stats import memory
 
         memory.return_large_arrays()  # the app stays under its memory budget while this runs
