@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -144,6 +146,23 @@ def test_gates(rated_store: Store) -> None:
     assert code == 1 and json.loads(out)["gates"][0]["passed"] is False
     code, out = run("stats", "--db", db, "--fail-under", "kappa=0.5")
     assert code == 2 and "bad gate" in out
+
+
+@pytest.mark.parametrize(("gate", "code"), [("mae=9", 0), ("mae=0.1", 1)])
+def test_the_command_ends_without_teardown_and_loses_no_output(
+    rated_store: Store, gate: str, code: int
+) -> None:
+    # A real process: stats skips the interpreter's teardown (os._exit) once its output is out.
+    db = str(rated_store.path)
+    args = ["stats", "--db", db, "--bootstrap", "50", "--json", "--fail-over", gate]
+    done = subprocess.run(
+        [sys.executable, "-m", "mtbench_tui", *args], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == code, done.stderr
+    report = json.loads(done.stdout)  # all of it, flushed before the process ended
+    assert report["gates"][0]["passed"] is (code == 0)
+    assert report["judge_human"][0]["rows"][0]["n"] == 190
+    assert done.stderr == ""
 
 
 def test_judge_and_reviewer_options(rated_store: Store) -> None:

@@ -173,3 +173,30 @@ def test_declared_labels_change_weighted_kappa() -> None:
     assert stats.cohen_kappa(a, b, "quadratic") != pytest.approx(
         stats.cohen_kappa(a, b, "quadratic", range(1, 11))
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-3, 12).map(float),
+            st.integers(0, 20).map(lambda x: x / 2),
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.sampled_from([0.0, -0.0, 1e-300, 2.0**60, 2.0**60 + 256]),
+        ),
+        max_size=40,
+    ),
+    st.sampled_from(["float64", "int64", "int32", "uint8"]),
+)
+def test_unique_inverse_is_np_unique(values: list[float], dtype: str) -> None:
+    from mtbench_tui.core.stats._arrays import unique_inverse
+
+    array = np.asarray(values, dtype=float)
+    if dtype != "float64":
+        array = np.nan_to_num(array, posinf=0, neginf=0)
+        array = np.clip(np.trunc(array), 0 if dtype == "uint8" else -(2**31), 255).astype(dtype)
+    found, inverse = unique_inverse(array)
+    expected, expected_inverse = np.unique(array, return_inverse=True)
+    assert found.dtype == expected.dtype
+    assert np.array_equal(found, expected, equal_nan=True)
+    assert np.array_equal(inverse, expected_inverse.reshape(-1))

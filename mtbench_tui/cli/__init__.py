@@ -12,7 +12,14 @@ from typing import Any
 import click
 
 from mtbench_tui import __version__
-from mtbench_tui.cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, db_option, one_line
+from mtbench_tui.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    db_option,
+    one_line,
+    reset_teardown,
+    teardown_skipped,
+)
 
 DEBUG_ENV = "MTBENCH_REVIEW_DEBUG"
 """Set to 1 for the same effect as --debug."""
@@ -71,6 +78,7 @@ class LazyGroup(click.Group):
         ``--debug`` (anywhere before ``--``) or $MTBENCH_REVIEW_DEBUG=1 shows the traceback
         of an unexpected error instead.
         """
+        reset_teardown()  # a command asks again each run (tests run many in one process)
         argv = list(sys.argv[1:] if args is None else args)
         debug, argv = _take_debug(argv)
         debug = debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
@@ -79,6 +87,10 @@ class LazyGroup(click.Group):
         kwargs["standalone_mode"] = False
         try:
             result = super().main(argv, *pargs, **kwargs)
+        except SystemExit as exc:
+            if args is None and teardown_skipped():
+                _exit_now(exc.code if isinstance(exc.code, int) else 1)
+            raise
         except click.ClickException as exc:
             _exit_with(_usage_line(exc), exc.exit_code)
         except click.Abort:
@@ -91,7 +103,20 @@ class LazyGroup(click.Group):
             if debug:
                 raise
             _exit_with(*describe_error(exc))
-        sys.exit(result if isinstance(result, int) else 0)
+        code = result if isinstance(result, int) else 0
+        if args is None and teardown_skipped():  # the real command line, not a test's call
+            _exit_now(code)
+        sys.exit(code)
+
+
+def _exit_now(code: int) -> None:
+    """End the process at once, output flushed (``skip_teardown``)."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        code = code or 1
+    os._exit(code)
 
 
 def _take_debug(argv: list[str]) -> tuple[bool, list[str]]:

@@ -27,6 +27,27 @@ EXIT_GATE_FAILED = 1
 EXIT_INTERNAL = 70
 """An error the code did not expect (sysexits' EX_SOFTWARE)."""
 
+_skip_teardown = [False]
+
+
+def skip_teardown() -> None:
+    """Let the process end without the interpreter's teardown once this command returns.
+
+    For read-only commands that leave nothing to close: after a report on 1M judgments,
+    freeing every object and unloading scipy took 0.13-0.18 s of a 3.5 s run.
+    """
+    _skip_teardown[0] = True
+
+
+def reset_teardown() -> None:
+    """Start a command with the teardown on."""
+    _skip_teardown[0] = False
+
+
+def teardown_skipped() -> bool:
+    """Whether the running command asked to skip the teardown."""
+    return _skip_teardown[0]
+
 
 def stdout() -> Console:
     """A console for results."""

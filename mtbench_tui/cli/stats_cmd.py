@@ -12,6 +12,7 @@ from mtbench_tui.cli.common import (
     fail,
     handle_errors,
     open_existing,
+    skip_teardown,
     stdout,
 )
 from mtbench_tui.cli.report_options import check_humans, check_judge
@@ -106,6 +107,7 @@ def stats_cmd(
         fail(f"--by accepts {', '.join(BREAKDOWNS)}; got {', '.join(sorted(unknown))}")
     gates = _parse_gates(fail_under, "under") + _parse_gates(fail_over, "over")
     store = open_existing(db_path)
+    skip_teardown()  # only reads: nothing is left to close or write when the output is out
     check_judge(store, judge)
     check_humans(store, humans)
     report = build_report(

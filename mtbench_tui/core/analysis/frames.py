@@ -224,12 +224,7 @@ class HumanPairs:
         Returns:
             The columns.
         """
-        q, m, t, r, score = join_pages(store.analysis.scored_rating_columns(PAGE), 5)
-        first, second = _pairs_on_turns(q, m.codes, t)
-        used = np.unique(np.concatenate([r.codes[first], r.codes[second]]))
-        names = tuple(r.values[i] for i in used.tolist())
-        model = m.column()
-        return cls(q[first], model[first], t[first], score[first], score[second], names)
+        return ScoredRatings.load(store).rated_twice
 
     @property
     def n(self) -> int:
@@ -245,6 +240,34 @@ class HumanPairs:
         if not self._keys:
             self._keys.append(TurnKeys.of(self.question_id, self.model, self.turn))
         return self._keys[0]
+
+
+@dataclass(frozen=True)
+class ScoredRatings:
+    """What one walk over the scored ratings gives: counts per reviewer, pairs of reviewers."""
+
+    counts: dict[str, int]
+    """Ratings with a score per reviewer, by name."""
+    rated_twice: HumanPairs
+
+    @classmethod
+    def load(cls, store: Store) -> ScoredRatings:
+        """Read every rating with a score once.
+
+        Args:
+            store: the database.
+
+        Returns:
+            The counts and the pairs.
+        """
+        q, m, t, r, score = join_pages(store.analysis.scored_rating_columns(PAGE), 5)
+        sizes = np.bincount(r.codes, minlength=len(r.values)).tolist()
+        first, second = _pairs_on_turns(q, m.codes, t)
+        used = np.unique(np.concatenate([r.codes[first], r.codes[second]]))
+        names = tuple(r.values[i] for i in used.tolist())
+        model = m.column()
+        pairs = HumanPairs(q[first], model[first], t[first], score[first], score[second], names)
+        return cls(dict(zip(r.values, sizes)), pairs)
 
 
 def _pairs_on_turns(

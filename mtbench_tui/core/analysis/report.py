@@ -117,8 +117,8 @@ def _build(
         importlib.import_module("scipy.stats")
     pairs_by_judge = reading()
     judges = list(pairs_by_judge)
-    reviewers = store.analysis.rating_counts()
-    rated_twice = side.rated_twice()
+    ratings = side.ratings()
+    reviewers, rated_twice = ratings.counts, ratings.rated_twice
     blocks = tuple(
         _judge_block(j, p, reviewer, list(reviewers), s, by, bootstrapped(p, rated_twice))
         for j, p in pairs_by_judge.items()

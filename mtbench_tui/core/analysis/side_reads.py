@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mtbench_tui.core.analysis.frames import HumanPairs, RatingPairs, load_frames
+from mtbench_tui.core.analysis.frames import RatingPairs, ScoredRatings, load_frames
 from mtbench_tui.core.stats import parallel
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.analysis_rows import NoVerdictCount, PairActivity
@@ -25,31 +25,33 @@ from mtbench_tui.core.store.content import ContentCounts
 class SideReads:
     """What the report reads besides the judges' rating pairs."""
 
-    rated_twice: HumanPairs
+    ratings: ScoredRatings
     activity: PairActivity
     counts: ContentCounts
     no_verdict_rates: tuple[NoVerdictCount, ...]
 
 
-def read_side(store: Store, first: Future[HumanPairs] | None = None) -> SideReads:
+def read_side(store: Store, first: Future[ScoredRatings] | None = None) -> SideReads:
     """Read them on this connection.
 
     Args:
         store: the database.
-        first: given the reviewer pairs as soon as they are read (the report needs them
+        first: given the scored ratings as soon as they are read (the report needs them
             before the rest).
 
     Returns:
         The reads.
     """
-    rated_twice = HumanPairs.load(store)
+    ratings = ScoredRatings.load(store)
     if first is not None:
-        first.set_result(rated_twice)
+        first.set_result(ratings)
+    rates = tuple(store.analysis.no_verdict_rates())
     return SideReads(
-        rated_twice=rated_twice,
+        ratings=ratings,
         activity=store.analysis.pair_activity(),
-        counts=store.content.counts(),
-        no_verdict_rates=tuple(store.analysis.no_verdict_rates()),
+        # the verdicts without a rating are the no-verdict rates' sum: not counted twice
+        counts=store.content.counts(no_verdict=sum(r.missing for r in rates)),
+        no_verdict_rates=rates,
     )
 
 
@@ -57,14 +59,14 @@ def read_side(store: Store, first: Future[HumanPairs] | None = None) -> SideRead
 class SideReadsJob:
     """Side reads under way: the reviewer pairs come first, then the rest."""
 
-    _first: Future[HumanPairs]
+    _first: Future[ScoredRatings]
     _all: Future[SideReads]
 
-    def rated_twice(self) -> HumanPairs:
-        """Wait for the pairs of reviewers on a shared turn (not for the other reads)."""
+    def ratings(self) -> ScoredRatings:
+        """Wait for the scored ratings' counts and pairs (not for the other reads)."""
         either: list[Future[Any]] = [self._first, self._all]
         wait(either, return_when=FIRST_COMPLETED)
-        return self._first.result() if self._first.done() else self._all.result().rated_twice
+        return self._first.result() if self._first.done() else self._all.result().ratings
 
     def __call__(self) -> SideReads:
         """Wait for every read."""
@@ -82,7 +84,7 @@ def start_side_reads(store: Store) -> SideReadsJob:
     Returns:
         The reads under way.
     """
-    first: Future[HumanPairs] = Future()
+    first: Future[ScoredRatings] = Future()
     path = store.path  # asked here: the store's connection belongs to this thread
     if path is None:
         done: Future[SideReads] = Future()
@@ -91,7 +93,7 @@ def start_side_reads(store: Store) -> SideReadsJob:
     return SideReadsJob(first, parallel.submit(_on_second_connection, (path, first)))
 
 
-def _on_second_connection(job: tuple[Path, Future[HumanPairs]]) -> SideReads:
+def _on_second_connection(job: tuple[Path, Future[ScoredRatings]]) -> SideReads:
     """``read_side`` on a read-only connection of its own, opened in the worker's thread."""
     path, first = job
     other = Store.open_readonly(path)

@@ -35,6 +35,7 @@ from threading import Lock
 import numpy as np
 
 from mtbench_tui.core.stats import parallel, weights
+from mtbench_tui.core.stats._arrays import unique_inverse
 from mtbench_tui.core.stats.grouped_metrics import (
     Arrays,
     intervals,
@@ -222,8 +223,8 @@ def observe(
     Returns:
         The derived arrays.
     """
-    a_values, ia = np.unique(a, return_inverse=True)
-    b_values, ib = np.unique(b, return_inverse=True)
+    a_values, ia = unique_inverse(a)
+    b_values, ib = unique_inverse(b)
     _ids, ic = np.unique(clusters, return_inverse=True)
     order = np.lexsort((ic, groups))
     g, c = groups[order], ic[order]

@@ -15,6 +15,7 @@ from threading import Lock
 import numpy as np
 
 from mtbench_tui.core.stats import weights
+from mtbench_tui.core.stats._arrays import unique_inverse
 
 SMALL_GROUP = 2048
 """Groups with at most this many pairs get float32 tables: their counts, and the products
@@ -138,8 +139,8 @@ def tables(obs: Observations, members: np.ndarray, n_resamples: int, seed: int) 
     pairs = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
     n_b = obs.b_values.size
     cells = obs.cell[pairs]
-    a_used, ia = np.unique(cells // n_b, return_inverse=True)
-    b_used, ib = np.unique(cells % n_b, return_inverse=True)
+    a_used, ia = unique_inverse(cells // n_b)
+    b_used, ib = unique_inverse(cells % n_b)
     position = np.repeat(np.arange(members.size), sizes)
     rows = (ia * members.size + position) * b_used.size + ib
     shape = (a_used.size, members.size, b_used.size)
