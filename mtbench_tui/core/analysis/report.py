@@ -75,7 +75,7 @@ def build_report(
     Returns:
         The typed report (``to_json`` gives schema ``mtbench-review/stats/2``).
     """
-    with one_blas_thread():
+    with one_blas_thread(), memory.paused_gc():
         report = _build(
             store,
             judge,

@@ -27,6 +27,7 @@ from mtbench_tui.core.analysis.serialize_findings import (
     gate_json,
     no_verdict_json,
 )
+from mtbench_tui.core.stats import memory
 from mtbench_tui.core.textsafe import json_safe
 
 Json = dict[str, Any]
@@ -100,8 +101,12 @@ def dumps(report: Report, indent: int | None = 2) -> str:
     Returns:
         The JSON text (no trailing newline).
     """
-    data = to_json(report)
-    text = json.dumps(data, ensure_ascii=False) if indent is None else jsontext.dumps(data, indent)
+    with memory.paused_gc():  # ~100k small dicts and lists, none in a cycle
+        data = to_json(report)
+        if indent is None:
+            text = json.dumps(data, ensure_ascii=False)
+        else:
+            text = jsontext.dumps(data, indent)
     return text if text.isascii() else json_safe(text)
 
 
