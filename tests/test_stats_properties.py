@@ -200,3 +200,26 @@ def test_unique_inverse_is_np_unique(values: list[float], dtype: str) -> None:
     assert found.dtype == expected.dtype
     assert np.array_equal(found, expected, equal_nan=True)
     assert np.array_equal(inverse, expected_inverse.reshape(-1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(80, 95)), min_size=0, max_size=60),
+    st.integers(7, 9),
+    st.booleans(),
+)
+def test_questions_per_group_counts_distinct_questions(
+    rows: list[tuple[int, int]], n_groups: int, grid: bool
+) -> None:
+    from mtbench_tui.core.analysis import agreement
+
+    codes = np.asarray([g for g, _q in rows], dtype=np.int64)
+    question = np.asarray([q for _g, q in rows], dtype=np.int64)
+    limit = agreement.SEEN_CELLS
+    try:
+        agreement.SEEN_CELLS = limit if grid else 0  # the grid of flags, or the sorted keys
+        found = agreement._questions_per_group(question, codes, n_groups)
+    finally:
+        agreement.SEEN_CELLS = limit
+    expected = [len({q for g, q in rows if g == group}) for group in range(n_groups)]
+    assert found.tolist() == expected

@@ -18,6 +18,7 @@ from mtbench_tui.core.analysis.model import (
 )
 from mtbench_tui.core.analysis.score_pairs import pairwise_block
 from mtbench_tui.core.analysis.settings import Settings
+from mtbench_tui.core.stats._arrays import unique_inverse
 from mtbench_tui.core.stats.grouped import Request, agreement, agreements
 from mtbench_tui.core.stats.paired import Estimate, PairedData
 
@@ -69,7 +70,7 @@ def judge_human_rows(
         AgreementRow(
             reviewer=label,
             n=pairs.n,
-            n_questions=int(np.unique(pairs.question_id).size),
+            n_questions=_distinct(pairs.question_id),
             metrics=MetricValues.of(next(found)[0]),
             breakdowns=tuple(_breakdown(pairs, field, next(found)) for field in by),
         )
@@ -102,10 +103,24 @@ def _questions_per_group(question: np.ndarray, codes: np.ndarray, n_groups: int)
     """Distinct questions in each group."""
     if question.size == 0:
         return np.zeros(n_groups, dtype=np.int64)
+    ids, q = unique_inverse(question)
+    if n_groups * ids.size <= SEEN_CELLS:
+        # A (group, question) grid of flags: no sort of 100k keys (34 ms on 500 models)
+        seen = np.zeros((n_groups, ids.size), dtype=bool)
+        seen[codes, q] = True
+        return np.asarray(seen.sum(axis=1), dtype=np.int64)
     # One integer key per (group, question): a 1-D unique is far faster than rows.
-    _ids, q = np.unique(question, return_inverse=True)
-    keys = np.unique(codes.astype(np.int64) * _ids.size + q.ravel())
-    return np.bincount(keys // _ids.size, minlength=n_groups)
+    keys = np.unique(codes.astype(np.int64) * ids.size + q)
+    return np.bincount(keys // ids.size, minlength=n_groups)
+
+
+SEEN_CELLS = 16_000_000
+"""Largest group x question grid of flags (16 MB) counted directly."""
+
+
+def _distinct(values: np.ndarray) -> int:
+    """How many distinct values."""
+    return int(unique_inverse(values)[0].size)
 
 
 def human_human_block(
@@ -129,13 +144,13 @@ def human_human_block(
         mask = same_turns(pairs, shared)
         if mask.any():
             metrics = _metrics(pairs.paired(mask), settings)
-            nq = int(np.unique(pairs.question_id[mask]).size)
+            nq = _distinct(pairs.question_id[mask])
             same_items.append(SameItems(judge, int(mask.sum()), nq, metrics))
     return HumanHuman(
         reviewers=humans.reviewers,
         n=humans.n,
         n_turns=len(shared),
-        n_questions=int(np.unique(humans.question_id).size),
+        n_questions=_distinct(humans.question_id),
         metrics=_metrics(humans.paired(), settings),
         same_items=tuple(same_items),
     )
