@@ -17,8 +17,11 @@ from mtbench_tui.core.stats.paired import PairedData
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.columns import Codes, Page
 
-PAGE = 50_000
-"""Rows fetched at a time (bounds the memory of Python row tuples)."""
+PAGE = 200_000
+"""Rows gathered per page. A page's text column is one JSON string and then one Python
+string per row while it is coded: some tens of MB at most. 100k ratings are one page, so
+the parse waits once for the GIL that the scipy import beside it holds (50k pages: 3% slower
+on 1M judgments)."""
 
 
 @dataclass(frozen=True)
