@@ -13,8 +13,8 @@ from mtbench_tui.cli import main
 from mtbench_tui.core import loading
 from mtbench_tui.core.analysis import gates, metrics
 from mtbench_tui.core.analysis.agreement import Settings
-from mtbench_tui.core.analysis.frames import HumanPairs
 from mtbench_tui.core.analysis.report import build_report
+from mtbench_tui.core.analysis.reviewer_pairs import HumanPairs
 from mtbench_tui.core.analysis.serialize import to_json
 from mtbench_tui.core.analysis.significance import MIN_QUESTIONS
 from mtbench_tui.core.analysis.summary import summarise

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import sqlite_utils
 
-from mtbench_tui.core.analysis.frames import HumanPairs, RatingPairs, join_pages
+from mtbench_tui.core.analysis.frames import RatingPairs, join_pages
+from mtbench_tui.core.analysis.reviewer_pairs import HumanPairs
 from mtbench_tui.core.store import Store, columns
 from mtbench_tui.core.store.columns import Codes, Column, column_pages
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from mtbench_tui.core.analysis.frames import HumanPairs, RatingPairs, TurnKeys
+from mtbench_tui.core.analysis.frames import RatingPairs, TurnKeys
 from mtbench_tui.core.analysis.model import (
     AgreementRow,
     Breakdown,
@@ -16,6 +16,7 @@ from mtbench_tui.core.analysis.model import (
     MetricValues,
     SameItems,
 )
+from mtbench_tui.core.analysis.reviewer_pairs import HumanPairs
 from mtbench_tui.core.analysis.score_pairs import pairwise_block
 from mtbench_tui.core.analysis.settings import Settings
 from mtbench_tui.core.stats._arrays import unique_inverse

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mtbench_tui.core.analysis.frames import RatingPairs, ScoredRatings, load_frames
+from mtbench_tui.core.analysis.frames import RatingPairs, load_frames
+from mtbench_tui.core.analysis.reviewer_pairs import ScoredRatings
 from mtbench_tui.core.stats import parallel
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.analysis_rows import NoVerdictCount, PairActivity

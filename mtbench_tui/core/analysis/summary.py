@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from mtbench_tui.core.analysis.agreement import Settings, same_turns
-from mtbench_tui.core.analysis.frames import HumanPairs, RatingPairs
+from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.metrics import metric
 from mtbench_tui.core.analysis.model import Summary
 from mtbench_tui.core.analysis.numbers import Estimate
+from mtbench_tui.core.analysis.reviewer_pairs import HumanPairs
 from mtbench_tui.core.analysis.significance import MIN_QUESTIONS, Call, call, questions
 from mtbench_tui.core.stats import grouped, paired
 from mtbench_tui.core.stats.compare import difference
