@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mtbench_tui.core.analysis.frames import PAGE, TurnKeys, join_pages
+from mtbench_tui.core.analysis.frames import PAGE, Coded, TurnKeys, join_pages
 from mtbench_tui.core.stats.paired import PairedData
 from mtbench_tui.core.store import Store
 
@@ -78,8 +78,8 @@ class ScoredRatings:
         first, second = _pairs_on_turns(q, m.codes, t)
         used = np.unique(np.concatenate([r.codes[first], r.codes[second]]))
         names = tuple(r.values[i] for i in used.tolist())
-        model = m.column()
-        pairs = HumanPairs(q[first], model[first], t[first], score[first], score[second], names)
+        model = Coded(m.values, m.codes[first]).column()  # names only for the paired rows
+        pairs = HumanPairs(q[first], model, t[first], score[first], score[second], names)
         return cls(dict(zip(r.values, sizes)), pairs)
 
 

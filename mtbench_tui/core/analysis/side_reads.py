@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mtbench_tui.core.analysis.frames import RatingPairs, load_frames
 from mtbench_tui.core.analysis.reviewer_pairs import ScoredRatings
@@ -20,6 +21,8 @@ from mtbench_tui.core.stats import parallel
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.analysis_rows import NoVerdictCount, PairActivity
 from mtbench_tui.core.store.content import ContentCounts
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -91,17 +94,8 @@ def start_side_reads(store: Store) -> SideReadsJob:
         done: Future[SideReads] = Future()
         done.set_result(read_side(store, first))
         return SideReadsJob(first, done)
-    return SideReadsJob(first, parallel.submit(_on_second_connection, (path, first)))
-
-
-def _on_second_connection(job: tuple[Path, Future[ScoredRatings]]) -> SideReads:
-    """``read_side`` on a read-only connection of its own, opened in the worker's thread."""
-    path, first = job
-    other = Store.open_readonly(path)
-    try:
-        return read_side(other, first)
-    finally:
-        other.close()
+    reading = parallel.submit(_on_own_connection, (path, partial(read_side, first=first)))
+    return SideReadsJob(first, reading)
 
 
 def start_frames(store: Store, judge: str | None) -> Callable[[], dict[str, RatingPairs]]:
@@ -120,14 +114,14 @@ def start_frames(store: Store, judge: str | None) -> Callable[[], dict[str, Rati
     if path is None:
         frames = load_frames(store, judge)
         return lambda: frames
-    return parallel.submit(_frames_on_own_connection, (path, judge)).result
+    return parallel.submit(_on_own_connection, (path, partial(load_frames, judge=judge))).result
 
 
-def _frames_on_own_connection(job: tuple[Path, str | None]) -> dict[str, RatingPairs]:
-    """``load_frames`` on a read-only connection opened in the worker's thread."""
-    path, judge = job
+def _on_own_connection(job: tuple[Path, Callable[[Store], T]]) -> T:
+    """A read on a read-only connection of its own, opened in the worker's thread."""
+    path, read = job
     other = Store.open_readonly(path)
     try:
-        return load_frames(other, judge)
+        return read(other)
     finally:
         other.close()
