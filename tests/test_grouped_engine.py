@@ -19,7 +19,7 @@ from mtbench_tui import stats
 from mtbench_tui.core.analysis.frames import RatingPairs
 from mtbench_tui.core.analysis.score_pairs import pairwise_block
 from mtbench_tui.core.analysis.settings import Settings
-from mtbench_tui.core.stats import bootstrap, grouped, paired, weights
+from mtbench_tui.core.stats import bootstrap, grouped, grouped_batches, paired, weights
 from mtbench_tui.core.stats.grouped import agreement, group_agreement
 
 krippendorff = pytest.importorskip("krippendorff")
@@ -125,13 +125,64 @@ def test_requests_computed_together_equal_each_alone() -> None:
             request.a, request.b, request.clusters, request.groups, request.n_groups, 200, 0.9, 3
         )
         assert len(found) == len(alone) == request.n_groups
-        for got, want in zip(found, alone):
-            for name in paired.METRICS:
-                assert np.array_equal(
-                    [got[name].value, got[name].low, got[name].high],
-                    [want[name].value, want[name].low, want[name].high],
-                    equal_nan=True,
-                ), name
+        assert_identical(found, alone)
+
+
+def assert_identical(
+    found: list[dict[str, paired.Estimate]], want: list[dict[str, paired.Estimate]]
+) -> None:
+    """Every group's every estimate equal to the last bit (NaN equal to NaN)."""
+    assert len(found) == len(want)
+    for got, expected in zip(found, want):
+        for name in paired.METRICS:
+            assert np.array_equal(
+                [got[name].value, got[name].low, got[name].high],
+                [expected[name].value, expected[name].low, expected[name].high],
+                equal_nan=True,
+            ), name
+
+
+def test_started_requests_give_what_agreements_gives_while_the_caller_works() -> None:
+    rng = np.random.default_rng(21)
+    a, b = scores("half", 6_000, rng)
+    question = rng.integers(0, 120, a.size)
+    model = rng.integers(0, 30, a.size)
+    requests = [
+        grouped.Request(a, b, question, np.zeros(a.size, dtype=np.int64), 1),
+        grouped.Request(a, b, question, model, 31),  # model 30 has no pairs
+        grouped.Request(a[:0], b[:0], question[:0], model[:0], 2),
+    ]
+    grouped._memo.clear()
+    waiting = grouped.start_agreements(requests, 300, 0.9, 4)
+    # the caller's own numpy work meanwhile (the report counts pairwise agreement here)
+    assert np.all(np.diff(np.sort(rng.random(300_000))) >= 0)
+    started = waiting()
+    assert waiting() == started  # asked again: the same results, nothing recomputed
+    grouped._memo.clear()
+    together = grouped.agreements(requests, 300, 0.9, 4)
+    assert len(started) == len(together) == 3
+    for found, want in zip(started, together):
+        assert_identical(found, want)
+    assert started[1][30]["n"].value == 0 and math.isnan(started[1][30]["kappa_quadratic"].value)
+
+
+def test_a_started_request_already_computed_comes_from_the_memo() -> None:
+    rng = np.random.default_rng(22)
+    a, b = scores("int", 800, rng)
+    question = rng.integers(0, 40, a.size)
+    request = grouped.Request.whole(paired.PairedData(a, b, question))
+    grouped._memo.clear()
+    first = grouped.agreements([request], 200, 0.95, 1)
+    assert len(grouped._memo) == 1
+    again = grouped.start_agreements([request], 200, 0.95, 1)()
+    assert again == first and len(grouped._memo) == 1
+    copied = grouped.Request(a.copy(), b.copy(), question.copy(), request.groups.copy(), 1)
+    assert grouped.agreements([copied], 200, 0.95, 1) == first  # same content: same key
+    assert len(grouped._memo) == 1
+    as_ints = grouped.Request(a.astype(np.int64), b, question, request.groups, 1)
+    other_seed = grouped.agreements([as_ints, request], 200, 0.95, 2)
+    assert len(grouped._memo) == 3  # another type of column, another seed: computed anew
+    assert other_seed[1] != first
 
 
 def test_batches_cover_every_group_once_largest_first() -> None:
@@ -140,8 +191,8 @@ def test_batches_cover_every_group_once_largest_first() -> None:
     question = rng.integers(0, 900, a.size)
     model = rng.integers(0, 300, a.size)
     parts = [
-        grouped.observe(a, b, question, np.zeros(a.size, dtype=np.int64), 1),
-        grouped.observe(a, b, question, model, 302),
+        grouped_batches.observe(a, b, question, np.zeros(a.size, dtype=np.int64), 1),
+        grouped_batches.observe(a, b, question, model, 302),
     ]
     plans = grouped._plan(parts, 1000)
     for part, obs in enumerate(parts):

@@ -33,6 +33,9 @@ HOSTILE = [
     "nan",
 ]
 
+EXTREMES = [float("inf"), float("-inf"), -0.0, 5e-324, 1.7976931348623157e308]
+"""Reals at the edges of what a double holds: SQLite prints them as Inf, -0, 4.94e-324."""
+
 COLUMNS = (
     Column("k1", "int"),
     Column("k2", "text"),
@@ -52,7 +55,9 @@ def table(tmp_path: Path) -> sqlite_utils.Database:
     for k1 in range(12):
         for k2 in rnd.sample(HOSTILE, 5):
             for k3 in (1, 2):
-                score = rnd.choice([None, 0.1, 1 / 3, -2.5, 7.0, 1e-300, 9.999999999999998])
+                score = rnd.choice(
+                    [None, 0.1, 1 / 3, -2.5, 7.0, 1e-300, 9.999999999999998, *EXTREMES]
+                )
                 rows.append(
                     {
                         "k1": k1,

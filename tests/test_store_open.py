@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+import sqlite_utils
+from sqlite_utils import plugins
 
 from mtbench_tui.core.models import TurnKey
 from mtbench_tui.core.store import Store
@@ -42,3 +47,28 @@ def test_a_second_connection_keeps_the_first_ones_locks(demo_store: Store) -> No
     assert count_elsewhere(db) == 3
     reader.close()
     writer.db.close()
+
+
+class _Hooking:
+    """A sqlite-utils plugin, as any installed package may declare one."""
+
+    @sqlite_utils.hookimpl
+    def prepare_connection(self, conn: sqlite3.Connection) -> None:
+        """Give every connection a function of its own."""
+        conn.create_function("planted", 0, lambda: "from a plugin")
+
+
+def test_no_sqlite_utils_plugin_reaches_our_connections(tmp_path: Path) -> None:
+    plugin = _Hooking()
+    plugins.pm.register(plugin)
+    try:
+        plain = sqlite_utils.Database(tmp_path / "plain.db")  # the library's default runs it
+        assert plain.execute("SELECT planted()").fetchone()[0] == "from a plugin"
+        store = Store.open(tmp_path / "ours.db")
+        store.close()
+        for db in (connect(tmp_path / "ours.db"), Store.open_readonly(tmp_path / "ours.db").db):
+            with pytest.raises(sqlite3.OperationalError, match="no such function: planted"):
+                db.execute("SELECT planted()")
+            db.close()
+    finally:
+        plugins.pm.unregister(plugin)

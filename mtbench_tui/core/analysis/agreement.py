@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -20,15 +20,15 @@ from mtbench_tui.core.analysis.reviewer_pairs import HumanPairs
 from mtbench_tui.core.analysis.score_pairs import pairwise_block
 from mtbench_tui.core.analysis.settings import Settings
 from mtbench_tui.core.stats._arrays import unique_inverse
-from mtbench_tui.core.stats.grouped import Request, agreement, agreements
+from mtbench_tui.core.stats.grouped import Request, agreement, start_agreements
 from mtbench_tui.core.stats.paired import Estimate, PairedData
 
 __all__ = [
     "BREAKDOWNS",
     "Settings",
     "human_human_block",
-    "judge_human_rows",
     "pairwise_block",
+    "start_judge_human_rows",
 ]
 
 BREAKDOWNS = ("turn", "category", "model")
@@ -41,15 +41,16 @@ def _metrics(data: PairedData, s: Settings) -> MetricValues:
     return MetricValues.of(agreement(data, s.n_resamples, s.confidence, s.seed))
 
 
-def judge_human_rows(
+def start_judge_human_rows(
     rows: Sequence[tuple[str, RatingPairs]],
     settings: Settings,
     by: tuple[str, ...],
     also: Sequence[PairedData] = (),
-) -> tuple[AgreementRow, ...]:
-    """Agreement of reviewers (or all pooled) with one judge, overall and broken down.
+) -> Callable[[], tuple[AgreementRow, ...]]:
+    """Begin the agreement of reviewers (or all pooled) with one judge, overall and broken down.
 
-    Every group of every row is bootstrapped in one run of the engine.
+    Every group of every row is bootstrapped in one run of the engine, queued on its threads;
+    the caller keeps BLAS to one thread until it has the rows (``grouped.start_agreements``).
 
     Args:
         rows: each row's label (a reviewer, or ``all``) and paired ratings.
@@ -59,24 +60,29 @@ def judge_human_rows(
             run, so that later call finds them done.
 
     Returns:
-        The rows, in the order given.
+        A function that waits and gives the rows, in the order given.
     """
     requests = [Request.whole(d) for d in also]
     for _label, pairs in rows:
         requests.append(_request(pairs, None))
         requests.extend(_request(pairs, field) for field in by)
     s = settings
-    found = iter(agreements(requests, s.n_resamples, s.confidence, s.seed)[len(also) :])
-    return tuple(
-        AgreementRow(
-            reviewer=label,
-            n=pairs.n,
-            n_questions=_distinct(pairs.question_id),
-            metrics=MetricValues.of(next(found)[0]),
-            breakdowns=tuple(_breakdown(pairs, field, next(found)) for field in by),
+    waiting = start_agreements(requests, s.n_resamples, s.confidence, s.seed)
+
+    def rows_when_done() -> tuple[AgreementRow, ...]:
+        found = iter(waiting()[len(also) :])
+        return tuple(
+            AgreementRow(
+                reviewer=label,
+                n=pairs.n,
+                n_questions=_distinct(pairs.question_id),
+                metrics=MetricValues.of(next(found)[0]),
+                breakdowns=tuple(_breakdown(pairs, field, next(found)) for field in by),
+            )
+            for label, pairs in rows
         )
-        for label, pairs in rows
-    )
+
+    return rows_when_done
 
 
 def _request(pairs: RatingPairs, field: str | None) -> Request:
