@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,9 +13,13 @@ from click.testing import CliRunner
 
 from mtbench_tui import stats
 from mtbench_tui.cli import main
+from mtbench_tui.core import loading
+from mtbench_tui.core.importer import import_sources
 from mtbench_tui.core.store import Store
 
 JUDGE = "gpt-4/mtr-v1"
+JUDGMENTS = "model_judgment/gpt-4_single.jsonl"
+DEMO_RATINGS = Path(__file__).parent.parent / "data" / "demo-ratings" / "human_ratings.jsonl"
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -202,3 +207,39 @@ def test_no_ratings_yet(demo_store: Store) -> None:
     code, out = run("stats", "--db", str(demo_store.path), "--json", "--bootstrap", "10")
     data = json.loads(out)
     assert code == 0 and data["judge_human"][0]["rows"][0]["n"] == 0 and data["human_human"] is None
+
+
+def test_each_judge_of_several_gets_the_numbers_it_gets_alone(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    """The report bootstraps the last judge while it counts pairwise agreement: no mixing."""
+    rows = [json.loads(line) for line in (demo_copy / JUDGMENTS).read_text().splitlines()]
+    other = tmp_path / "model_judgment" / "stern_single.jsonl"
+    other.parent.mkdir()
+    with other.open("w") as out:
+        for row in rows:  # a second judge, harsher on every other answer
+            harsher = row["score"] - 2 if row["score"] >= 3 and row["question_id"] % 2 else None
+            out.write(
+                json.dumps({**row, "judge": ["stern", "mtr-v1"], "score": harsher or row["score"]})
+            )
+            out.write("\n")
+    db = tmp_path / "two.db"
+    store = Store.open(db)
+    sources = loading.discover(demo_copy)
+    sources.pairs.clear()
+    sources.judgments.extend([other, DEMO_RATINGS])
+    import_sources(store, sources)
+    store.close()
+    code, out = run("stats", "--db", str(db), "--json", "--bootstrap", "200")
+    assert code == 0, out
+    both = json.loads(out)
+    assert both["judges"] == [JUDGE, "stern/mtr-v1"]
+    for i, judge in enumerate(both["judges"]):
+        code, out = run("stats", "--db", str(db), "--json", "--bootstrap", "200", "--judge", judge)
+        assert code == 0, out
+        alone = json.loads(out)
+        assert alone["judge_human"] == [both["judge_human"][i]]
+        assert alone["pairwise"] == [both["pairwise"][i]]
+        assert alone["summary"] == [both["summary"][i]]
+    first, second = (b["rows"][0]["metrics"]["mean_diff"]["value"] for b in both["judge_human"])
+    assert second < first  # the harsher judge's scores really differ
