@@ -4,8 +4,8 @@ Fetching 100k joined rows as Python tuples held the interpreter lock for every r
 nothing else in the process could run while the statistics read their pairs. Here SQLite
 concatenates each page's column into one string (``group_concat`` for numbers,
 ``json_group_array`` for text, which any text survives) while the lock is free, and numpy,
-float() and the json module parse those strings in C. Pages follow the key (keyset pagination), so
-a page holds at most ``page_size`` rows however large the table grows.
+``float`` and the json module parse those strings in C. Pages follow the key (keyset
+pagination), so a page holds at most ``page_size`` rows however large the table grows.
 """
 
 from __future__ import annotations
