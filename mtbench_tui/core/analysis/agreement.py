@@ -173,4 +173,4 @@ def same_turns(pairs: RatingPairs, shared: TurnKeys) -> Mask:
     Returns:
         A boolean mask over the pairs.
     """
-    return shared.contains(pairs.question_id, pairs.model, pairs.turn)
+    return shared.contains(pairs.question_id, pairs.coded("model"), pairs.turn)

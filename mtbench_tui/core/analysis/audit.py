@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats as sps
 
 from mtbench_tui.core.analysis import bias, gaps
 from mtbench_tui.core.analysis.agreement import Settings
@@ -24,7 +23,7 @@ from mtbench_tui.core.analysis.significance import (
     p_is,
     too_few,
 )
-from mtbench_tui.core.stats import grouped
+from mtbench_tui.core.stats import grouped, hypothesis
 from mtbench_tui.core.stats.bootstrap import bootstrap_sums, mean_of
 from mtbench_tui.core.store import Store
 from mtbench_tui.core.store.analysis_rows import BlindRevision, NoVerdictCount
@@ -45,7 +44,7 @@ def no_verdicts(rates: Sequence[NoVerdictCount]) -> tuple[NoVerdict, ...]:
 def _no_verdict(r: NoVerdictCount) -> NoVerdict:
     """The no-verdict finding of one judge and prompt."""
     n, missing = int(r.n), int(r.missing)
-    ci = sps.binomtest(missing, n).proportion_ci(method="wilson") if n else None
+    ci = hypothesis.wilson_interval(missing, n) if n else None  # (low, high)
     rate = missing / n if n else float("nan")
     message = (
         f"{rate:.1%} of {r.judge_model} verdicts under '{r.prompt}' ({missing} of {n}) "
@@ -60,8 +59,8 @@ def _no_verdict(r: NoVerdictCount) -> NoVerdict:
         n=n,
         no_verdict=missing,
         rate=clean(rate),
-        ci=Interval(clean(ci.low), clean(ci.high)) if ci else None,
-        flag=bool(ci and ci.low > 0.01),
+        ci=Interval(clean(ci[0]), clean(ci[1])) if ci else None,
+        flag=bool(ci and ci[0] > 0.01),
         message=message,
     )
 
@@ -88,7 +87,7 @@ def anchoring(revisions: Sequence[BlindRevision], s: Settings) -> AuditFinding:
     toward = np.abs(blind - judged) - np.abs(final - judged)
     columns = {"one": np.ones(toward.size), "toward": toward}
     ci = bootstrap_sums(columns, ids, mean_of("toward"), s.n_resamples, s.confidence, s.seed)
-    p = float(sps.wilcoxon(toward).pvalue) if np.any(toward != 0) and toward.size > 1 else 1.0
+    p = hypothesis.wilcoxon_p(toward) if np.any(toward != 0) and toward.size > 1 else 1.0
     revised = float(np.mean(final != blind))
     nq = int(np.unique(ids).size)
     status = call(ci.low, ci.high, 0, nq)

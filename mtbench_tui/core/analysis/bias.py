@@ -9,7 +9,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as sps
 
 from mtbench_tui.core.analysis.agreement import Settings
 from mtbench_tui.core.analysis.findings import AuditFinding, Detail, GroupGap
@@ -24,7 +23,7 @@ from mtbench_tui.core.analysis.significance import (
     too_few,
 )
 from mtbench_tui.core.families import model_family
-from mtbench_tui.core.stats import paired
+from mtbench_tui.core.stats import hypothesis, paired
 from mtbench_tui.core.stats.bootstrap import bootstrap_sums
 
 Floats = npt.NDArray[np.float64]
@@ -94,7 +93,7 @@ def leniency(pairs: RatingPairs, overall: Overall) -> AuditFinding:
         return item(check, title, Call.NOT_APPLICABLE, 0, NO_PAIRS)
     est = overall["mean_diff"]
     diff = pairs.judge - pairs.human
-    p = float(sps.wilcoxon(diff).pvalue) if np.any(diff != 0) and diff.size > 1 else 1.0
+    p = hypothesis.wilcoxon_p(diff) if np.any(diff != 0) and diff.size > 1 else 1.0
     status = call(est.low, est.high, 0, nq)
     if status is Call.TOO_FEW:
         message = (
@@ -125,7 +124,7 @@ def compression(pairs: RatingPairs, overall: Overall) -> AuditFinding:
     ratio = overall["sd_ratio"]
     total, diff = pairs.judge + pairs.human, pairs.judge - pairs.human
     varied = pairs.n > 2 and np.ptp(total) and np.ptp(diff)
-    p = float(sps.pearsonr(total, diff).pvalue) if varied else 1.0
+    p = hypothesis.pearson_p(total, diff) if varied else 1.0
     sd_j, sd_h = overall["sd_b"].value, overall["sd_a"].value
     status = call(ratio.low, ratio.high, 1, nq)
     spreads = f"SD {sd_j:.2f} vs {sd_h:.2f}"
@@ -180,7 +179,7 @@ def verbosity(pairs: RatingPairs, s: Settings) -> AuditFinding:
         message = "Not enough variation in answer length to test."
         title = "Verbosity (gap vs answer length)"
         return item("verbosity", title, Call.NOT_APPLICABLE, nq, message)
-    rho, p = sps.spearmanr(gap, loglen) if np.ptp(gap) else (0.0, 1.0)
+    rho, p = hypothesis.spearman(gap, loglen) if np.ptp(gap) else (0.0, 1.0)
     columns = {
         "one": np.ones(pairs.n),
         "x": loglen,
@@ -245,7 +244,7 @@ def self_preference(pairs: RatingPairs, s: Settings) -> AuditFinding:
         s.confidence,
         s.seed,
     )
-    p = float(sps.mannwhitneyu(gap[own], gap[~own]).pvalue)
+    p = hypothesis.mann_whitney_p(gap[own], gap[~own])
     status = call(ci.low, ci.high, 0, nq)
     harsher = status is Call.FLAGGED and ci.estimate < 0
     if harsher:

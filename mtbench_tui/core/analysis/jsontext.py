@@ -20,21 +20,26 @@ import msgspec
 _ESCAPE: Callable[[str], str] = json.encoder.encode_basestring  # ensure_ascii=False
 
 
-def dumps(value: Any, indent: int = 2) -> str:
+def dumps(value: Any, indent: int = 2, escape: Callable[[str], str] | None = None) -> str:
     """``json.dumps(value, indent=indent, ensure_ascii=False)`` for dicts, lists and scalars.
 
     Args:
         value: JSON-ready data (dict keys are strings).
         indent: spaces per level.
+        escape: rewrites characters inside strings (as ``textsafe.json_safe`` does); applied
+            before indenting, to a third of the text, when the text is not all ASCII.
 
     Returns:
         The JSON text.
     """
     try:
         compact = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        if escape is not None and not compact.isascii():
+            compact = escape(compact)
         return msgspec.json.format(compact, indent=indent)
     except (ValueError, UnicodeEncodeError):  # NaN/inf, or a lone surrogate msgspec can't take
-        return _python_dumps(value, indent)
+        text = _python_dumps(value, indent)
+        return escape(text) if escape is not None and not text.isascii() else text
 
 
 def _python_dumps(value: Any, indent: int) -> str:

@@ -6,8 +6,6 @@ interval decides, and only with enough questions behind it.
 
 from __future__ import annotations
 
-from scipy import stats as sps
-
 from mtbench_tui.core.analysis.bias import fmt_ci, item
 from mtbench_tui.core.analysis.findings import AuditFinding, Detail
 from mtbench_tui.core.analysis.numbers import clean
@@ -21,6 +19,7 @@ from mtbench_tui.core.analysis.significance import (
     too_few,
 )
 from mtbench_tui.core.pairwise.results import Gap, PairBias, Share
+from mtbench_tui.core.stats import hypothesis
 
 POSITION = "Position bias (share of order-dependent verdicts won by the first answer)"
 ORDER = "Order inconsistency (share of verdicts whose two answer orders disagree)"
@@ -94,7 +93,7 @@ def position(bias: PairBias) -> AuditFinding:
         return item("position", POSITION, status, nq, message, details=details)
     first, n, nq = flips.count, flips.total, flips.n_questions
     details = _flips(orders.total, first, n - first, consistency)
-    p = float(sps.binomtest(first, n).pvalue)
+    p = hypothesis.binomial_p(first, n)
     low, high = flips.ci or (None, None)
     status = call(low, high, 0.5, nq)
     share = flips.value or 0
@@ -257,4 +256,4 @@ def _fisher(judge: Share, humans: Share | None) -> float | None:
         [judge.count, judge.total - judge.count],
         [humans.count, humans.total - humans.count],
     ]
-    return float(sps.fisher_exact(table).pvalue)
+    return hypothesis.fisher_p(table)

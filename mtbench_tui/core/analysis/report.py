@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from mtbench_tui import __version__
@@ -33,7 +33,7 @@ from mtbench_tui.core.analysis.side_reads import start_frames, start_side_reads
 from mtbench_tui.core.analysis.summary import bootstrapped, summarise
 from mtbench_tui.core.clock import report_time
 from mtbench_tui.core.pairwise.results import PairwiseAgreement
-from mtbench_tui.core.stats import memory
+from mtbench_tui.core.stats import hypothesis, memory
 from mtbench_tui.core.stats.paired import PairedData
 from mtbench_tui.core.stats.parallel import one_blas_thread
 from mtbench_tui.core.store import Store
@@ -75,7 +75,10 @@ def build_report(
     Returns:
         The typed report (``to_json`` gives schema ``mtbench-review/stats/2``).
     """
-    with one_blas_thread(), memory.paused_gc():
+    # The audit's tests need scipy.stats, whose import holds the GIL for 0.6 s and stalled
+    # the bootstrap's threads wherever it ran; a helper process imports it meanwhile.
+    helper = hypothesis.elsewhere() if with_audit else nullcontext()
+    with one_blas_thread(), memory.paused_gc(), helper:
         report = _build(
             store,
             judge,
@@ -109,12 +112,6 @@ def _build(
     """``build_report``'s work."""
     side = start_side_reads(store)
     reading = start_frames(store, judge) if frames is None else lambda: dict(frames)
-    if with_audit:
-        # The audit's tests need scipy.stats: half a second of imports, all of it holding
-        # the GIL. Here it runs while the workers' reads step through SQLite, which wants
-        # the GIL only between pages; beside the bootstrap it stalled the threads' every
-        # numpy call (measured again with the bootstrap begun first: 4% slower).
-        importlib.import_module("scipy.stats")
     pairs_by_judge = reading()
     judges = list(pairs_by_judge)
     ratings = side.ratings()

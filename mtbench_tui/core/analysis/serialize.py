@@ -105,9 +105,8 @@ def dumps(report: Report, indent: int | None = 2) -> str:
         data = to_json(report)
         if indent is None:
             text = json.dumps(data, ensure_ascii=False)
-        else:
-            text = jsontext.dumps(data, indent)
-    return text if text.isascii() else json_safe(text)
+            return text if text.isascii() else json_safe(text)
+        return jsontext.dumps(data, indent, escape=json_safe)
 
 
 def _estimate(e: Estimate | None) -> Json | None:
