@@ -56,7 +56,7 @@ class ScipyProcess:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,  # never onto the app's terminal
             )
-        except (OSError, ValueError):
+        except (OSError, ValueError, TypeError):  # TypeError: no sys.executable
             return None
         return cls(process)
 
@@ -71,7 +71,7 @@ class ScipyProcess:
                 pickle.dump((name, args), pipe_in, protocol=_PROTOCOL)
                 pipe_in.flush()
                 reply = pickle.load(pipe_out)
-            except (OSError, EOFError, pickle.PickleError, ValueError, TypeError):
+            except Exception:  # a dead pipe, or bytes that unpickle to anything or nothing
                 self._broken = True
                 return False, None
             if not (isinstance(reply, tuple) and len(reply) == 2 and isinstance(reply[0], bool)):
@@ -81,17 +81,16 @@ class ScipyProcess:
 
     def close(self) -> None:
         """End the helper (at once, even if it is still importing) and reap it."""
+        self._process.kill()  # first, unlocked: a call still waiting on it then sees EOF
         with self._lock:
             self._broken = True
-            if self._process.stdin is not None:
-                try:
-                    self._process.stdin.close()
-                except OSError:
-                    pass
-            self._process.kill()
+            for pipe in (self._process.stdin, self._process.stdout):
+                if pipe is not None:
+                    try:
+                        pipe.close()
+                    except OSError:  # unflushed bytes for a process that is gone
+                        pass
             self._process.wait()
-            if self._process.stdout is not None:
-                self._process.stdout.close()
 
     @property
     def pid(self) -> int:
