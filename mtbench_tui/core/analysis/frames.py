@@ -19,9 +19,8 @@ from mtbench_tui.core.store.columns import Codes, Page
 
 PAGE = 200_000
 """Rows gathered per page. A page's text column is one JSON string and then one Python
-string per row while it is coded: some tens of MB at most. 100k ratings are one page, so
-the parse waits once for the GIL that the scipy import beside it holds (50k pages: 3% slower
-on 1M judgments)."""
+string per row while it is coded: some tens of MB at most. 100k ratings are one page: the
+parse takes the GIL once (50k pages were 3% slower on 1M judgments)."""
 
 
 @dataclass(frozen=True)

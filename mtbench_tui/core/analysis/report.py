@@ -66,8 +66,8 @@ def build_report(
         gate_specs: CI gates to evaluate (None: the report has no gates section).
         with_dataset: include what was imported (for exported reports).
         with_annotations: include reviewers' comments and flagged turns (for exported reports).
-        with_audit: run the bias audit (False: a quicker report without bias and no-verdict
-            sections, which never imports scipy).
+        with_audit: run the bias audit, its scipy tests in a helper process (False: a quicker
+            report without bias and no-verdict sections, and no helper).
         humans: the reviewer group whose pairwise votes form the human pool (the paper's:
             ``expert``); None pools every reviewer.
         frames: the judges' paired ratings already read (``load_frames``), to read them once.
@@ -181,7 +181,7 @@ def _audits(
 ) -> tuple[JudgeAudit, ...]:
     """The bias audit of every judge: checks on scores, then on pairwise verdicts.
 
-    scipy is imported here, on first use.
+    Their scipy tests run in the report's helper process (``core.stats.hypothesis``).
     """
     from mtbench_tui.core.analysis.audit import audit
     from mtbench_tui.core.analysis.pair_audit import no_usable_verdicts, pair_findings
@@ -199,7 +199,7 @@ def _audits(
 
 
 def _no_verdicts(rates: Sequence[NoVerdictCount]) -> tuple[NoVerdict, ...]:
-    """Verdicts without a rating, per judge and prompt (the audit's module imports scipy)."""
+    """Verdicts without a rating, per judge and prompt, with Wilson intervals."""
     from mtbench_tui.core.analysis.audit import no_verdicts
 
     return no_verdicts(rates)

@@ -3,7 +3,7 @@
 SQLite lets go of the interpreter lock while it steps through a query, so connections in
 two threads read at once while the caller does something else. On 1M judgments the pairs'
 read takes some 0.35 s and the other reads (content counts, no-verdict rates, pairs of
-reviewers) another 0.35 s; the report imports scipy.stats meanwhile.
+reviewers) another 0.35 s, while the report's helper process imports scipy.stats.
 """
 
 from __future__ import annotations
