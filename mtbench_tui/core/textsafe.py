@@ -99,6 +99,8 @@ def json_safe(encoded: str) -> str:
     Returns:
         The same JSON document.
     """
+    if encoded.isascii():  # nothing to escape: skip the scan of a report's megabytes
+        return encoded
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
 
 

@@ -27,19 +27,19 @@ def dumps(value: Any, indent: int = 2, escape: Callable[[str], str] | None = Non
         value: JSON-ready data (dict keys are strings).
         indent: spaces per level.
         escape: rewrites characters inside strings (as ``textsafe.json_safe`` does); applied
-            before indenting, to a third of the text, when the text is not all ASCII.
+            before indenting, to a third of the text.
 
     Returns:
         The JSON text.
     """
     try:
         compact = json.dumps(value, ensure_ascii=False, allow_nan=False)
-        if escape is not None and not compact.isascii():
+        if escape is not None:
             compact = escape(compact)
         return msgspec.json.format(compact, indent=indent)
     except (ValueError, UnicodeEncodeError):  # NaN/inf, or a lone surrogate msgspec can't take
         text = _python_dumps(value, indent)
-        return escape(text) if escape is not None and not text.isascii() else text
+        return escape(text) if escape is not None else text
 
 
 def _python_dumps(value: Any, indent: int) -> str:

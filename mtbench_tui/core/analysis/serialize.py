@@ -104,8 +104,7 @@ def dumps(report: Report, indent: int | None = 2) -> str:
     with memory.paused_gc():  # ~100k small dicts and lists, none in a cycle
         data = to_json(report)
         if indent is None:
-            text = json.dumps(data, ensure_ascii=False)
-            return text if text.isascii() else json_safe(text)
+            return json_safe(json.dumps(data, ensure_ascii=False))
         return jsontext.dumps(data, indent, escape=json_safe)
 
 
